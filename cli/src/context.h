@@ -1,0 +1,54 @@
+#pragma once
+// What every subcommand is handed: its streams, the clock, and global options.
+//
+// Nothing in the CLI reads std::cout, std::cin or the system clock directly: run() receives the
+// streams and main() the real clock, so the whole CLI runs in-process in tests.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::cli {
+
+struct Context {
+    std::ostream& out;
+    std::ostream& err;
+    std::istream& in;
+    std::function<std::int64_t()> now;  // Unix seconds of the real clock
+    bool stdin_is_terminal = false;
+    bool stderr_is_terminal = false;
+
+    // Global options (accepted before or after the subcommand name).
+    bool json = false;
+    std::string db_path;  // --db; empty: $HWTOTP_DB, then $XDG_DATA_HOME/hwtotp/tokens.db
+
+    // Set by the subcommand that ran.
+    int exit_code = 0;
+};
+
+// Documented exit codes (README "Exit codes").
+enum Exit : int {
+    exit_ok = 0,           // success / valid / ready / pass
+    exit_negative = 1,     // a negative answer: no match, not ready, audit failed
+    exit_usage = 2,        // bad input or usage
+    exit_device = 3,       // device error
+    exit_registry = 4,     // registry error
+    exit_locked = 5,       // locked out or replay refused
+};
+
+// The exit code for an error category.
+[[nodiscard]] int exit_code_for(ErrorCode code);
+
+// Prints "hwtotp: error: <message>" to ctx.err and returns the matching exit code.
+int report_error(Context& ctx, const Error& error);
+
+// Runs a subcommand body and records its outcome: an int is the exit code; an Error is reported.
+void finish(Context& ctx, const Result<int>& outcome);
+
+// Prints "hwtotp: warning: <message>" to ctx.err.
+void warn(Context& ctx, const std::string& message);
+
+}  // namespace hwtotp::cli
