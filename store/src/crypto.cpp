@@ -284,7 +284,28 @@ class ValueDecryptor::Impl {
     Cipher cipher = Cipher::aes128_cbc;
     Secret key;
     CipherPtr evp;
+    CipherPtr evp_pad;  // key wrap only: RFC 5649 padded wrap under the same URI
     CipherCtxPtr ctx;
+
+    // One key-unwrap attempt; false when the integrity check fails.
+    bool unwrap(EVP_CIPHER* wrap, std::span<const std::uint8_t> data, Secret& out) {
+        int len = 0;
+        int final_len = 0;
+        auto data_len = to_int(data.size());
+        if (!data_len)
+            return false;
+        Secret buffer = Secret::zeroed(data.size() + 16);
+        if (EVP_DecryptInit_ex2(ctx.get(), wrap, key.expose().data(), nullptr, nullptr) != 1 ||
+            EVP_DecryptUpdate(ctx.get(), buffer.mutable_bytes().data(), &len, data.data(),
+                              *data_len) != 1 ||
+            len <= 0 ||
+            EVP_DecryptFinal_ex(ctx.get(), buffer.mutable_bytes().data() + len, &final_len) != 1) {
+            ERR_clear_error();
+            return false;
+        }
+        out = Secret(buffer.expose().first(static_cast<std::size_t>(len + final_len)));
+        return true;
+    }
 };
 
 ValueDecryptor::ValueDecryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -309,6 +330,14 @@ Result<ValueDecryptor> ValueDecryptor::create(Cipher cipher, const Secret& key) 
     impl->ctx.reset(EVP_CIPHER_CTX_new());
     if (!impl->evp || !impl->ctx)
         return fail(ErrorCode::crypto, openssl_error("cipher unavailable"));
+    if (!cipher_is_cbc(cipher)) {
+        const char* padded = cipher == Cipher::kw_aes128   ? "id-aes128-wrap-pad"
+                             : cipher == Cipher::kw_aes192 ? "id-aes192-wrap-pad"
+                                                           : "id-aes256-wrap-pad";
+        impl->evp_pad.reset(EVP_CIPHER_fetch(nullptr, padded, nullptr));
+        if (!impl->evp_pad)
+            return fail(ErrorCode::crypto, openssl_error("padded key wrap unavailable"));
+    }
     EVP_CIPHER_CTX_set_flags(impl->ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
     return ValueDecryptor(std::move(impl));
 }
@@ -338,23 +367,17 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
         Secret trimmed(out.expose().first(size));
         return trimmed;
     }
-    // RFC 3394 key wrap: 8-byte integrity block, 64-bit semiblocks.
-    if (data.size() < 24 || data.size() % 8 != 0)
+    // RFC 3394 key wrap (8-byte integrity block, 64-bit semiblocks); python-pskc and others
+    // switch to RFC 5649 padded wrap for keys that are not a multiple of 8 bytes, under the same
+    // URI. Both carry their own integrity check, so a wrong key fails either way.
+    if (data.size() < 16 || data.size() % 8 != 0)
         return fail(ErrorCode::crypto, "wrapped value is truncated (key wrap needs 8-byte blocks)");
-    auto data_len = to_int(data.size());
-    if (!data_len)
-        return tl::unexpected(data_len.error());
-    Secret out = Secret::zeroed(data.size());
-    int len = 0;
-    int final_len = 0;
-    if (EVP_DecryptInit_ex2(ctx, impl_->evp.get(), key, nullptr, nullptr) != 1)
-        return fail(ErrorCode::crypto, openssl_error("key unwrap initialisation failed"));
-    if (EVP_DecryptUpdate(ctx, out.mutable_bytes().data(), &len, data.data(), *data_len) != 1 ||
-        len <= 0 || EVP_DecryptFinal_ex(ctx, out.mutable_bytes().data() + len, &final_len) != 1) {
-        return tl::unexpected(wrong_key());
-    }
-    Secret trimmed(out.expose().first(static_cast<std::size_t>(len + final_len)));
-    return trimmed;
+    Secret out;
+    if (data.size() >= 24 && impl_->unwrap(impl_->evp.get(), data, out))
+        return out;
+    if (impl_->unwrap(impl_->evp_pad.get(), data, out))
+        return out;
+    return tl::unexpected(wrong_key());
 }
 
 // ---------------------------------------------------------------------------------------------
