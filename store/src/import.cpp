@@ -59,6 +59,21 @@ ImportFormat detect_import_format(std::string_view path, std::string_view conten
     return ImportFormat::csv;
 }
 
+Result<Secret> read_password_file(const std::string& path) {
+    auto raw = files::read_secret_file(path, 4096);
+    if (!raw)
+        return fail(raw.error().code, "--password-file " + raw.error().message);
+    auto bytes = raw->expose();
+    std::size_t size = bytes.size();
+    if (size > 0 && bytes[size - 1] == '\n')
+        --size;
+    if (size > 0 && bytes[size - 1] == '\r')
+        --size;
+    if (size == 0)
+        return fail(ErrorCode::invalid_input, "--password-file " + path + " is empty");
+    return Secret(bytes.first(size));
+}
+
 Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
                                   std::int64_t now, const ImportCallbacks& callbacks) {
     if (!request.keys.key.empty() && !request.keys.password.empty())

@@ -70,6 +70,10 @@ struct ImportCallbacks {
 [[nodiscard]] Result<std::size_t> read_uri_list(std::string_view text, std::string_view source,
                                                 const ImportCallbacks& callbacks);
 
+// A password file for PBKDF2-protected PSKC: its bytes, less one trailing "\n" or "\r\n".
+// At most 4 KiB; an empty password is refused. Errors: not_found, io, invalid_input.
+[[nodiscard]] Result<Secret> read_password_file(const std::string& path);
+
 struct ImportRequest {
     std::string path;
     std::optional<ImportFormat> format;  // none: detect
