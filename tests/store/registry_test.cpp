@@ -162,6 +162,14 @@ TEST(Registry, ReadOnlyDirectoryIsARegistryError) {
     EXPECT_EQ(registry.error().code, ErrorCode::registry);
 }
 
+TEST(Registry, UncreatableLocationIsARegistryError) {
+    // Works as root too: nobody can create directories under /proc.
+    auto registry = Registry::open({{"/proc/hwtotp-test/tokens.db", "/proc/hwtotp-test/k"}, 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    EXPECT_NE(registry.error().message.find("/proc/hwtotp-test"), std::string::npos);
+}
+
 TEST(Registry, DuplicateSerialsNeedReplace) {
     TempDir dir;
     auto registry = test::open_registry(dir);
