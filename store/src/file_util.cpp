@@ -104,6 +104,39 @@ Result<std::string> read_text(const std::string& path) {
     return text;
 }
 
+ReadFile::ReadFile(ReadFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), size_(other.size_) {}
+
+ReadFile::~ReadFile() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+Result<std::size_t> ReadFile::read(std::span<char> out) {
+    for (;;) {
+        const ssize_t n = ::read(fd_, out.data(), out.size());
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            return fail(ErrorCode::io, "cannot read " + path_ + ": " + errno_text(errno));
+    }
+}
+
+Result<ReadFile> open_for_reading(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                    "cannot open " + path + ": " + errno_text(err));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return fail(ErrorCode::io, path + " is not a readable file");
+    }
+    return ReadFile(fd, path, static_cast<std::uint64_t>(st.st_size));
+}
+
 Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
     const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {

@@ -78,22 +78,41 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
                                   std::int64_t now, const ImportCallbacks& callbacks) {
     if (!request.keys.key.empty() && !request.keys.password.empty())
         return fail(ErrorCode::invalid_input, "give either --key or --password-file, not both");
-    auto content = files::read_text(request.path);
-    if (!content)
-        return tl::unexpected(content.error());
-    // The file may hold plain seeds: wipe our copy however this function returns.
-    struct Wipe {
-        std::string& s;
-        ~Wipe() { wipe_memory(s.data(), s.size()); }
-    } wipe{*content};
     ImportSummary summary;
-    summary.format =
-        request.format ? *request.format : detect_import_format(request.path, *content);
+    if (request.format) {
+        summary.format = *request.format;
+    } else {
+        // The first few KiB decide the format when the extension does not.
+        auto file = files::open_for_reading(request.path);
+        if (!file)
+            return tl::unexpected(file.error());
+        std::string head(4096, '\0');
+        auto n = file->read(head);
+        if (!n)
+            return tl::unexpected(n.error());
+        head.resize(*n);
+        summary.format = detect_import_format(request.path, head);
+        wipe_memory(head.data(), head.size());
+    }
     if (summary.format != ImportFormat::pskc &&
         (!request.keys.key.empty() || !request.keys.password.empty())) {
         return fail(ErrorCode::invalid_input, "--key and --password-file apply to PSKC files only");
     }
-    std::string_view text_view = *content;
+    // CSV and URI lists are read whole (about 60 bytes a token); PSKC streams.
+    std::string content;
+    struct Wipe {
+        std::string& s;
+        ~Wipe() { wipe_memory(s.data(), s.size()); }
+    } wipe{content};
+    if (summary.format != ImportFormat::pskc) {
+        auto text_in = files::read_text(request.path);
+        if (!text_in)
+            return tl::unexpected(text_in.error());
+        content = std::move(*text_in);
+    } else if (!files::exists(request.path)) {
+        return fail(ErrorCode::not_found, "cannot open " + request.path + ": no such file");
+    }
+    std::string_view text_view = content;
     if (text_view.starts_with("\xEF\xBB\xBF"))
         text_view.remove_prefix(3);
 
@@ -112,7 +131,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     Result<std::size_t> read = 0;
     switch (summary.format) {
         case ImportFormat::pskc:
-            read = read_pskc(text_view, request.path, request.keys, inner);
+            read = read_pskc_file(request.path, request.keys, inner);
             break;
         case ImportFormat::csv:
             read = read_csv(text_view, request.path, inner);

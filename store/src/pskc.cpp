@@ -6,12 +6,15 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "crypto.h"
+#include "file_util.h"
 #include "hwtotp/store/import.h"
+#include "pskc_chunker.h"
 #include "text_util.h"
 
 namespace hwtotp::store {
@@ -444,69 +447,66 @@ Result<NewToken> read_package(const pugi::xml_node& package, Opener& opener,
 
 }  // namespace
 
-Result<std::size_t> read_pskc(std::string_view xml, std::string_view source, const PskcKeys& keys,
-                              const ImportCallbacks& callbacks) {
-    // No DOCTYPE at all: no internal entities to expand, no external ones to fetch.
-    if (xml.find("<!DOCTYPE") != std::string_view::npos ||
-        xml.find("<!ENTITY") != std::string_view::npos) {
-        return fail(ErrorCode::invalid_input,
-                    std::string(source) + ": a DOCTYPE is not allowed in a PSKC file");
+namespace {
+
+Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
+                                std::string_view source, const PskcKeys& keys,
+                                const ImportCallbacks& callbacks) {
+    const std::string src(source);
+    auto first = chunker.next();
+    if (!first)
+        return fail(first.error().code, src + ": " + first.error().message);
+    if (first->kind != PskcChunker::Kind::header)
+        return fail(ErrorCode::invalid_input, src + ": not a PSKC file (no <KeyContainer>)");
+
+    pugi::xml_document header;
+    const auto parsed_header =
+        header.load_buffer(first->text.data(), first->text.size(), pugi::parse_default);
+    if (!parsed_header) {
+        return fail(
+            ErrorCode::invalid_input,
+            src + ": not well-formed XML at byte " +
+                std::to_string(first->offset + static_cast<std::uint64_t>(parsed_header.offset)) +
+                ": " + parsed_header.description());
     }
-    pugi::xml_document doc;
-    const auto parsed =
-        doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype);
-    if (!parsed) {
-        return fail(ErrorCode::invalid_input,
-                    std::string(source) + ": not well-formed XML at byte " +
-                        std::to_string(parsed.offset) + ": " + parsed.description());
-    }
-    pugi::xml_node container;
-    for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling()) {
-        if (n.type() == pugi::node_doctype)
-            return fail(ErrorCode::invalid_input,
-                        std::string(source) + ": a DOCTYPE is not allowed in a PSKC file");
-        if (n.type() == pugi::node_element && !container)
-            container = n;
-    }
-    if (!container || local_name(container) != "KeyContainer") {
-        return fail(ErrorCode::invalid_input,
-                    std::string(source) + ": not a PSKC file (the root element is " +
-                        (container ? "<" + std::string(container.name()) + ">" : "missing") +
-                        ", expected <KeyContainer>)");
-    }
+    const pugi::xml_node container = header.document_element();
     if (const auto version = attribute(container, "Version"); !version.empty()) {
         const auto dot = version.find('.');
         auto major = text::parse_int(version.substr(0, dot), "Version");
         if (!major || *major != 1) {
-            return fail(ErrorCode::invalid_input, std::string(source) + ": PSKC version '" +
-                                                      std::string(version) +
+            return fail(ErrorCode::invalid_input, src + ": PSKC version '" + std::string(version) +
                                                       "' is not supported (1.x)");
         }
     }
     if (child(child(container, "EncryptionKey"), "X509Data")) {
         return fail(ErrorCode::invalid_input,
-                    std::string(source) +
-                        ": asymmetric (X.509) encryption is not supported; ask "
-                        "the vendor for a pre-shared key or password file");
+                    src +
+                        ": asymmetric (X.509) encryption is not supported; ask the vendor for "
+                        "a pre-shared key or password file");
     }
-
-    std::size_t total = 0;
-    for (pugi::xml_node n = container.first_child(); n; n = n.next_sibling()) {
-        if (n.type() == pugi::node_element && local_name(n) == "KeyPackage")
-            ++total;
-    }
-    if (total == 0)
-        return fail(ErrorCode::invalid_input, std::string(source) + ": no KeyPackage in the file");
 
     Opener opener(container, keys);
+    pugi::xml_document package_doc;  // reused: one KeyPackage in memory at a time
     std::size_t index = 0;
-    for (pugi::xml_node n = container.first_child(); n; n = n.next_sibling()) {
-        if (n.type() != pugi::node_element || local_name(n) != "KeyPackage")
-            continue;
+    for (;;) {
+        auto piece = chunker.next();
+        if (!piece)
+            return fail(piece.error().code, src + ": " + piece.error().message);
+        if (piece->kind == PskcChunker::Kind::end)
+            break;
         ++index;
-        std::string serial;
-        auto token = read_package(n, opener, source, serial);
         const std::string what = "KeyPackage " + std::to_string(index);
+        const auto parsed = package_doc.load_buffer_inplace(piece->text.data(), piece->text.size(),
+                                                            pugi::parse_default);
+        if (!parsed) {
+            return fail(
+                ErrorCode::invalid_input,
+                src + ": " + what + ": not well-formed XML at byte " +
+                    std::to_string(piece->offset + static_cast<std::uint64_t>(parsed.offset)) +
+                    ": " + parsed.description());
+        }
+        std::string serial;
+        auto token = read_package(package_doc.document_element(), opener, source, serial);
         if (!token) {
             const std::string prefix =
                 serial.empty() ? what + ": " : what + " (serial " + serial + "): ";
@@ -514,10 +514,40 @@ Result<std::size_t> read_pskc(std::string_view xml, std::string_view source, con
         }
         if (auto ok = callbacks.sink(std::move(*token), what); !ok)
             return tl::unexpected(ok.error());
-        if (callbacks.progress && (index % 256 == 0 || index == total))
-            callbacks.progress(index, total);
+        if (callbacks.progress && index % 256 == 0)
+            callbacks.progress(static_cast<std::size_t>(chunker.bytes_read()),
+                               static_cast<std::size_t>(total_bytes));
     }
+    if (index == 0)
+        return fail(ErrorCode::invalid_input, src + ": no KeyPackage in the file");
+    if (callbacks.progress)
+        callbacks.progress(static_cast<std::size_t>(total_bytes),
+                           static_cast<std::size_t>(total_bytes));
     return index;
+}
+
+}  // namespace
+
+Result<std::size_t> read_pskc(std::string_view xml, std::string_view source, const PskcKeys& keys,
+                              const ImportCallbacks& callbacks) {
+    std::size_t offset = 0;
+    PskcChunker chunker([&](std::span<char> out) -> Result<std::size_t> {
+        const std::size_t n = std::min(out.size(), xml.size() - offset);
+        std::copy_n(xml.data() + offset, n, out.data());
+        offset += n;
+        return n;
+    });
+    return read_pieces(chunker, xml.size(), source, keys, callbacks);
+}
+
+Result<std::size_t> read_pskc_file(const std::string& path, const PskcKeys& keys,
+                                   const ImportCallbacks& callbacks) {
+    auto file = files::open_for_reading(path);
+    if (!file)
+        return tl::unexpected(file.error());
+    const std::uint64_t size = file->size();
+    PskcChunker chunker([&](std::span<char> out) { return file->read(out); });
+    return read_pieces(chunker, size, path, keys, callbacks);
 }
 
 }  // namespace hwtotp::store

@@ -46,16 +46,21 @@ struct ImportCallbacks {
     std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
-// PSKC. Refuses any DOCTYPE (no entity expansion, nothing fetched). Accepts Key Algorithm URNs
-// ending in hotp or totp; ResponseFormat Length (6..8) with Encoding or Format DECIMAL; Secret as
-// PlainValue or EncryptedValue (AES-128/192/256-CBC with the IV prepended, or KW-AES128/192/256);
-// MACMethod HMAC-SHA1/224/256/384/512 with an encrypted MACKey (or, as legacy files do, none:
-// the encryption key then serves as MAC key). A ValueMAC is checked before a value is decrypted;
-// a CBC-encrypted value without ValueMAC is refused. Counter, Time (taken as T0, Unix seconds),
-// TimeInterval (the period) and TimeDrift (whole steps) as PlainValue or EncryptedValue.
-// Suite names the hash (default SHA-1). Returns the number of records.
+// PSKC, split at KeyPackage boundaries while reading (pskc_chunker.h). Refuses any DOCTYPE (no
+// entity expansion, nothing fetched). Accepts Key Algorithm URNs ending in hotp or totp;
+// ResponseFormat Length (6..8) with Encoding or Format DECIMAL; Secret as PlainValue or
+// EncryptedValue (AES-128/192/256-CBC with the IV prepended, or KW-AES128/192/256); MACMethod
+// HMAC-SHA1/224/256/384/512 with an encrypted MACKey (or, as legacy files do, none: the encryption
+// key then serves as MAC key). A ValueMAC is checked before a value is decrypted; a CBC-encrypted
+// value without ValueMAC is refused. Counter, Time (taken as T0, Unix seconds), TimeInterval (the
+// period) and TimeDrift (whole steps) as PlainValue or EncryptedValue. Suite names the hash
+// (default SHA-1). Returns the number of records.
 [[nodiscard]] Result<std::size_t> read_pskc(std::string_view xml, std::string_view source,
                                             const PskcKeys& keys, const ImportCallbacks& callbacks);
+
+// The same, reading the file as it goes: one KeyPackage in memory at a time.
+[[nodiscard]] Result<std::size_t> read_pskc_file(const std::string& path, const PskcKeys& keys,
+                                                 const ImportCallbacks& callbacks);
 
 // CSV: serial,seed[,type[,digits[,period[,algorithm]]]] — seed in hex (an even number of hex
 // digits) or else base32; type totp (default) or hotp; digits 6..8 (default 6); period seconds
