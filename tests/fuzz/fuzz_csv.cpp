@@ -8,8 +8,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     hwtotp::store::ImportCallbacks callbacks;
-    callbacks.sink = [](hwtotp::store::NewToken&& token,
-                        std::string_view) -> hwtotp::Result<void> {
+    callbacks.sink = [](hwtotp::store::NewToken&& token, std::string_view) -> hwtotp::Result<void> {
         if (token.description.serial.empty() || token.seed.empty())
             std::abort();
         return {};

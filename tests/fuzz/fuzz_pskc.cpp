@@ -13,8 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     keys.key = hwtotp::Secret(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>("1234567890123456"), 16));
     hwtotp::store::ImportCallbacks callbacks;
-    callbacks.sink = [](hwtotp::store::NewToken&& token,
-                        std::string_view) -> hwtotp::Result<void> {
+    callbacks.sink = [](hwtotp::store::NewToken&& token, std::string_view) -> hwtotp::Result<void> {
         if (token.description.serial.empty() || token.seed.empty())
             std::abort();
         return {};

@@ -5,11 +5,14 @@
 
 #include <array>
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "app.h"
+#include "context.h"
 #include "run_cli.h"
 
 namespace hwtotp::test {
@@ -252,6 +255,44 @@ TEST_F(RegistryCli, FilesArePrivate) {
     EXPECT_EQ(st.st_mode & 0777, 0600U);
     ASSERT_EQ(::stat(dir.file("reg/tokens.key").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600U);
+}
+
+}  // namespace
+}  // namespace hwtotp::test
+
+namespace hwtotp::test {
+namespace {
+
+// In-process, to pretend stderr is a terminal: the progress bar is drawn.
+TEST(ImportProgress, DrawnOnATerminalForLargeFiles) {
+    TempDir dir;
+    std::string csv;
+    for (int i = 0; i < 2000; ++i)
+        csv += "P" + std::to_string(100000 + i) + ",3132333435363738393031323334353637383930\n";
+    std::ofstream(dir.file("big.csv")) << csv;
+    for (const bool terminal : {true, false}) {
+        std::ostringstream out;
+        std::ostringstream err;
+        std::istringstream in;
+        cli::Context ctx{.out = out,
+                         .err = err,
+                         .in = in,
+                         .now = [] { return std::int64_t{1}; },
+                         .stdin_is_terminal = false,
+                         .stderr_is_terminal = terminal,
+                         .json = false,
+                         .db_path = {},
+                         .exit_code = 0};
+        const std::string db = dir.file(terminal ? "a.db" : "b.db");
+        const std::string file = dir.file("big.csv");
+        const std::vector<const char*> args{"hwtotp", "--db", db.c_str(), "import", file.c_str()};
+        ASSERT_EQ(cli::run(static_cast<int>(args.size()), args.data(), ctx), 0) << err.str();
+        EXPECT_NE(out.str().find("imported 2000 tokens"), std::string::npos);
+        if (terminal)
+            EXPECT_NE(err.str().find("importing ["), std::string::npos) << err.str();
+        else
+            EXPECT_EQ(err.str(), "");
+    }
 }
 
 }  // namespace
