@@ -128,8 +128,8 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
     main.evidence.push_back(root_evidence(report, root));
 
     const bool no_credentials =
-        root.password_enabled == Flag::no && !key_exists(root.access_key_1_active,
-                                                         root.access_key_1_last_rotated) &&
+        root.password_enabled == Flag::no &&
+        !key_exists(root.access_key_1_active, root.access_key_1_last_rotated) &&
         !key_exists(root.access_key_2_active, root.access_key_2_last_rotated) &&
         root.cert_1_active != Flag::yes && root.cert_2_active != Flag::yes;
     const auto root_virtual = root_virtual_devices(pages);
@@ -193,8 +193,9 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         account.verdict = Verdict::fail;
         account.summary = "root uses a virtual MFA device (" + root_virtual.front().serial +
                           "), not a hardware one";
-        main.remediation = enroll_hint + " Then deactivate and delete the root virtual MFA "
-                                         "device " +
+        main.remediation = enroll_hint +
+                           " Then deactivate and delete the root virtual MFA "
+                           "device " +
                            root_virtual.front().serial + ".";
     } else if (pages.virtual_pages.empty()) {
         account.verdict = Verdict::incomplete;
@@ -206,17 +207,18 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
             "--virtual-mfa virtual.json.";
     } else if (truncated) {
         account.verdict = Verdict::incomplete;
-        account.summary = "root has MFA, but the virtual MFA listing is incomplete: the last page "
-                          "given (" +
-                          pages.virtual_pages.back()->file +
-                          ") says more pages follow, and no page given assigns a device to root";
+        account.summary =
+            "root has MFA, but the virtual MFA listing is incomplete: the last page "
+            "given (" +
+            pages.virtual_pages.back()->file +
+            ") says more pages follow, and no page given assigns a device to root";
         main.remediation =
             "Give every page of list-virtual-mfa-devices (the AWS CLI fetches them all unless "
             "--max-items or --no-paginate is used).";
     } else {
         account.verdict = Verdict::pass;
-        account.summary = "root has MFA and none of the " + plural(listed, "virtual MFA device",
-                                                                  "virtual MFA devices") +
+        account.summary = "root has MFA and none of the " +
+                          plural(listed, "virtual MFA device", "virtual MFA devices") +
                           " listed is assigned to root: it is a hardware (TOTP or FIDO) device";
     }
     main.message = account.summary;
@@ -262,9 +264,9 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         user.status = Verdict::fail;
         user.references = refs_user_mfa;
         user.message = "IAM user " + row.user + " has a console password and no MFA";
-        user.evidence.push_back(row_location(report, row) + ": " + row.user + " " + row.arn +
-                                " password_enabled=true mfa_active=" +
-                                std::string(flag_text(row.mfa_active)));
+        user.evidence.push_back(
+            row_location(report, row) + ": " + row.user + " " + row.arn +
+            " password_enabled=true mfa_active=" + std::string(flag_text(row.mfa_active)));
         user.remediation = "Enable MFA for " + row.user +
                            " (for a hardware token, `hwtotp check --user " + row.user +
                            " ...` prints the enable-mfa-device command), or remove the console "
@@ -279,10 +281,9 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         users.rule_id = std::string(rule_console_user_mfa);
         users.severity = Severity::medium;
         users.references = refs_user_mfa;
-        users.message = console_users == 0
-                            ? "no IAM user has a console password"
-                            : "every IAM user with a console password has MFA (" +
-                                  plural(console_users, "user", "users") + ")";
+        users.message = console_users == 0 ? "no IAM user has a console password"
+                                           : "every IAM user with a console password has MFA (" +
+                                                 plural(console_users, "user", "users") + ")";
         account.findings.push_back(std::move(users));
     }
     account.findings.front().status = account.verdict;
@@ -335,10 +336,10 @@ Result<AuditResult> run_audit(const AuditInput& input) {
         }
         const auto [it, inserted] = by_account.emplace(report.account_id, i);
         if (!inserted) {
-            return fail(ErrorCode::invalid_input,
-                        report.file + ": a second credential report for account " +
-                            report.account_id + " (the first is " +
-                            input.reports[it->second].file + ")");
+            return fail(ErrorCode::invalid_input, report.file +
+                                                      ": a second credential report for account " +
+                                                      report.account_id + " (the first is " +
+                                                      input.reports[it->second].file + ")");
         }
     }
 

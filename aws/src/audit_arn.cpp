@@ -3,9 +3,15 @@
 namespace hwtotp::aws {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 // Consumes "arn:aws(-[a-z-]+)?:iam::<12 digits>:" from the front of `s`; returns the account id.
 std::optional<std::string> eat_iam_prefix(std::string_view& s) {

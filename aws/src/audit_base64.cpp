@@ -35,10 +35,9 @@ std::optional<std::string> decode_base64(std::string_view text) {
     EVP_DecodeInit(ctx.get());
     std::vector<unsigned char> out(text.size() / 4 * 3 + 80);
     int written = 0;
-    const int update =
-        EVP_DecodeUpdate(ctx.get(), out.data(), &written,
-                         reinterpret_cast<const unsigned char*>(text.data()),
-                         static_cast<int>(text.size()));
+    const int update = EVP_DecodeUpdate(ctx.get(), out.data(), &written,
+                                        reinterpret_cast<const unsigned char*>(text.data()),
+                                        static_cast<int>(text.size()));
     if (update < 0 || written < 0)
         return std::nullopt;
     int final_written = 0;

@@ -8,8 +8,8 @@ namespace {
 
 std::size_t line_at(std::string_view text, std::size_t byte) {
     byte = std::min(byte, text.size());
-    return 1 + static_cast<std::size_t>(
-                   std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
+    return 1 + static_cast<std::size_t>(std::count(
+                   text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
 }
 
 }  // namespace

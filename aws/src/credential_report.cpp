@@ -66,12 +66,12 @@ Result<CredentialReport> parse_csv_named(std::string_view csv, std::string_view 
     for (std::size_t r = 1; r < records->size(); ++r) {
         const detail::CsvRecord& rec = (*records)[r];
         if (rec.fields.size() != header.fields.size()) {
-            return fail(ErrorCode::invalid_input,
-                        name_line(rec.line) + ": the row has " + std::to_string(rec.fields.size()) +
-                            " fields but the header has " + std::to_string(header.fields.size()) +
-                            (rec.fields.size() < header.fields.size()
-                                 ? " (the file may be truncated)"
-                                 : ""));
+            return fail(
+                ErrorCode::invalid_input,
+                name_line(rec.line) + ": the row has " + std::to_string(rec.fields.size()) +
+                    " fields but the header has " + std::to_string(header.fields.size()) +
+                    (rec.fields.size() < header.fields.size() ? " (the file may be truncated)"
+                                                              : ""));
         }
         auto text_of = [&](const char* name) -> std::optional<std::string_view> {
             auto it = column.find(name);

@@ -13,7 +13,8 @@ Result<ReportWrapper> parse_report_wrapper(std::string_view text, std::string_vi
         return fail(ErrorCode::invalid_input, file + ":1: expected a JSON object");
     ReportWrapper out;
     const auto format = doc->find("ReportFormat");
-    if (format != doc->end() && !(format->is_string() && format->get<std::string>() == "text/csv")) {
+    if (format != doc->end() &&
+        !(format->is_string() && format->get<std::string>() == "text/csv")) {
         return fail(ErrorCode::invalid_input,
                     file + ":" + std::to_string(line_of_key(text, "ReportFormat")) +
                         ": field ReportFormat is not \"text/csv\" (the only format AWS documents)");

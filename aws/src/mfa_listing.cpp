@@ -27,8 +27,9 @@ Result<MfaListingPage> parse_mfa_listing(std::string_view text, std::string_view
         return tl::unexpected(doc.error());
     const std::string file(file_name);
     const std::string not_listing =
-        file + ": no VirtualMFADevices or MFADevices array: not the output of aws iam "
-               "list-virtual-mfa-devices or list-mfa-devices";
+        file +
+        ": no VirtualMFADevices or MFADevices array: not the output of aws iam "
+        "list-virtual-mfa-devices or list-mfa-devices";
     if (!doc->is_object())
         return fail(ErrorCode::invalid_input, not_listing);
 
@@ -41,8 +42,9 @@ Result<MfaListingPage> parse_mfa_listing(std::string_view text, std::string_view
     if (has_virtual == has_user) {
         if (has_virtual) {
             return fail(ErrorCode::invalid_input,
-                        file + ": holds both VirtualMFADevices and MFADevices; give one page of "
-                               "one listing per file");
+                        file +
+                            ": holds both VirtualMFADevices and MFADevices; give one page of "
+                            "one listing per file");
         }
         return fail(ErrorCode::invalid_input, not_listing);
     }
@@ -57,9 +59,9 @@ Result<MfaListingPage> parse_mfa_listing(std::string_view text, std::string_view
         if (page.account_id.empty()) {
             page.account_id = *account;
         } else if (page.account_id != *account) {
-            return fail(ErrorCode::invalid_input,
-                        where + ": account " + *account + " differs from account " +
-                            page.account_id + " earlier in the same file");
+            return fail(ErrorCode::invalid_input, where + ": account " + *account +
+                                                      " differs from account " + page.account_id +
+                                                      " earlier in the same file");
         }
         return true;
     };

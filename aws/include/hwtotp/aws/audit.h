@@ -52,9 +52,9 @@ struct Finding {
 struct AccountAudit {
     std::string account_id;
     Verdict verdict = Verdict::incomplete;
-    std::string summary;                 // one sentence: why this verdict
-    std::vector<std::string> files;      // every input file that belongs to this account
-    std::vector<Finding> findings;       // the IAM-042 finding first
+    std::string summary;             // one sentence: why this verdict
+    std::vector<std::string> files;  // every input file that belongs to this account
+    std::vector<Finding> findings;   // the IAM-042 finding first
 };
 
 struct AuditResult {
