@@ -217,9 +217,13 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
             "--max-items or --no-paginate is used).";
     } else {
         account.verdict = Verdict::pass;
-        account.summary = "root has MFA and none of the " +
-                          plural(listed, "virtual MFA device", "virtual MFA devices") +
-                          " listed is assigned to root: it is a hardware (TOTP or FIDO) device";
+        account.summary =
+            std::string("root has MFA and ") +
+            (listed == 0
+                 ? "the account has no virtual MFA device"
+                 : "none of the " + plural(listed, "virtual MFA device", "virtual MFA devices") +
+                       " listed is assigned to root") +
+            ": root's MFA is a hardware (TOTP or FIDO) device";
     }
     main.message = account.summary;
     account.findings.push_back(std::move(main));

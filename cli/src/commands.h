@@ -13,5 +13,6 @@ namespace hwtotp::cli {
 
 void add_code_command(CLI::App& app, Context& ctx);
 void add_verify_command(CLI::App& app, Context& ctx);
+void add_audit_command(CLI::App& app, Context& ctx);
 
 }  // namespace hwtotp::cli
