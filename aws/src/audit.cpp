@@ -223,7 +223,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
                  ? "the account has no virtual MFA device"
                  : "none of the " + plural(listed, "virtual MFA device", "virtual MFA devices") +
                        " listed is assigned to root") +
-            ": root's MFA is a hardware (TOTP or FIDO) device";
+            ", so root's MFA is not virtual (a hardware TOTP token or FIDO key)";
     }
     main.message = account.summary;
     account.findings.push_back(std::move(main));

@@ -33,9 +33,9 @@ std::string render_audit_text(const AuditResult& result) {
 }
 
 std::string render_audit_json(const AuditResult& result, bool strict) {
-    nlohmann::json accounts = nlohmann::json::array();
+    nlohmann::ordered_json accounts = nlohmann::ordered_json::array();
     for (const AccountAudit& account : result.accounts) {
-        nlohmann::json findings = nlohmann::json::array();
+        nlohmann::ordered_json findings = nlohmann::ordered_json::array();
         for (const Finding& f : account.findings) {
             findings.push_back({
                 {"rule_id", f.rule_id},
@@ -55,12 +55,12 @@ std::string render_audit_json(const AuditResult& result, bool strict) {
             {"findings", std::move(findings)},
         });
     }
-    const nlohmann::json doc = {
+    const nlohmann::ordered_json doc = {
         {"accounts", std::move(accounts)},
         {"exit_code", audit_exit_code(result, strict)},
     };
     // Replacement of invalid UTF-8 (a user name from a damaged report) instead of an exception.
-    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace hwtotp::aws
