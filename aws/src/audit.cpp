@@ -226,6 +226,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
             ", so root's MFA is not virtual (a hardware TOTP token or FIDO key)";
     }
     main.message = account.summary;
+    main.files = account.files;
     account.findings.push_back(std::move(main));
 
     // CIS 1.4: root access keys.
@@ -233,6 +234,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
     keys.rule_id = std::string(rule_root_access_keys);
     keys.severity = Severity::critical;
     keys.references = refs_root_keys;
+    keys.files.push_back(report.file);
     const bool key1 = key_exists(root.access_key_1_active, root.access_key_1_last_rotated);
     const bool key2 = key_exists(root.access_key_2_active, root.access_key_2_last_rotated);
     keys.status = key1 || key2 ? Verdict::fail : Verdict::pass;
@@ -267,6 +269,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         user.severity = Severity::medium;
         user.status = Verdict::fail;
         user.references = refs_user_mfa;
+        user.files.push_back(report.file);
         user.message = "IAM user " + row.user + " has a console password and no MFA";
         user.evidence.push_back(
             row_location(report, row) + ": " + row.user + " " + row.arn +
@@ -285,6 +288,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         users.rule_id = std::string(rule_console_user_mfa);
         users.severity = Severity::medium;
         users.references = refs_user_mfa;
+        users.files.push_back(report.file);
         users.message = console_users == 0 ? "no IAM user has a console password"
                                            : "every IAM user with a console password has MFA (" +
                                                  plural(console_users, "user", "users") + ")";

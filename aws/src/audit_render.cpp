@@ -43,6 +43,7 @@ std::string render_audit_json(const AuditResult& result, bool strict) {
                 {"status", verdict_name(f.status)},
                 {"message", f.message},
                 {"evidence", f.evidence},
+                {"files", f.files},
                 {"remediation", f.remediation},
                 {"references", f.references},
             });

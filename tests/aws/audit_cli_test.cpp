@@ -85,7 +85,8 @@ TEST_P(AuditCli, Json) {
         EXPECT_FALSE(main.at("evidence").empty());
         EXPECT_FALSE(a.at("files").empty());
         for (const auto& f : a.at("findings")) {
-            for (const char* key : {"rule_id", "severity", "status", "message", "evidence"})
+            for (const char* key :
+                 {"rule_id", "severity", "status", "message", "evidence", "files"})
                 EXPECT_TRUE(f.contains(key)) << key;
         }
     }

@@ -301,6 +301,7 @@ TEST(Render, TextAndJson) {
     EXPECT_EQ(a["findings"][0]["status"], "FAIL");
     EXPECT_TRUE(a["findings"][0]["evidence"].is_array());
     EXPECT_TRUE(a["findings"][0]["references"].is_array());
+    EXPECT_EQ(a["findings"][0]["files"], nlohmann::json::array({"r.csv"}));
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ struct Finding {
     Verdict status = Verdict::pass;
     std::string message;
     std::vector<std::string> evidence;  // "report.csv:2: <root_account> mfa_active=true", ...
+    std::vector<std::string> files;     // the input files this finding was decided from
     std::string remediation;            // empty when there is nothing to do
     std::vector<std::string> references;
 };
@@ -82,7 +83,7 @@ struct AuditInput {
 [[nodiscard]] std::string render_audit_text(const AuditResult& result);
 
 // One JSON object: {"accounts":[{"account_id","verdict","summary","files","findings":[{"rule_id",
-// "severity","status","message","evidence","remediation","references"}]}],"exit_code":N}.
+// "severity","status","message","evidence","files","remediation","references"}]}],"exit_code":N}.
 [[nodiscard]] std::string render_audit_json(const AuditResult& result, bool strict);
 
 }  // namespace hwtotp::aws
