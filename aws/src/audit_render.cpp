@@ -21,8 +21,8 @@ std::string render_audit_text(const AuditResult& result) {
             status.resize(std::max<std::size_t>(status.size(), 14), ' ');
             std::string rule = f.rule_id;
             rule.resize(std::max<std::size_t>(rule.size(), 9), ' ');
-            out += "  " + status + " " + rule + " " + std::string(severity_name(f.severity)) +
-                   ": " + f.message + "\n";
+            out.append("  ").append(status).append(" ").append(rule).append(" ");
+            out.append(severity_name(f.severity)).append(": ").append(f.message).append("\n");
             for (const std::string& e : f.evidence)
                 out += "      evidence: " + e + "\n";
             if (!f.remediation.empty())

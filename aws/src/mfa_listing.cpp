@@ -68,7 +68,8 @@ Result<MfaListingPage> parse_mfa_listing(std::string_view text, std::string_view
 
     std::size_t index = 0;
     for (const json& entry : array) {
-        const std::string where = file + ": " + array_name + "[" + std::to_string(index) + "]";
+        std::string where = file;
+        where.append(": ").append(array_name).append("[").append(std::to_string(index)).append("]");
         ++index;
         if (!entry.is_object())
             return fail(ErrorCode::invalid_input, where + ": expected an object");

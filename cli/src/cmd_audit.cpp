@@ -1,6 +1,7 @@
 // hwtotp audit: is each AWS root account protected by hardware MFA? (Conformity IAM-042,
 // CIS 1.6, Security Hub IAM.6), from credential reports and MFA device listings.
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +23,7 @@ struct AuditOptions {
 };
 
 // Far above any real report (a few hundred bytes per IAM user); refuses /dev/zero and the like.
-constexpr std::uintmax_t max_input_bytes = 64u * 1024u * 1024u;
+constexpr std::uintmax_t max_input_bytes = std::uintmax_t{64} * 1024 * 1024;
 
 Result<std::string> read_input(const std::string& path) {
     std::error_code ec;
