@@ -99,6 +99,10 @@ std::string percent_encode(std::string_view text) {
 }
 
 Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Context& ctx) {
+    if (ctx.json) {
+        return fail(ErrorCode::invalid_input,
+                    "--reveal-seed prints text only: seeds never go into --json output");
+    }
     if (!o.yes) {
         if (!ctx.stdin_is_terminal) {
             return fail(ErrorCode::invalid_input,
@@ -125,11 +129,7 @@ Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Conte
     uri.params = d.params;
     uri.counter = d.counter;
     std::string text = format_otpauth_uri(uri) + "&serial=" + percent_encode(d.serial);
-    if (ctx.json) {
-        print_json(ctx, {{"serial", d.serial}, {"uri", text}});
-    } else {
-        ctx.out << text << '\n';
-    }
+    ctx.out << text << '\n';
     wipe_memory(text.data(), text.size());
     return exit_ok;
 }

@@ -217,6 +217,9 @@ TEST_F(RegistryCli, RevealSeedNeedsConfirmationAndRoundTrips) {
     auto refused = hw({"tokens", "show", "GAKT00000002", "--reveal-seed"});
     EXPECT_EQ(refused.exit_code, 2);
     EXPECT_NE(refused.err.find("--yes"), std::string::npos);
+    auto as_json = hw({"--json", "tokens", "show", "GAKT00000002", "--reveal-seed", "--yes"});
+    EXPECT_EQ(as_json.exit_code, 2);
+    EXPECT_EQ(as_json.out, "");
     auto shown = hw({"tokens", "show", "GAKT00000002", "--reveal-seed", "--yes"});
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
     EXPECT_EQ(shown.out.rfind("otpauth://totp/", 0), 0U);
