@@ -26,6 +26,8 @@ std::string_view status_name(store::VerifyStatus status) {
             return "replay";
         case store::VerifyStatus::locked:
             return "locked";
+        case store::VerifyStatus::throttled:
+            return "throttled";
     }
     return "rejected";
 }
@@ -82,6 +84,8 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
         j["first_use"] = o.first_use;
         j["failures"] = o.failures;
         j["locked"] = o.status == store::VerifyStatus::locked;
+        if (o.status == store::VerifyStatus::throttled)
+            j["retry_in"] = o.retry_in;
         if (o.status == store::VerifyStatus::accepted || o.status == store::VerifyStatus::replay) {
             j[hotp ? "matched_counter" : "matched_step"] = o.step;
             if (!hotp) {
@@ -123,6 +127,12 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
                                std::to_string(std::max(o.failures, max_failures)) +
                                " consecutive failures (unlock with: hwtotp tokens unlock " +
                                request.serial + ")"});
+        case store::VerifyStatus::throttled:
+            return report_error(
+                ctx, Error{ErrorCode::locked, "token " + request.serial + " throttled: " +
+                                                  std::to_string(o.failures) +
+                                                  " failed attempts; retry in " +
+                                                  std::to_string(o.retry_in) + " s"});
     }
     return exit_negative;
 }

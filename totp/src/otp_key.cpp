@@ -13,6 +13,9 @@
 #include <array>
 #include <cstring>
 
+#include <new>
+
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -116,9 +119,21 @@ struct Scratch {
     }
 };
 
+// The prepared inner/outer states are as good as the key: they live in OpenSSL's secure heap
+// (mlock'd, guard pages) when main() set one up, else on the normal heap; wiped when freed
+// either way. Only construction allocates: computing a code copies the states to the stack.
 class PreparedBase {
   public:
     virtual ~PreparedBase() = default;
+    static void* operator new(std::size_t size) {
+        void* p = OPENSSL_secure_zalloc(size);
+        if (p == nullptr)
+            throw std::bad_alloc();
+        return p;
+    }
+    static void operator delete(void* p, std::size_t size) noexcept {
+        OPENSSL_secure_clear_free(p, size);
+    }
     virtual void hmac(std::uint64_t counter, std::uint8_t* out) const = 0;
     virtual std::uint32_t truncated(std::uint64_t counter) const = 0;
     virtual std::vector<std::uint64_t> find(std::uint64_t first, std::uint64_t last,
