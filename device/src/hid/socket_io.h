@@ -1,0 +1,23 @@
+#pragma once
+// Reading and writing whole fixed-size socket messages before a deadline (poll + retry on
+// EINTR / short transfers). Shared by the socket transport and the socket server.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <span>
+
+#include "hwtotp/device/hid/socket_transport.h"
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::device::hid::socket_io {
+
+using Message = std::array<std::uint8_t, socket_protocol::message_size>;
+using Deadline = std::chrono::steady_clock::time_point;
+
+// Fails (ErrorCode::device) on timeout, error, or the peer closing ("disconnected").
+[[nodiscard]] Result<void> write_all(int fd, std::span<const std::uint8_t> bytes,
+                                     Deadline deadline);
+[[nodiscard]] Result<Message> read_exact(int fd, Deadline deadline);
+
+}  // namespace hwtotp::device::hid::socket_io
