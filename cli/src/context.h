@@ -31,12 +31,12 @@ struct Context {
 
 // Documented exit codes (README "Exit codes").
 enum Exit : int {
-    exit_ok = 0,           // success / valid / ready / pass
-    exit_negative = 1,     // a negative answer: no match, not ready, audit failed
-    exit_usage = 2,        // bad input or usage
-    exit_device = 3,       // device error
-    exit_registry = 4,     // registry error
-    exit_locked = 5,       // locked out or replay refused
+    exit_ok = 0,        // success / valid / ready / pass
+    exit_negative = 1,  // a negative answer: no match, not ready, audit failed
+    exit_usage = 2,     // bad input or usage
+    exit_device = 3,    // device error
+    exit_registry = 4,  // registry error
+    exit_locked = 5,    // locked out or replay refused
 };
 
 // The exit code for an error category.

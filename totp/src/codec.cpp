@@ -107,7 +107,7 @@ Result<Secret> base32_decode(std::string_view text) {
         if (base32_value(c) < 0) {
             std::string hint;
             if (c == '0' || c == '1' || c == '8' || c == '9') {
-                hint = "; base32 has no 0, 1, 8 or 9 (did you mean O, I, B or g?)";
+                hint = "; base32 has no 0, 1, 8 or 9: did you mean O, I, L or B?";
             }
             return fail(ErrorCode::invalid_input,
                         "invalid base32 character " + describe_char(c) + " at position " +

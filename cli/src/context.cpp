@@ -1,0 +1,49 @@
+#include "context.h"
+
+#include <ostream>
+
+namespace hwtotp::cli {
+
+int exit_code_for(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::device:
+            return exit_device;
+        case ErrorCode::registry:
+            return exit_registry;
+        case ErrorCode::locked:
+        case ErrorCode::replay:
+            return exit_locked;
+        case ErrorCode::invalid_input:
+        case ErrorCode::not_found:
+        case ErrorCode::io:
+        case ErrorCode::crypto:
+        case ErrorCode::internal:
+            return exit_usage;
+    }
+    return exit_usage;
+}
+
+int report_error(Context& ctx, const Error& error) {
+    std::string message = error.message;
+    // One line, whatever the message holds: a multi-line error breaks scripts that read stderr.
+    for (auto& c : message) {
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    }
+    ctx.err << "hwtotp: error: " << message;
+    if (error.code == ErrorCode::internal) {
+        ctx.err << " (this is a bug in hwtotp; please report it)";
+    }
+    ctx.err << '\n';
+    return exit_code_for(error.code);
+}
+
+void finish(Context& ctx, const Result<int>& outcome) {
+    ctx.exit_code = outcome ? *outcome : report_error(ctx, outcome.error());
+}
+
+void warn(Context& ctx, const std::string& message) {
+    ctx.err << "hwtotp: warning: " << message << '\n';
+}
+
+}  // namespace hwtotp::cli

@@ -1,0 +1,34 @@
+// hwtotp: main() wires the real world (streams, clock, terminal checks) into run().
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "app.h"
+
+int main(int argc, char** argv) {
+    // Seeds pass through this process's memory: keep them out of core dumps and ptrace by
+    // other users' processes. Best effort; failure changes nothing else.
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+    hwtotp::cli::Context ctx{
+        .out = std::cout,
+        .err = std::cerr,
+        .in = std::cin,
+        .now =
+            [] {
+                return std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+            },
+        .stdin_is_terminal = isatty(STDIN_FILENO) == 1,
+        .stderr_is_terminal = isatty(STDERR_FILENO) == 1,
+        .json = false,
+        .db_path = {},
+        .exit_code = 0,
+    };
+    const int code = hwtotp::cli::run(argc, argv, ctx);
+    std::cout.flush();
+    return code;
+}

@@ -1,0 +1,152 @@
+// code and verify through the real binary, against the RFC vectors in vectors/.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "run_cli.h"
+#include "vectors.h"
+
+namespace hwtotp::test {
+namespace {
+
+TEST(CliCode, AllEighteenRfc6238Vectors) {
+    for (const auto& row : read_vector_file("rfc6238-appendix-b.txt")) {
+        const auto r = run_cli(
+            {"code", "--hex", row[5], "--algorithm", row[4], "--digits", "8", "--time", row[0]});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.out, row[3] + "\n") << row[0] << ' ' << row[4];
+    }
+}
+
+TEST(CliCode, IsoTimeGivesTheSameCodeAsUnixSeconds) {
+    for (const auto& row : read_vector_file("rfc6238-appendix-b.txt")) {
+        const auto r = run_cli(
+            {"code", "--hex", row[5], "--algorithm", row[4], "--digits", "8", "--time", row[1]});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.out, row[3] + "\n") << row[1];
+    }
+}
+
+TEST(CliCode, AllTenRfc4226VectorsAsHotp) {
+    for (const auto& row : read_vector_file("rfc4226-appendix-d.txt")) {
+        const auto r = run_cli({"code", "--hex", "3132333435363738393031323334353637383930",
+                                "--hotp", "--counter", row[0]});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.out, row[4] + "\n") << "count " << row[0];
+    }
+}
+
+TEST(CliCode, CountPrintsConsecutiveHotpCodes) {
+    const auto rows = read_vector_file("rfc4226-appendix-d.txt");
+    const auto r = run_cli({"code", "--hex", "3132333435363738393031323334353637383930", "--hotp",
+                            "--counter", "0", "--count", "10"});
+    ASSERT_EQ(r.exit_code, 0);
+    const auto printed = lines(r.out);
+    ASSERT_EQ(printed.size(), rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        EXPECT_EQ(printed[i], rows[i][4]);
+}
+
+TEST(CliCode, SecretFileFromStdinKeepsTheSeedOutOfArgv) {
+    // base32 of "12345678901234567890"
+    CliOptions options;
+    options.stdin_text = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n";
+    const auto r =
+        run_cli({"code", "--secret-file", "-", "--digits", "8", "--time", "59"}, options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "94287082\n");
+    EXPECT_EQ(r.err, "");  // no "visible in ps" warning for this source
+}
+
+TEST(CliCode, SeedOnTheCommandLineIsWarnedAbout) {
+    const auto r =
+        run_cli({"code", "--secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "--time", "59"});
+    ASSERT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.err.find("--secret-file -"), std::string::npos);
+    EXPECT_EQ(r.err.find("GEZDGNBV"), std::string::npos);
+}
+
+TEST(CliCode, JsonHasStableFields) {
+    const auto r =
+        run_cli({"--json", "code", "--uri",
+                 "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8",
+                 "--time", "1111111109", "--count", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["type"], "totp");
+    EXPECT_EQ(j["digits"], 8);
+    EXPECT_EQ(j["step"], 0x23523EC);
+    EXPECT_EQ(j["seconds_left"], 1);
+    ASSERT_EQ(j["codes"].size(), 2U);
+    EXPECT_EQ(j["codes"][0]["code"], "07081804");  // RFC 6238
+    EXPECT_EQ(j["codes"][1]["code"], "14050471");  // RFC 6238, t = 1111111111 (next step)
+    EXPECT_EQ(r.out.find("GEZDGNBV"), std::string::npos);
+}
+
+TEST(CliVerify, MatchReportsTheOffsetAndMissExitsOne) {
+    const std::string seed = "3132333435363738393031323334353637383930";
+    // 94287082 is the code of step 1; at t = 119 (step 3) it is two steps behind.
+    auto r = run_cli(
+        {"verify", "--hex", seed, "--digits", "8", "--time", "119", "--window", "2", "94287082"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("offset -2 steps (-60 s)"), std::string::npos) << r.out;
+    r = run_cli(
+        {"verify", "--hex", seed, "--digits", "8", "--time", "119", "--window", "1", "94287082"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "no match in ±1 step\n");
+}
+
+TEST(CliVerify, JsonForAMatch) {
+    const auto r = run_cli({"--json", "verify", "--hex", "3132333435363738393031323334353637383930",
+                            "--digits", "8", "--time", "1111111111", "07081804"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["valid"], true);
+    EXPECT_EQ(j["offset_steps"], -1);
+    EXPECT_EQ(j["offset_seconds"], -30);
+    EXPECT_EQ(j["matched_step"], 0x23523EC);
+}
+
+TEST(CliVerify, TenMillionStepWindowWithoutTheCode) {
+    const auto r =
+        run_cli({"verify", "--hex", "3132333435363738393031323334353637383930", "--digits", "8",
+                 "--window", "5000000", "--time", "1700000000", "00000000"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "no match in ±5000000 steps\n");
+}
+
+TEST(CliVerify, WideSingleCodeMatchIsFlagged) {
+    const std::string seed = "3132333435363738393031323334353637383930";
+    const auto r =
+        run_cli({"verify", "--hex", seed, "--time", "59", "--window", "3000000", "287082"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;  // RFC 4226 count 1 == TOTP step 1, 6 digits
+    EXPECT_NE(r.err.find("proves little"), std::string::npos) << r.err;
+}
+
+TEST(CliVerify, HotpLooksAheadFromTheCounter) {
+    const std::string seed = "3132333435363738393031323334353637383930";
+    // The window is inclusive: counters 2..8.
+    auto r =
+        run_cli({"verify", "--hex", seed, "--hotp", "--counter", "2", "--window", "6", "399871"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;  // RFC 4226 count 8
+    EXPECT_NE(r.out.find("counter 8"), std::string::npos) << r.out;
+    r = run_cli({"verify", "--hex", seed, "--hotp", "--counter", "2", "--window", "5", "399871"});
+    EXPECT_EQ(r.exit_code, 1);  // one past the window's end
+    r = run_cli({"verify", "--hex", seed, "--hotp", "--counter", "2", "--window", "5", "755224"});
+    EXPECT_EQ(r.exit_code, 1);  // count 0 is behind the counter
+}
+
+TEST(CliGlobal, VersionAndHelpWithExamples) {
+    auto r = run_cli({"--version"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.out.rfind("hwtotp ", 0), 0U);
+    for (const char* cmd : {"code", "verify"}) {
+        r = run_cli({cmd, "--help"});
+        EXPECT_EQ(r.exit_code, 0) << cmd;
+        EXPECT_NE(r.out.find("Example:"), std::string::npos) << cmd;
+        EXPECT_NE(r.out.find("hwtotp " + std::string(cmd)), std::string::npos) << cmd;
+    }
+}
+
+}  // namespace
+}  // namespace hwtotp::test

@@ -1,0 +1,166 @@
+#include "run_cli.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace hwtotp::test {
+namespace {
+
+struct Pipe {
+    std::array<int, 2> fd{-1, -1};
+    Pipe() {
+        if (pipe2(fd.data(), O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe2 failed");
+    }
+    Pipe(const Pipe&) = delete;
+    Pipe& operator=(const Pipe&) = delete;
+    ~Pipe() {
+        for (int f : fd)
+            if (f >= 0)
+                close(f);
+    }
+    void close_end(int i) {
+        if (fd[static_cast<std::size_t>(i)] >= 0)
+            close(fd[static_cast<std::size_t>(i)]);
+        fd[static_cast<std::size_t>(i)] = -1;
+    }
+};
+
+}  // namespace
+
+std::string hwtotp_binary() {
+    return HWTOTP_BINARY;
+}
+
+CliResult run_cli(const std::vector<std::string>& args, const CliOptions& options) {
+    const std::string binary = options.binary.empty() ? hwtotp_binary() : options.binary;
+    std::vector<std::string> argv_storage{binary};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_storage)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    std::map<std::string, std::string> env_map;
+    for (char** e = environ; *e != nullptr; ++e) {
+        std::string entry(*e);
+        const auto eq = entry.find('=');
+        if (eq != std::string::npos)
+            env_map[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    for (const auto& [k, v] : options.env)
+        env_map[k] = v;
+    std::vector<std::string> env_storage;
+    for (const auto& [k, v] : env_map)
+        env_storage.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_storage)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    Pipe in, out, err;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
+        throw std::runtime_error("cannot start " + binary + ": " + std::strerror(rc));
+    in.close_end(0);
+    out.close_end(1);
+    err.close_end(1);
+
+    // Feed stdin and drain both outputs together so that no pipe fills and blocks the child.
+    CliResult result;
+    std::size_t written = 0;
+    if (options.stdin_text.empty())
+        in.close_end(1);
+    std::array<char, 4096> buffer{};
+    for (;;) {
+        std::vector<pollfd> fds;
+        if (out.fd[0] >= 0)
+            fds.push_back({out.fd[0], POLLIN, 0});
+        if (err.fd[0] >= 0)
+            fds.push_back({err.fd[0], POLLIN, 0});
+        if (in.fd[1] >= 0)
+            fds.push_back({in.fd[1], POLLOUT, 0});
+        if (fds.empty())
+            break;
+        if (poll(fds.data(), fds.size(), -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (auto& p : fds) {
+            if (p.revents == 0)
+                continue;
+            if (p.fd == in.fd[1]) {
+                const auto n = write(p.fd, options.stdin_text.data() + written,
+                                     options.stdin_text.size() - written);
+                if (n <= 0 ||
+                    (written += static_cast<std::size_t>(n)) == options.stdin_text.size()) {
+                    in.close_end(1);
+                }
+                continue;
+            }
+            const auto n = read(p.fd, buffer.data(), buffer.size());
+            if (n <= 0) {
+                if (p.fd == out.fd[0])
+                    out.close_end(0);
+                else
+                    err.close_end(0);
+                continue;
+            }
+            (p.fd == out.fd[0] ? result.out : result.err)
+                .append(buffer.data(), static_cast<std::size_t>(n));
+        }
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> result;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        result.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return result;
+}
+
+TempDir::TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string templ = std::string(base != nullptr ? base : "/tmp") + "/hwtotp-test-XXXXXX";
+    if (mkdtemp(templ.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
+    path_ = templ;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace hwtotp::test
