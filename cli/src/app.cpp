@@ -14,6 +14,8 @@ namespace {
 void add_commands(CLI::App& app, Context& ctx) {
     add_code_command(app, ctx);
     add_verify_command(app, ctx);
+    add_simulate_command(app, ctx);
+    add_device_command(app, ctx);
 }
 
 std::string usage_hint(const CLI::App& app) {
