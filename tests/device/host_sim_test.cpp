@@ -33,7 +33,8 @@ INSTANTIATE_TEST_SUITE_P(
     Rfc6238Sha1, RfcVectors,
     ::testing::Values(TotpVector{59, "94287082"}, TotpVector{1111111109, "07081804"},
                       TotpVector{1111111111, "14050471"}, TotpVector{1234567890, "89005924"},
-                      TotpVector{2000000000, "69279037"}, TotpVector{20000000000, "65353130"}));
+                      TotpVector{2000000000, "69279037"}, TotpVector{20000000000, "65353130"}),
+    [](const auto& vector) { return "t" + std::to_string(vector.param.time); });
 
 TEST_P(RfcVectors, ThroughTheProtocol) {
     auto code = host_.totp(2, GetParam().time, 8);
