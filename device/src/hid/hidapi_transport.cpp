@@ -114,15 +114,20 @@ std::vector<HidDeviceInfo> HidApi::enumerate_otp() const {
 Result<std::unique_ptr<Transport>> HidApi::open(const std::string& path) const {
     hid_device* device = hid_open_path(path.c_str());
     if (device == nullptr) {
-        if (::access(path.c_str(), R_OK | W_OK) != 0 && errno == EACCES) {
+        // hidraw's message is "Failed to open a device with path '…': <strerror>"; access()
+        // covers backends whose hid_error says less.
+        const std::string why = error_text(nullptr);
+        const bool denied = why.find("Permission denied") != std::string::npos ||
+                            (::access(path.c_str(), R_OK | W_OK) != 0 && errno == EACCES);
+        if (denied) {
             return fail(ErrorCode::device,
                         "permission denied opening " + path + "; " + udev_rule_hint());
         }
-        if (::access(path.c_str(), F_OK) != 0) {
+        if (why.find("No such file") != std::string::npos || ::access(path.c_str(), F_OK) != 0) {
             return fail(ErrorCode::device,
                         "no device at " + path + " (unplugged?); run `hwtotp device list`");
         }
-        return fail(ErrorCode::device, "cannot open " + path + ": " + error_text(nullptr));
+        return fail(ErrorCode::device, "cannot open " + path + ": " + why);
     }
     return std::unique_ptr<Transport>(new HidapiTransport(device, path));
 }
