@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "commands.h"
+#include "hwtotp/device/random_seed.h"
 #include "hwtotp/device/simulated_token.h"
 #include "hwtotp/totp/codec.h"
 #include "hwtotp/totp/otpauth.h"

@@ -7,7 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include "hwtotp/device/simulated_token.h"
+#include "hwtotp/device/random_seed.h"
 
 namespace hwtotp::device {
 namespace {

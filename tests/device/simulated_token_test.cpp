@@ -2,6 +2,7 @@
 // clock dictates, and random seeds.
 #include <gtest/gtest.h>
 
+#include "hwtotp/device/random_seed.h"
 #include "hwtotp/device/simulated_token.h"
 #include "hwtotp/totp/steps.h"
 #include "test_helpers.h"

@@ -49,7 +49,4 @@ class SimulatedToken final : public Token {
     DriftModel drift_;
 };
 
-// A fresh random seed of `size` bytes from OpenSSL's CSPRNG (RAND_bytes).
-[[nodiscard]] Result<Secret> random_seed(std::size_t size);
-
 }  // namespace hwtotp::device
