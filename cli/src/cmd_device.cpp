@@ -83,20 +83,16 @@ Result<int> run_serial(const DeviceOptions& o, Context& ctx) {
         return tl::unexpected(session.error());
     }
     auto& host = *(*session)->host;
-    auto status = host.read_status();
-    if (!status) {
-        return tl::unexpected(status.error());
-    }
-    auto serial = host.read_serial();
-    if (!serial) {
-        return tl::unexpected(serial.error());
+    auto identity = host.identify();
+    if (!identity) {
+        return tl::unexpected(identity.error());
     }
     if (ctx.json) {
         print_json(ctx, {{"device", (*session)->opened.transport->describe()},
-                         {"serial", std::to_string(*serial)},
-                         {"firmware", status->firmware()}});
+                         {"serial", std::to_string(identity->serial)},
+                         {"firmware", identity->status.firmware()}});
     } else {
-        ctx.out << *serial << '\n';
+        ctx.out << identity->serial << '\n';
     }
     return exit_ok;
 }

@@ -11,19 +11,15 @@ namespace {
 
 class Faults : public ::testing::Test {
   protected:
-    Faults() : key_(test::trace_config(), ticker_), transport_(key_), host_(transport_, ticker_) {
-        test::configure_trace_slots(key_);
-    }
-
     static void expect_device_error(const Error& error, const std::string& text) {
         EXPECT_EQ(error.code, ErrorCode::device);
         EXPECT_NE(error.message.find(text), std::string::npos) << error.message;
     }
 
-    FakeTicker ticker_;
-    SimulatedYubiKey key_;
-    InProcessTransport transport_;
-    OtpHost host_;
+    test::InProcessRig rig_;
+    FakeTicker& ticker_ = rig_.ticker;
+    SimulatedYubiKey& key_ = rig_.key;
+    OtpHost& host_ = rig_.host;
 };
 
 TEST_F(Faults, CorruptResponseCrc) {

@@ -10,12 +10,8 @@ namespace hwtotp::device::hid {
 namespace {
 
 TEST(HidToken, SerialModelAndCodes) {
-    FakeTicker ticker;
-    SimulatedYubiKey key(test::trace_config(), ticker);
-    test::configure_trace_slots(key);
-    InProcessTransport transport(key);
-    OtpHost host(transport, ticker);
-    auto token = HidToken::open(host, 2, 8);
+    test::InProcessRig rig;
+    auto token = HidToken::open(rig.host, 2, 8);
     ASSERT_TRUE(token) << token.error().message;
     Token& as_token = *token;
     EXPECT_EQ(as_token.serial(), "12345678");
@@ -26,12 +22,8 @@ TEST(HidToken, SerialModelAndCodes) {
 
 TEST(HidToken, AgreesWithTheSimulatedDisplayToken) {
     // The same seed in a key fob and in a YubiKey slot shows the same codes.
-    FakeTicker ticker;
-    SimulatedYubiKey key(test::trace_config(), ticker);
-    test::configure_trace_slots(key);
-    InProcessTransport transport(key);
-    OtpHost host(transport, ticker);
-    auto yubikey = HidToken::open(host, 2, 6);
+    test::InProcessRig rig;
+    auto yubikey = HidToken::open(rig.host, 2, 6);
     ASSERT_TRUE(yubikey);
     auto fob = SimulatedToken::create("GAKT00000001", test::rfc_seed(), Params::standard(),
                                       DriftModel::starting_at(0, 0.0));

@@ -12,13 +12,10 @@ namespace {
 
 class HostSim : public ::testing::Test {
   protected:
-    HostSim() : key_(test::trace_config(), ticker_), transport_(key_), host_(transport_, ticker_) {
-        test::configure_trace_slots(key_);
-    }
-    FakeTicker ticker_;
-    SimulatedYubiKey key_;
-    InProcessTransport transport_;
-    OtpHost host_;
+    test::InProcessRig rig_;
+    FakeTicker& ticker_ = rig_.ticker;
+    SimulatedYubiKey& key_ = rig_.key;
+    OtpHost& host_ = rig_.host;
 };
 
 struct TotpVector {

@@ -97,23 +97,15 @@ std::string strip_comments(const std::string& trace) {
 }
 
 TEST(SimulatorTrace, SerialReadMatchesSpec) {
-    FakeTicker ticker;
-    SimulatedYubiKey key(test::trace_config(), ticker);
-    test::configure_trace_slots(key);
-    InProcessTransport transport(key);
-    OtpHost host(transport, ticker);
-    ASSERT_TRUE(host.read_serial());
-    EXPECT_EQ(render(transport.log()), strip_comments(serial_trace));
+    test::InProcessRig rig;
+    ASSERT_TRUE(rig.host.read_serial());
+    EXPECT_EQ(render(rig.transport.log()), strip_comments(serial_trace));
 }
 
 TEST(SimulatorTrace, HmacMatchesSpec) {
-    FakeTicker ticker;
-    SimulatedYubiKey key(test::trace_config(), ticker);
-    test::configure_trace_slots(key);
-    InProcessTransport transport(key);
-    OtpHost host(transport, ticker);
-    ASSERT_TRUE(host.totp(2, 59, 8));
-    EXPECT_EQ(render(transport.log()), strip_comments(hmac_trace));
+    test::InProcessRig rig;
+    ASSERT_TRUE(rig.host.totp(2, 59, 8));
+    EXPECT_EQ(render(rig.transport.log()), strip_comments(hmac_trace));
 }
 
 }  // namespace

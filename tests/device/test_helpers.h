@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hwtotp/device/hid/fake_transport.h"
+#include "hwtotp/device/hid/otp_host.h"
 #include "hwtotp/device/hid/report.h"
 #include "hwtotp/device/hid/sim_yubikey.h"
 #include "hwtotp/totp/secret.h"
@@ -28,5 +30,21 @@ inline hid::SimConfig trace_config() {
 inline void configure_trace_slots(hid::SimulatedYubiKey& key, bool touch = false) {
     key.set_slot(2, hid::SimSlot{rfc_seed(), touch});
 }
+
+// A simulated key wired to a host in process, on one FakeTicker: nothing sleeps.
+struct InProcessRig {
+    explicit InProcessRig(hid::SimConfig config = trace_config(), bool touch = false,
+                          hid::TouchPrompt prompt = {})
+        : key(config, ticker), transport(key), host(transport, ticker, hid::Timeouts{}, prompt) {
+        configure_trace_slots(key, touch);
+    }
+    InProcessRig(const InProcessRig&) = delete;
+    InProcessRig& operator=(const InProcessRig&) = delete;
+
+    hid::FakeTicker ticker;
+    hid::SimulatedYubiKey key;
+    hid::InProcessTransport transport;
+    hid::OtpHost host;
+};
 
 }  // namespace hwtotp::device::test

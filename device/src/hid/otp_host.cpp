@@ -55,6 +55,18 @@ Result<std::uint32_t> OtpHost::read_serial() {
            (static_cast<std::uint32_t>((*bytes)[2]) << 8) | static_cast<std::uint32_t>((*bytes)[3]);
 }
 
+Result<KeyIdentity> OtpHost::identify() {
+    auto status = read_status();
+    if (!status) {
+        return tl::unexpected(status.error());
+    }
+    auto serial = read_serial();
+    if (!serial) {
+        return tl::unexpected(serial.error());
+    }
+    return KeyIdentity{*status, *serial};
+}
+
 Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
     int slot, std::span<const std::uint8_t, 64> challenge) {
     if (slot != 1 && slot != 2) {

@@ -1,5 +1,6 @@
 #include "socket_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -30,6 +31,26 @@ Result<void> wait_ready(int fd, short events, Deadline deadline) {
 }
 
 }  // namespace
+
+Result<sockaddr_un> unix_address(const std::string& path, const std::string& option) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof address.sun_path) {
+        return fail(ErrorCode::invalid_input, option + ": the socket path must be 1.." +
+                                                  std::to_string(sizeof address.sun_path - 1) +
+                                                  " characters");
+    }
+    std::copy(path.begin(), path.end(), address.sun_path);
+    return address;
+}
+
+Result<int> new_stream_socket(ErrorCode code) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return fail(code, std::string("socket(): ") + std::strerror(errno));
+    }
+    return fd;
+}
 
 Result<void> write_all(int fd, std::span<const std::uint8_t> bytes, Deadline deadline) {
     std::size_t done = 0;

@@ -27,20 +27,17 @@ bool readable_soon(int fd) {
 }  // namespace
 
 Result<SocketServer> SocketServer::listen(const std::string& path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof address.sun_path) {
-        return fail(ErrorCode::invalid_input, "--hid-socket: the path must be 1.." +
-                                                  std::to_string(sizeof address.sun_path - 1) +
-                                                  " characters");
+    auto address = socket_io::unix_address(path, "--hid-socket");
+    if (!address) {
+        return tl::unexpected(address.error());
     }
-    std::copy(path.begin(), path.end(), address.sun_path);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return fail(ErrorCode::io, std::string("socket(): ") + std::strerror(errno));
+    auto socket = socket_io::new_stream_socket(ErrorCode::io);
+    if (!socket) {
+        return tl::unexpected(socket.error());
     }
+    const int fd = *socket;
     ::unlink(path.c_str());  // a stale socket from an earlier run
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0 ||
         ::listen(fd, 8) != 0) {
         const int error = errno;
         ::close(fd);

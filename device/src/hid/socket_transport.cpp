@@ -14,19 +14,16 @@
 namespace hwtotp::device::hid {
 
 Result<std::unique_ptr<SocketTransport>> SocketTransport::connect(const std::string& path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof address.sun_path) {
-        return fail(ErrorCode::invalid_input, "--device unix:PATH: the socket path must be 1.." +
-                                                  std::to_string(sizeof address.sun_path - 1) +
-                                                  " characters");
+    auto address = socket_io::unix_address(path, "--device unix:PATH");
+    if (!address) {
+        return tl::unexpected(address.error());
     }
-    std::copy(path.begin(), path.end(), address.sun_path);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return fail(ErrorCode::device, std::string("socket(): ") + std::strerror(errno));
+    auto socket = socket_io::new_stream_socket(ErrorCode::device);
+    if (!socket) {
+        return tl::unexpected(socket.error());
     }
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    const int fd = *socket;
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
         const int error = errno;
         ::close(fd);
         return fail(ErrorCode::device,

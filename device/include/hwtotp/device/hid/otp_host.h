@@ -37,6 +37,12 @@ struct Timeouts {
     std::int64_t touch_poll_ms = 100;
 };
 
+// What identifies a key: its status report and its serial.
+struct KeyIdentity {
+    DeviceStatus status;
+    std::uint32_t serial = 0;
+};
+
 // Called while the device waits for a touch, each time the seconds left change.
 using TouchPrompt = std::function<void(int seconds_left)>;
 
@@ -53,6 +59,8 @@ class OtpHost {
     [[nodiscard]] Result<DeviceStatus> read_status();
     // Command 0x10. Fails when the key hides its serial (command rejected).
     [[nodiscard]] Result<std::uint32_t> read_serial();
+    // Status, then serial.
+    [[nodiscard]] Result<KeyIdentity> identify();
     // Command 0x30 (slot 1) / 0x38 (slot 2): HMAC-SHA1 of a 64-byte challenge.
     [[nodiscard]] Result<std::array<std::uint8_t, 20>> hmac_sha1(
         int slot, std::span<const std::uint8_t, 64> challenge);
