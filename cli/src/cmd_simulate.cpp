@@ -217,6 +217,18 @@ Result<int> run_simulate(const SimulateOptions& o, Context& ctx) {
     if (o.create_new && !o.hid_socket.empty()) {
         return fail(ErrorCode::invalid_input, "--new and --hid-socket cannot be combined");
     }
+    // Options of one mode given to another would be silently ignored: refuse them instead.
+    const bool display_options = o.drift_ppm != "0" || o.offset != "0" || !o.since.empty() ||
+                                 o.presses != "1" || o.enroll || !o.time.empty();
+    if ((o.create_new || !o.hid_socket.empty()) && display_options) {
+        return fail(ErrorCode::invalid_input,
+                    "--drift-ppm, --offset, --since, --time, --presses and --enroll describe what "
+                    "a display token shows; they do not apply to --new or --hid-socket");
+    }
+    if (o.hid_socket.empty() && (o.touch || o.touch_after != "1000")) {
+        return fail(ErrorCode::invalid_input,
+                    "--touch and --touch-after apply to --hid-socket only");
+    }
     if (o.create_new)
         return run_new(o, ctx);
     if (!o.hid_socket.empty())

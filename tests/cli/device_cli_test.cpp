@@ -255,6 +255,11 @@ TEST(SimulateBadInput, Rejected) {
     EXPECT_EQ(
         run_cli({"simulate", "--serial", "S", "--hex", rfc_hex, "--drift-ppm", "x"}).exit_code, 2);
     EXPECT_EQ(run_cli({"simulate", "--new", "--serial", "S", "--hex", rfc_hex}).exit_code, 2);
+    EXPECT_EQ(
+        run_cli({"simulate", "--hid-socket", "/tmp/x.sock", "--hex", rfc_hex, "--drift-ppm", "40"})
+            .exit_code,
+        2);
+    EXPECT_EQ(run_cli({"simulate", "--serial", "S", "--hex", rfc_hex, "--touch"}).exit_code, 2);
 }
 
 }  // namespace

@@ -38,16 +38,13 @@ Result<DeviceStatus> OtpHost::read_status() {
 }
 
 Result<std::uint32_t> OtpHost::read_serial() {
-    auto bytes = transact(static_cast<std::uint8_t>(Command::device_serial), {}, serial_size);
+    auto bytes = transact(
+        static_cast<std::uint8_t>(Command::device_serial), {}, serial_size,
+        "the key at " + transport_.describe() +
+            " refused to give its serial: its serial is hidden from the OTP interface (enable "
+            "the SERIAL_API_VISIBLE flag, e.g. with the YubiKey Manager)");
     if (!bytes) {
-        Error error = bytes.error();
-        if (error.message == "rejected") {
-            error.message =
-                "the key at " + transport_.describe() +
-                " refused to give its serial: its serial is hidden from the OTP interface "
-                "(enable the SERIAL_API_VISIBLE flag, e.g. with the YubiKey Manager)";
-        }
-        return tl::unexpected(error);
+        return tl::unexpected(bytes.error());
     }
     // The one big-endian field of the protocol (ykcore.c yk_get_serial).
     return (static_cast<std::uint32_t>((*bytes)[0]) << 24) |
@@ -72,7 +69,7 @@ Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
     if (slot != 1 && slot != 2) {
         return fail(ErrorCode::invalid_input, "--slot must be 1 or 2");
     }
-    // ykman checks the slot first, which turns "rejected" into the precise "empty slot".
+    // ykman checks the slot first, which turns a bare rejection into the precise "empty slot".
     auto status = read_status();
     if (!status) {
         return tl::unexpected(status.error());
@@ -84,16 +81,13 @@ Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
                         "chalresp --totp " +
                         std::to_string(slot) + "`) or use the other --slot");
     }
-    auto bytes = transact(hmac_command(slot), challenge, hmac_size);
+    auto bytes =
+        transact(hmac_command(slot), challenge, hmac_size,
+                 "slot " + std::to_string(slot) + " of the key at " + transport_.describe() +
+                     " rejected the challenge: it is not configured for HMAC-SHA1 "
+                     "challenge-response; reprogram it or use the other --slot");
     if (!bytes) {
-        Error error = bytes.error();
-        if (error.message == "rejected") {
-            error.message = "slot " + std::to_string(slot) + " of the key at " +
-                            transport_.describe() +
-                            " rejected the challenge: it is not configured for HMAC-SHA1 "
-                            "challenge-response; reprogram it or use the other --slot";
-        }
-        return tl::unexpected(error);
+        return tl::unexpected(bytes.error());
     }
     std::array<std::uint8_t, 20> hmac{};
     std::copy_n(bytes->begin(), hmac.size(), hmac.begin());
@@ -122,7 +116,8 @@ Result<Code> OtpHost::totp_step(int slot, std::uint64_t step, int digits) {
 
 Result<std::vector<std::uint8_t>> OtpHost::transact(std::uint8_t command,
                                                     std::span<const std::uint8_t> payload,
-                                                    std::size_t expected_size) {
+                                                    std::size_t expected_size,
+                                                    const std::string& rejected_message) {
     std::lock_guard lock(transaction_);
     auto frame = encode_frame(command, payload);
     if (!frame) {
@@ -136,7 +131,7 @@ Result<std::vector<std::uint8_t>> OtpHost::transact(std::uint8_t command,
             return tl::unexpected(in_transaction(transport_, sent.error()));
         }
     }
-    return read_response(expected_size);
+    return read_response(expected_size, rejected_message);
 }
 
 Result<void> OtpHost::wait_write_ready() {
@@ -166,7 +161,8 @@ Result<void> OtpHost::wait_write_ready() {
     }
 }
 
-Result<std::vector<std::uint8_t>> OtpHost::read_response(std::size_t expected_size) {
+Result<std::vector<std::uint8_t>> OtpHost::read_response(std::size_t expected_size,
+                                                         const std::string& rejected_message) {
     const std::int64_t start = ticker_.now_ms();
     std::optional<std::int64_t> touch_started;
     int last_seconds = -1;
@@ -211,7 +207,7 @@ Result<std::vector<std::uint8_t>> OtpHost::read_response(std::size_t expected_si
                             "timed out waiting for a touch on the key at " + transport_.describe() +
                                 "; run the command again and touch the key when asked");
             }
-            return fail(ErrorCode::device, "rejected");
+            return fail(ErrorCode::device, rejected_message);
         }
 
         const std::int64_t now = ticker_.now_ms();

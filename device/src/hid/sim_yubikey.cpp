@@ -38,11 +38,12 @@ Report SimulatedYubiKey::status_report(std::uint8_t status_byte) const {
     status.major = config_.firmware[0];
     status.minor = config_.firmware[1];
     status.build = config_.firmware[2];
-    status.pgm_seq = pgm_seq_;
     if (!slots_[0].hmac_key.empty())
         status.touch_level |= DeviceStatus::config1_valid;
     if (!slots_[1].hmac_key.empty())
         status.touch_level |= DeviceStatus::config2_valid;
+    // pgmSeq is 0 while no slot holds a valid configuration (spec §1.3).
+    status.pgm_seq = status.touch_level != 0 ? pgm_seq_ : 0;
     Report report = encode_status(status);
     report[report_status_index] = status_byte;
     return report;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "hwtotp/device/hid/status.h"
@@ -69,14 +70,17 @@ class OtpHost {
     // Same, for an explicit time step.
     [[nodiscard]] Result<Code> totp_step(int slot, std::uint64_t step, int digits);
 
-    // Sends one command and returns `expected_size` response bytes. Exposed for tests.
+    // Sends one command and returns `expected_size` response bytes. When the key answers
+    // with no response at all (it rejected the command), fails with `rejected_message`.
     [[nodiscard]] Result<std::vector<std::uint8_t>> transact(std::uint8_t command,
                                                              std::span<const std::uint8_t> payload,
-                                                             std::size_t expected_size);
+                                                             std::size_t expected_size,
+                                                             const std::string& rejected_message);
 
   private:
     [[nodiscard]] Result<void> wait_write_ready();
-    [[nodiscard]] Result<std::vector<std::uint8_t>> read_response(std::size_t expected_size);
+    [[nodiscard]] Result<std::vector<std::uint8_t>> read_response(
+        std::size_t expected_size, const std::string& rejected_message);
     void reset_best_effort();
 
     Transport& transport_;
