@@ -16,6 +16,7 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_verify_command(app, ctx);
     add_simulate_command(app, ctx);
     add_device_command(app, ctx);
+    add_audit_command(app, ctx);
 }
 
 std::string usage_hint(const CLI::App& app) {
