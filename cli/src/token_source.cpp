@@ -129,10 +129,9 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
                                request.serial + ")"});
         case store::VerifyStatus::throttled:
             return report_error(
-                ctx, Error{ErrorCode::locked, "token " + request.serial + " throttled: " +
-                                                  std::to_string(o.failures) +
-                                                  " failed attempts; retry in " +
-                                                  std::to_string(o.retry_in) + " s"});
+                ctx, Error{ErrorCode::locked,
+                           "token " + request.serial + " throttled: " + std::to_string(o.failures) +
+                               " failed attempts; retry in " + std::to_string(o.retry_in) + " s"});
     }
     return exit_negative;
 }

@@ -48,7 +48,8 @@ Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& requ
     // Throttled before the code is looked at: a refused attempt reveals nothing and costs nothing.
     // A clock set back before the last failure also waits (last_failure + delay - now > delay).
     if (const auto delay = throttle_delay(info.state.failures);
-        delay > 0 && info.state.last_failure_at && request.now < *info.state.last_failure_at + delay) {
+        delay > 0 && info.state.last_failure_at &&
+        request.now < *info.state.last_failure_at + delay) {
         outcome.status = VerifyStatus::throttled;
         outcome.retry_in = *info.state.last_failure_at + delay - request.now;
         return outcome;

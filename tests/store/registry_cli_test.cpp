@@ -103,9 +103,9 @@ TEST_F(RegistryCli, LockoutAfterTenFailuresAndUnlock) {
     constexpr std::array<std::int64_t, 9> waits{0, 0, 5, 10, 20, 40, 80, 160, 300};
     std::int64_t now = 1700000000;
     for (int i = 1; i <= 9; ++i) {
-        EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", bad, "--time", std::to_string(now)})
-                      .exit_code,
-                  1)
+        EXPECT_EQ(
+            hw({"verify", "--token", "GAKT00000001", bad, "--time", std::to_string(now)}).exit_code,
+            1)
             << i;
         now += waits.at(static_cast<std::size_t>(i - 1));
     }
@@ -132,8 +132,7 @@ TEST_F(RegistryCli, ThrottledAfterThreeFailuresAcrossProcesses) {
     EXPECT_EQ(early.out, "");
     EXPECT_EQ(early.err,
               "hwtotp: error: token GAKT00000001 throttled: 3 failed attempts; retry in 2 s\n");
-    auto json =
-        hw({"--json", "verify", "--token", "GAKT00000001", good, "--time", "1700000004"});
+    auto json = hw({"--json", "verify", "--token", "GAKT00000001", good, "--time", "1700000004"});
     EXPECT_EQ(json.exit_code, 5);
     const auto j = nlohmann::json::parse(json.out);
     EXPECT_EQ(j["status"], "throttled");

@@ -140,14 +140,15 @@ TEST(Registry, VersionOneIsMigratedKeepingItsTokens) {
         auto registry = test::open_registry(dir);
         auto import = registry.begin_import(false, 1000);
         ASSERT_TRUE(import);
-        ASSERT_TRUE(import->add(test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
+        ASSERT_TRUE(import->add(
+            test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
         ASSERT_TRUE(import->commit());
         ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
     }
     // Turn the file back into what hwtotp with schema version 1 wrote.
     ASSERT_EQ(test::sqlite_shell(dir.file("tokens.db"),
-                           "ALTER TABLE tokens DROP COLUMN last_failure_at; "
-                           "PRAGMA user_version = 1; PRAGMA user_version;"),
+                                 "ALTER TABLE tokens DROP COLUMN last_failure_at; "
+                                 "PRAGMA user_version = 1; PRAGMA user_version;"),
               "1");
     auto registry = test::open_registry(dir);
     EXPECT_EQ(test::sqlite_shell(dir.file("tokens.db"), "PRAGMA user_version;"),

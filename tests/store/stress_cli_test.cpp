@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -116,8 +116,8 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
             std::ofstream out(dir.file("result." + std::to_string(p)));
             for (std::size_t i = 0; i < seq.size(); ++i) {
                 const auto& a = seq[i];
-                auto r = reg.hw({"verify", "--token", a.serial, "--time", std::to_string(a.time),
-                                 a.code});
+                auto r = reg.hw(
+                    {"verify", "--token", a.serial, "--time", std::to_string(a.time), a.code});
                 std::string err = r.err;
                 for (char& c : err)
                     c = c == '\n' ? ' ' : c;
@@ -166,7 +166,8 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
         auto show = reg.hw({"--json", "tokens", "show", serial});
         ASSERT_EQ(show.exit_code, 0) << show.err;
         const auto j = nlohmann::json::parse(show.out);
-        EXPECT_EQ(j["last_step"], (t0 + (steps - 1) * period) / period + j["offset_steps"].get<int>())
+        EXPECT_EQ(j["last_step"],
+                  (t0 + (steps - 1) * period) / period + j["offset_steps"].get<int>())
             << serial;
         EXPECT_EQ(sqlite(reg.db(), std::string("SELECT count(*) FROM history WHERE serial = '") +
                                        serial + "' AND observed_by = 'verify'"),
@@ -205,8 +206,8 @@ TEST(CrashSafety, ImportKilledAtRandomMomentsIsAllOrNothing) {
     for (int round = 0; round < kills; ++round) {
         const Registry reg(dir.file("r" + std::to_string(round) + ".db"));
         ASSERT_EQ(reg.hw({"tokens", "list"}).exit_code, 0);  // the registry exists beforehand
-        const auto r = reg.hw({"import", dir.file("big.csv")},
-                              std::chrono::microseconds(moment(rng)));
+        const auto r =
+            reg.hw({"import", dir.file("big.csv")}, std::chrono::microseconds(moment(rng)));
         ASSERT_TRUE(r.exit_code == 0 || r.exit_code == killed) << round << ": " << r.err;
         interrupted += r.exit_code == killed ? 1 : 0;
         const auto state = sqlite(reg.db(),
@@ -236,9 +237,10 @@ TEST(CrashSafety, VerifyKilledAtRandomMomentsRecordsStepAndHistoryTogether) {
     std::mt19937 rng(11);
     std::uniform_int_distribution<std::int64_t> moment(0, full.count() * 11 / 10);
     const auto state = [&] {
-        return sqlite(reg.db(),
-                      "PRAGMA integrity_check; SELECT last_step FROM tokens WHERE serial = "
-                      "'GAKT00000001'; SELECT count(*) FROM history WHERE serial = 'GAKT00000001';");
+        return sqlite(
+            reg.db(),
+            "PRAGMA integrity_check; SELECT last_step FROM tokens WHERE serial = "
+            "'GAKT00000001'; SELECT count(*) FROM history WHERE serial = 'GAKT00000001';");
     };
     const auto expected = [](std::int64_t last_step, int history) {
         return "ok\n" + std::to_string(last_step) + "\n" + std::to_string(history);

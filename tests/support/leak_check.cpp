@@ -59,9 +59,9 @@ std::vector<Form> forms_of(const std::string& hex) {
     if (printable)
         forms.push_back({"raw", std::string(bytes.begin(), bytes.end())});
     const std::string b32 = base32(bytes);
-    for (Form form : {Form{"hex", transformed(hex, ::tolower)},
-                      Form{"HEX", transformed(hex, ::toupper)}, Form{"base32", b32},
-                      Form{"base32 lower case", transformed(b32, ::tolower)}}) {
+    for (Form form :
+         {Form{"hex", transformed(hex, ::tolower)}, Form{"HEX", transformed(hex, ::toupper)},
+          Form{"base32", b32}, Form{"base32 lower case", transformed(b32, ::tolower)}}) {
         bool seen = false;  // all-digit hex is the same in both cases
         for (const auto& f : forms)
             seen = seen || f.text == form.text;

@@ -51,7 +51,7 @@ struct VerifyOutcome {
     std::int64_t window_used = 0;  // the radius that was searched
     int failures = 0;              // consecutive failures after this attempt
     bool first_use = false;
-    std::int64_t retry_in = 0;     // throttled: seconds until a verify is looked at again
+    std::int64_t retry_in = 0;  // throttled: seconds until a verify is looked at again
 };
 
 [[nodiscard]] Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& request);
