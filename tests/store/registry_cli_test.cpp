@@ -137,6 +137,9 @@ TEST_F(RegistryCli, ThrottledAfterThreeFailuresAcrossProcesses) {
     const auto j = nlohmann::json::parse(json.out);
     EXPECT_EQ(j["status"], "throttled");
     EXPECT_EQ(j["retry_in"], 1);
+    const auto shown = nlohmann::json::parse(hw({"--json", "tokens", "show", "GAKT00000001"}).out);
+    EXPECT_EQ(shown["failures"], 3);
+    EXPECT_EQ(shown["last_failure_at"], 1700000000);
     EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", "1700000005"}).exit_code, 0);
 }
 
