@@ -13,11 +13,10 @@
 #include <array>
 #include <cstring>
 
-#include <new>
-
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+
+#include "secure_alloc.h"
 
 namespace hwtotp {
 namespace {
@@ -125,14 +124,9 @@ struct Scratch {
 class PreparedBase {
   public:
     virtual ~PreparedBase() = default;
-    static void* operator new(std::size_t size) {
-        void* p = OPENSSL_secure_zalloc(size);
-        if (p == nullptr)
-            throw std::bad_alloc();
-        return p;
-    }
+    static void* operator new(std::size_t size) { return detail::secure_zalloc(size); }
     static void operator delete(void* p, std::size_t size) noexcept {
-        OPENSSL_secure_clear_free(p, size);
+        detail::secure_clear_free(p, size);
     }
     virtual void hmac(std::uint64_t counter, std::uint8_t* out) const = 0;
     virtual std::uint32_t truncated(std::uint64_t counter) const = 0;

@@ -1,10 +1,11 @@
 #include "hwtotp/totp/secret.h"
 
 #include <algorithm>
-#include <new>
 #include <utility>
 
 #include <openssl/crypto.h>
+
+#include "secure_alloc.h"
 
 namespace hwtotp {
 
@@ -19,11 +20,7 @@ namespace {
 std::uint8_t* allocate(std::size_t size) {
     if (size == 0)
         return nullptr;
-    // Falls back to the normal heap by itself when the secure heap is absent or full.
-    auto* p = static_cast<std::uint8_t*>(OPENSSL_secure_zalloc(size));
-    if (p == nullptr)
-        throw std::bad_alloc();
-    return p;
+    return static_cast<std::uint8_t*>(detail::secure_zalloc(size));
 }
 
 }  // namespace
@@ -63,7 +60,7 @@ Secret::~Secret() {
 
 void Secret::wipe() noexcept {
     if (data_ != nullptr)
-        OPENSSL_secure_clear_free(data_, size_);  // cleanses, then frees from whichever heap
+        detail::secure_clear_free(data_, size_);  // cleanses, then frees from whichever heap
     data_ = nullptr;
     size_ = 0;
 }
