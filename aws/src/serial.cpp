@@ -89,8 +89,8 @@ SerialCheck check_serial(std::string_view serial) {
         r.problems.push_back(
             "the serial contains " + describe_char(*bad) + " at position " +
             std::to_string(bad - serial.begin() + 1) +
-            "; AWS accepts only letters, digits and _+=/:,.@- (remove spaces and dashes "
-            "only if the token's label has none)");
+            "; AWS accepts only letters, digits and _+=/:,.@- (type the serial without "
+            "spaces)");
     }
     r.accepted_by_aws = r.problems.empty();
 

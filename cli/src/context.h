@@ -18,6 +18,9 @@ struct Context {
     std::ostream& err;
     std::istream& in;
     std::function<std::int64_t()> now;  // Unix seconds of the real clock
+    // Waits about `milliseconds` (enroll's countdown). Injected so that tests can advance a fake
+    // clock instead of sleeping.
+    std::function<void(std::int64_t milliseconds)> sleep_ms;
     bool stdin_is_terminal = false;
     bool stderr_is_terminal = false;
 
