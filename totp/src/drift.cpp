@@ -38,6 +38,12 @@ double DriftFit::offset_at(std::int64_t t) const {
     return offset_at_reference + rate_ppm / ppm * static_cast<double>(t - reference_time);
 }
 
+double DriftFit::offset_stderr_at(std::int64_t t) const {
+    const double rate_part = rate_stderr_ppm / ppm * static_cast<double>(t - reference_time);
+    return std::sqrt(offset_stderr_at_reference * offset_stderr_at_reference +
+                     rate_part * rate_part);
+}
+
 Result<DriftFit> fit_drift(std::span<const OffsetObservation> obs) {
     if (obs.size() < 2) {
         return fail(ErrorCode::invalid_input,
@@ -88,7 +94,9 @@ Result<DriftFit> fit_drift(std::span<const OffsetObservation> obs) {
     // the residuals measure the scatter; take the larger so two points still get an error.
     const double sigma_quantisation = half_width / std::sqrt(3.0);
     const double sigma_residual = obs.size() > 2 ? std::sqrt(rss / (n - 2)) : 0;
-    fit.rate_stderr_ppm = std::max(sigma_quantisation, sigma_residual) / std::sqrt(sxx) * ppm;
+    const double sigma = std::max(sigma_quantisation, sigma_residual);
+    fit.rate_stderr_ppm = sigma / std::sqrt(sxx) * ppm;
+    fit.offset_stderr_at_reference = sigma / std::sqrt(n);
     // Worst case: each observation off by ±h in the direction that tilts the line most,
     // i.e. h·Σ|dt|/Sxx.
     double sum_abs_dt = 0;
@@ -133,20 +141,44 @@ WindowExit predict_window_exit(const DriftFit& fit, std::int64_t period, std::ui
         return std::nullopt;
     };
     const double rate = fit.rate_ppm / ppm;
-    const auto t = time_to_edge(rate);
-    if (!t) {
+    if (rate == 0) {
         w.kind = WindowExit::Kind::inside_forever;
         return w;
     }
+    // The exit time solves |offset(t) - centre| = edge. For the band, shift the line by two
+    // standard errors (which grow with the distance from the reference time) towards or away
+    // from the edge, and step forward until it crosses: the crossing is found by bisection.
+    const double direction = rate > 0 ? 1.0 : -1.0;
+    const auto crossing = [&](double shift) -> std::optional<double> {
+        const auto distance = [&](double dt) {
+            const auto t = clamp_time(static_cast<double>(from) + dt);
+            return direction * (fit.offset_at(t) - centre_seconds) +
+                   shift * 2 * fit.offset_stderr_at(t) - edge;
+        };
+        if (distance(0) >= 0)
+            return 0.0;
+        double hi = std::max(1.0, (edge - direction * d_now) / std::fabs(rate));
+        for (int i = 0; distance(hi) < 0; ++i) {
+            if (i > 60)
+                return std::nullopt;
+            hi *= 2;
+        }
+        double lo = 0;
+        for (int i = 0; i < 100 && hi - lo > 0.5; ++i) {
+            const double mid = (lo + hi) / 2;
+            (distance(mid) < 0 ? lo : hi) = mid;
+        }
+        return hi;
+    };
     w.kind = WindowExit::Kind::leaves;
-    w.time = clamp_time(static_cast<double>(from) + *t);
-    // Two standard errors either way; the faster rate (away from zero) arrives first.
-    const double spread = 2 * fit.rate_stderr_ppm / ppm;
-    const double fast = rate > 0 ? rate + spread : rate - spread;
-    const double slow = rate > 0 ? rate - spread : rate + spread;
-    w.earliest = clamp_time(static_cast<double>(from) + *time_to_edge(fast));
-    if ((slow > 0) == (rate > 0) && slow != 0) {
-        w.latest = clamp_time(static_cast<double>(from) + *time_to_edge(slow));
+    w.time = clamp_time(static_cast<double>(from) + *time_to_edge(rate));
+    w.earliest = clamp_time(static_cast<double>(from) + crossing(+1.0).value_or(0));
+    // Moved away from the edge, the line may still cross it (the error grows with time), or
+    // cross the other edge first; report only a crossing of the same edge at the slower rate.
+    const double slow = rate - direction * 2 * fit.rate_stderr_ppm / ppm;
+    if (slow * direction > 0) {
+        if (const auto late = crossing(-1.0))
+            w.latest = clamp_time(static_cast<double>(from) + *late);
     }
     return w;
 }

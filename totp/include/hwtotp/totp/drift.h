@@ -39,11 +39,15 @@ struct DriftFit {
     // Worst case from quantisation alone: every observation off by its full half-width.
     double rate_bound_ppm = 0;
     double residual_rms_seconds = 0;
+    // One standard error of the fitted offset at the reference time (σ/√n).
+    double offset_stderr_at_reference = 0;
     std::int64_t first_time = 0;
     std::int64_t last_time = 0;
 
     // The fitted offset (seconds) at Unix time t.
     [[nodiscard]] double offset_at(std::int64_t t) const;
+    // Its standard error: intercept and slope errors combined (independent at the mean time).
+    [[nodiscard]] double offset_stderr_at(std::int64_t t) const;
 };
 
 // Least-squares line through the observations (ordinary least squares: the half-widths of a
@@ -59,8 +63,9 @@ struct WindowExit {
     enum class Kind { inside_forever, leaves, already_outside };
     Kind kind = Kind::inside_forever;
     std::int64_t time = 0;      // leaves: when, at the fitted rate
-    std::int64_t earliest = 0;  // leaves: at rate + 2σ (towards the edge)
-    // leaves: at rate - 2σ; nullopt when that rate never reaches the edge.
+    // leaves: the line moved 2σ towards the edge (offset and rate errors combined).
+    std::int64_t earliest = 0;
+    // leaves: the line moved 2σ away from the edge; nullopt when it then never reaches it.
     std::optional<std::int64_t> latest;
 };
 
