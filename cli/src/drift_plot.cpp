@@ -14,7 +14,7 @@ namespace {
 constexpr double width = 900;
 constexpr double height = 560;
 constexpr double left = 90;
-constexpr double right = 30;
+constexpr double right = 50;
 constexpr double top = 60;
 constexpr double bottom = 70;
 
@@ -110,14 +110,16 @@ std::string render_drift_svg(const DriftPlot& p) {
           << "</text>\n";
     }
 
-    // Window band and edges.
+    // Window band and edges, from the last observation on: that is when the verifier was last
+    // centred on the token (the stored offset); before it, other centres applied.
     const double edge_hi = p.centre_seconds + p.edge_seconds;
     const double edge_lo = p.centre_seconds - p.edge_seconds;
-    s << "<rect x=\"" << num(left) << "\" y=\"" << num(y_of(edge_hi)) << "\" width=\""
-      << num(plot_w) << "\" height=\"" << num(y_of(edge_lo) - y_of(edge_hi))
+    const double band_x = x_of(static_cast<double>(p.fit.last_time));
+    s << "<rect x=\"" << num(band_x) << "\" y=\"" << num(y_of(edge_hi)) << "\" width=\""
+      << num(left + plot_w - band_x) << "\" height=\"" << num(y_of(edge_lo) - y_of(edge_hi))
       << "\" fill=\"#e8f4e8\"/>\n";
     for (double e : {edge_hi, edge_lo}) {
-        s << "<line x1=\"" << num(left) << "\" x2=\"" << num(left + plot_w) << "\" y1=\""
+        s << "<line x1=\"" << num(band_x) << "\" x2=\"" << num(left + plot_w) << "\" y1=\""
           << num(y_of(e)) << "\" y2=\"" << num(y_of(e))
           << "\" stroke=\"#2e7d32\" stroke-dasharray=\"6 4\"/>\n";
     }
@@ -131,7 +133,7 @@ std::string render_drift_svg(const DriftPlot& p) {
         s << "<line x1=\"" << num(left) << "\" x2=\"" << num(left + plot_w) << "\" y1=\""
           << num(y_of(y)) << "\" y2=\"" << num(y_of(y)) << "\" stroke=\"#ddd\"/>\n";
         s << "<text x=\"" << num(left - 8) << "\" y=\"" << num(y_of(y) + 4)
-          << "\" text-anchor=\"end\">" << num(y).substr(0, num(y).size() - 2) << "</text>\n";
+          << "\" text-anchor=\"end\">" << std::llround(y) << "</text>\n";
     }
     const int x_ticks = 6;
     for (int i = 0; i <= x_ticks; ++i) {
