@@ -74,3 +74,31 @@ TEST(OtpauthUri, RejectsBadUrisWithoutEchoingTheSecret) {
 
 }  // namespace
 }  // namespace hwtotp
+
+namespace hwtotp {
+namespace {
+
+// Found by fuzz_otpauth: an issuer holding an encoded colon must not move the label split.
+TEST(OtpauthUri, IssuerWithAColonRoundTrips) {
+    KeyUri key;
+    key.issuer = "Corp:EU";
+    key.account = "alice";
+    key.secret = Secret(std::vector<std::uint8_t>{1, 2, 3, 4, 5});
+    auto back = parse_otpauth_uri(format_otpauth_uri(key));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->issuer, "Corp:EU");
+    EXPECT_EQ(back->account, "alice");
+}
+
+TEST(OtpauthUri, EncodedSeparatorIsSplitWhenTheIssuerParameterNamesIt) {
+    auto key = parse_otpauth_uri("otpauth://totp/ACME%3Aalice?secret=MZXW6YTBOI&issuer=ACME");
+    ASSERT_TRUE(key.has_value());
+    EXPECT_EQ(key->issuer, "ACME");
+    EXPECT_EQ(key->account, "alice");
+    auto no_issuer = parse_otpauth_uri("otpauth://totp/a%3Ab?secret=MZXW6YTBOI");
+    ASSERT_TRUE(no_issuer.has_value());
+    EXPECT_EQ(no_issuer->account, "a:b");
+}
+
+}  // namespace
+}  // namespace hwtotp

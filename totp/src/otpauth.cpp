@@ -113,17 +113,24 @@ Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
     const std::string_view query =
         question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
 
-    auto label = percent_decode(raw_label, "label", false);
-    if (!label)
-        return tl::unexpected(label.error());
-    if (const auto colon = label->find(':'); colon != std::string::npos) {
-        key.issuer = label->substr(0, colon);
-        key.account = label->substr(colon + 1);
-        while (!key.account.empty() && key.account.front() == ' ')
-            key.account.erase(0, 1);
-    } else {
-        key.account = *label;
+    // The separator is a literal ':' in the raw label (as format_otpauth_uri writes it), so an
+    // issuer may itself hold an encoded colon. Labels whose separator was encoded as %3A are
+    // split further below, once the issuer parameter is known.
+    const auto colon = raw_label.find(':');
+    std::string_view raw_account = raw_label;
+    if (colon != std::string_view::npos) {
+        auto issuer = percent_decode(raw_label.substr(0, colon), "label", false);
+        if (!issuer)
+            return tl::unexpected(issuer.error());
+        key.issuer = std::move(*issuer);
+        raw_account = raw_label.substr(colon + 1);
+        while (raw_account.starts_with(' '))
+            raw_account.remove_prefix(1);
     }
+    auto account = percent_decode(raw_account, "label", false);
+    if (!account)
+        return tl::unexpected(account.error());
+    key.account = std::move(*account);
 
     std::map<std::string, std::string> fields;
     std::size_t pos = 0;
@@ -177,6 +184,11 @@ Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
     key.secret = std::move(*secret);
 
     if (auto it = fields.find("issuer"); it != fields.end()) {
+        // "ACME%3Aalice" with issuer=ACME: the separator was encoded.
+        if (colon == std::string_view::npos && !it->second.empty() &&
+            key.account.starts_with(it->second + ":")) {
+            key.account.erase(0, it->second.size() + 1);
+        }
         key.issuer = it->second;  // the parameter wins over the label prefix, as the spec advises
     }
     Hash hash = Hash::sha1;
