@@ -21,21 +21,3 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context&)
 }
 
 }  // namespace hwtotp::cli
-
-namespace hwtotp::cli {
-
-Result<void> record_resync_in_registry(const TokenResyncRecord& record, Context&) {
-    return fail(ErrorCode::registry, "--token " + record.serial +
-                                         ": the token registry is not available in this build");
-}
-
-}  // namespace hwtotp::cli
-
-namespace hwtotp::cli {
-
-Result<TokenOffsetHistory> load_offset_history(const std::string& serial, Context&) {
-    return fail(ErrorCode::registry,
-                "--token " + serial + ": the token registry is not available in this build");
-}
-
-}  // namespace hwtotp::cli
