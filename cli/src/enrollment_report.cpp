@@ -97,6 +97,18 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
                         "the seed makes " + std::to_string(r.key->params.digits()) +
                             "-digit codes; AWS accepts only 6-digit tokens");
         }
+        // AWS's hardware tokens are SHA-1 with 30-s steps; a seed file that says otherwise is
+        // either another kind of token or a misread file: worth saying before enrolling.
+        if (r.key->params.period() != 30) {
+            warnings.push_back({"period_not_30",
+                                "the seed says " + std::to_string(r.key->params.period()) +
+                                    "-s steps; AWS computes codes with 30-s steps"});
+        }
+        if (r.key->params.hash() != Hash::sha1) {
+            warnings.push_back({"hash_not_sha1",
+                                "the seed says " + std::string(hash_name(r.key->params.hash())) +
+                                    "; AWS hardware and virtual tokens use HMAC-SHA1"});
+        }
         auto c = check_enrollment(*otp, r.key->params, r.code1, r.code2, r.time,
                                   EnrollmentOptions{r.search_radius});
         if (!c)

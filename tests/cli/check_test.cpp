@@ -226,6 +226,18 @@ TEST(CliCheck, JsonHasEveryField) {
     EXPECT_TRUE(j["command"].get<std::string>().starts_with("aws iam enable-mfa-device"));
 }
 
+TEST(CliCheck, SeedParametersAwsDoesNotUseAreWarnedAbout) {
+    Check c;
+    const auto r = run_cli({"--json", "check", "--serial", serial, "--code1", "123456", "--code2",
+                            "654321", "--secret-file", c.seed.path(), "--period", "60",
+                            "--algorithm", "sha256", "--time", std::to_string(base_time)});
+    const auto j = nlohmann::json::parse(r.out);
+    std::vector<std::string> ids;
+    for (const auto& w : j["warnings"])
+        ids.push_back(w["id"]);
+    EXPECT_EQ(ids, (std::vector<std::string>{"period_not_30", "hash_not_sha1"}));
+}
+
 TEST(CliCheck, BadInputIsExitTwo) {
     Check c;
     struct Case {
