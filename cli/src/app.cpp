@@ -18,6 +18,7 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_enroll_command(app, ctx);
     add_resync_command(app, ctx);
     add_drift_command(app, ctx);
+    add_audit_command(app, ctx);
 }
 
 std::string usage_hint(const CLI::App& app) {

@@ -1,0 +1,89 @@
+#pragma once
+// The root hardware-MFA audit: Conformity IAM-042 / CIS 1.6 (v1.3–v4.0) / Security Hub IAM.6,
+// plus two neighbouring CIS controls read from the same credential report.
+//
+// Decision per account (see docs/audit.md):
+//   NOT_APPLICABLE  root has no credentials at all: password_enabled false, no active access key,
+//                   no active signing certificate (AWS Config root-account-hardware-mfa-enabled).
+//   FAIL            root mfa_active is false; or a virtual MFA device is assigned to root
+//                   (User.Arn is the root ARN; with no User block, the serial ends in
+//                   :mfa/root-account-mfa-device).
+//   INCOMPLETE      root has MFA but no list-virtual-mfa-devices output was given, or its last
+//                   page says IsTruncated: MFA may be virtual or hardware.
+//   PASS            root has MFA and the complete virtual-device listing assigns none to root.
+//
+// Pure: files are read by the caller and handed in parsed.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/aws/credential_report.h"
+#include "hwtotp/aws/mfa_listing.h"
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::aws {
+
+enum class Verdict { pass, fail, incomplete, not_applicable };
+enum class Severity { info, low, medium, high, critical };
+
+// "PASS", "FAIL", "INCOMPLETE", "NOT_APPLICABLE".
+[[nodiscard]] std::string_view verdict_name(Verdict verdict);
+// "info", "low", "medium", "high", "critical".
+[[nodiscard]] std::string_view severity_name(Severity severity);
+
+// Stable rule ids (contract: scripts match on them).
+inline constexpr std::string_view rule_root_hardware_mfa = "IAM-042";  // + CIS 1.6, SH IAM.6
+inline constexpr std::string_view rule_root_access_keys = "CIS-1.4";   // + SH IAM.4
+inline constexpr std::string_view rule_console_user_mfa = "CIS-1.10";  // + SH IAM.5
+
+struct Finding {
+    std::string rule_id;
+    Severity severity = Severity::info;
+    // IAM-042: the account's verdict; other rules: PASS or FAIL.
+    Verdict status = Verdict::pass;
+    std::string message;
+    std::vector<std::string> evidence;  // "report.csv:2: <root_account> mfa_active=true", ...
+    std::vector<std::string> files;     // the input files this finding was decided from
+    std::string remediation;            // empty when there is nothing to do
+    std::vector<std::string> references;
+};
+
+struct AccountAudit {
+    std::string account_id;
+    Verdict verdict = Verdict::incomplete;
+    std::string summary;             // one sentence: why this verdict
+    std::vector<std::string> files;  // every input file that belongs to this account
+    std::vector<Finding> findings;   // the IAM-042 finding first
+};
+
+struct AuditResult {
+    std::vector<AccountAudit> accounts;  // in the order the reports were given
+};
+
+struct AuditInput {
+    std::vector<CredentialReport> reports;         // one per account
+    std::vector<MfaListingPage> virtual_listings;  // pages, in the order given
+    std::vector<MfaListingPage> device_listings;   // list-mfa-devices pages, in the order given
+};
+
+// Matches listings to reports by account id and decides every account. Errors
+// (ErrorCode::invalid_input): no report; a report without a <root_account> row; two reports for
+// one account; a listing of another account than the report given with it ("the files belong to
+// different accounts", naming both files); a listing whose account cannot be told when several
+// reports are given; a listing page of the wrong kind.
+[[nodiscard]] Result<AuditResult> run_audit(const AuditInput& input);
+
+// 0 when every account is PASS or NOT_APPLICABLE, 1 otherwise (FAIL or INCOMPLETE). With
+// `strict`, a failed neighbouring finding (CIS-1.4, CIS-1.10) also gives 1.
+[[nodiscard]] int audit_exit_code(const AuditResult& result, bool strict);
+
+// Human-readable table: per account, the verdict line, then the findings with evidence.
+[[nodiscard]] std::string render_audit_text(const AuditResult& result);
+
+// One JSON object: {"accounts":[{"account_id","verdict","summary","files","findings":[{"rule_id",
+// "severity","status","message","evidence","files","remediation","references"}]}],"exit_code":N}.
+[[nodiscard]] std::string render_audit_json(const AuditResult& result, bool strict);
+
+}  // namespace hwtotp::aws

@@ -1,0 +1,29 @@
+#pragma once
+// RFC 4180 records, as the credential report writes them: comma-separated fields, LF or CRLF
+// line ends, fields optionally in double quotes (which may then hold commas, line breaks and
+// doubled quotes ""). Internal to hwtotp_aws.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::aws::detail {
+
+struct CsvRecord {
+    std::size_t line = 0;  // 1-based line where the record starts
+    std::vector<std::string> fields;
+};
+
+// Names a line in messages, e.g. "report.csv:4" or "report.json: Content line 4".
+using LineNamer = std::function<std::string(std::size_t line)>;
+
+// Splits `text` into records. Blank lines are skipped; a leading UTF-8 byte order mark is
+// ignored. Fails on an unterminated quoted field or text after a closing quote.
+[[nodiscard]] Result<std::vector<CsvRecord>> parse_csv_records(std::string_view text,
+                                                               const LineNamer& name_line);
+
+}  // namespace hwtotp::aws::detail

@@ -1,0 +1,39 @@
+#include "credential_report_json.h"
+
+#include "audit_json.h"
+
+namespace hwtotp::aws::detail {
+
+Result<ReportWrapper> parse_report_wrapper(std::string_view text, std::string_view file_name) {
+    auto doc = parse_json_document(text, file_name);
+    if (!doc)
+        return tl::unexpected(doc.error());
+    const std::string file(file_name);
+    if (!doc->is_object())
+        return fail(ErrorCode::invalid_input, file + ":1: expected a JSON object");
+    ReportWrapper out;
+    const auto format = doc->find("ReportFormat");
+    if (format != doc->end() &&
+        !(format->is_string() && format->get<std::string>() == "text/csv")) {
+        return fail(ErrorCode::invalid_input,
+                    file + ":" + std::to_string(line_of_key(text, "ReportFormat")) +
+                        ": field ReportFormat is not \"text/csv\" (the only format AWS documents)");
+    }
+    const auto content = doc->find("Content");
+    if (content == doc->end() || !content->is_string()) {
+        const bool listing = doc->contains("VirtualMFADevices") || doc->contains("MFADevices");
+        return fail(ErrorCode::invalid_input,
+                    file + ": field Content: missing or not a string" +
+                        (listing ? " (this is an MFA device listing: give it with --virtual-mfa "
+                                   "or --mfa-devices)"
+                                 : " (expected the output of aws iam get-credential-report)"));
+    }
+    out.content_base64 = content->get<std::string>();
+    out.content_line = line_of_key(text, "Content");
+    const auto generated = doc->find("GeneratedTime");
+    if (generated != doc->end() && generated->is_string())
+        out.generated_time = generated->get<std::string>();
+    return out;
+}
+
+}  // namespace hwtotp::aws::detail
