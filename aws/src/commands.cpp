@@ -6,9 +6,8 @@ namespace {
 std::string device_command(std::string_view verb, const DeviceSubmission& s) {
     std::string line = "aws iam ";
     line += verb;
-    line += " --user-name " + s.user + " --serial-number " + s.serial +
-            " --authentication-code1 " + s.code1.str() + " --authentication-code2 " +
-            s.code2.str();
+    line += " --user-name " + s.user + " --serial-number " + s.serial + " --authentication-code1 " +
+            s.code1.str() + " --authentication-code2 " + s.code2.str();
     return line;
 }
 

@@ -145,9 +145,8 @@ Result<std::string> validate_user_name(std::string_view name, std::string_view w
     if (name.empty())
         return fail(ErrorCode::invalid_input, option + " is empty (an IAM user name)");
     if (name.size() > max_user) {
-        return fail(ErrorCode::invalid_input,
-                    option + " has " + std::to_string(name.size()) +
-                        " characters; IAM user names have at most 128");
+        return fail(ErrorCode::invalid_input, option + " has " + std::to_string(name.size()) +
+                                                  " characters; IAM user names have at most 128");
     }
     const auto bad = std::find_if_not(name.begin(), name.end(), user_char);
     if (bad != name.end()) {

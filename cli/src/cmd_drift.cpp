@@ -49,8 +49,7 @@ Result<TokenOffsetHistory::Entry> parse_observation(const std::string& text) {
     const auto comma = text.rfind(',');
     if (comma == std::string::npos) {
         return fail(ErrorCode::invalid_input,
-                    "--observe " + text +
-                        ": expected TIME,STEPS (e.g. 2026-11-23T10:00:00Z,+37)");
+                    "--observe " + text + ": expected TIME,STEPS (e.g. 2026-11-23T10:00:00Z,+37)");
     }
     auto time = parse_time(text.substr(0, comma));
     if (!time)
@@ -79,7 +78,8 @@ nlohmann::json exit_json(const WindowExit& w) {
             j["time"] = w.time;
             j["time_iso"] = format_time(w.time);
             j["earliest"] = format_time(w.earliest);
-            j["latest"] = w.latest ? nlohmann::json(format_time(*w.latest)) : nlohmann::json(nullptr);
+            j["latest"] =
+                w.latest ? nlohmann::json(format_time(*w.latest)) : nlohmann::json(nullptr);
             return j;
     }
     return j;
@@ -160,9 +160,9 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
         observations.push_back(observation_from_steps(params, e.time, e.offset_steps));
     auto fit = fit_drift(observations);
     if (!fit) {
-        return fail(ErrorCode::invalid_input,
-                    fit.error().message + " (have " + std::to_string(observations.size()) +
-                        "; resync the token again later)");
+        return fail(ErrorCode::invalid_input, fit.error().message + " (have " +
+                                                  std::to_string(observations.size()) +
+                                                  "; resync the token again later)");
     }
     const double centre = static_cast<double>(history.stored_offset_steps * period);
     std::vector<std::uint64_t> radii{1};
@@ -176,11 +176,14 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
 
     if (!o.plot.empty()) {
         const WindowExit& shown = exits.back();
-        DriftPlot plot{observations, *fit, centre, static_cast<double>(radii.back()) * static_cast<double>(period),
-                       radii.back(),
-                       shown.kind == WindowExit::Kind::leaves ? std::optional(shown.time)
-                                                              : std::nullopt,
-                       title};
+        DriftPlot plot{
+            observations,
+            *fit,
+            centre,
+            static_cast<double>(radii.back()) * static_cast<double>(period),
+            radii.back(),
+            shown.kind == WindowExit::Kind::leaves ? std::optional(shown.time) : std::nullopt,
+            title};
         std::ofstream file(o.plot, std::ios::binary | std::ios::trunc);
         file << render_drift_svg(plot);
         file.close();
@@ -229,13 +232,14 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
         out << "  " << format_time(history.entries[i].time) << "  "
             << signed_text(history.entries[i].offset_steps) << " steps  offset "
             << fixed(observations[i].offset_seconds, 1, true) << " s ± "
-            << fixed(observations[i].half_width_seconds, 0) << " s  ("
-            << history.entries[i].how << ")\n";
+            << fixed(observations[i].half_width_seconds, 0) << " s  (" << history.entries[i].how
+            << ")\n";
     }
     out << "drift rate: " << fixed(fit->rate_ppm, 2, true) << " ppm ± "
         << fixed(fit->rate_stderr_ppm, 2) << " ppm (1σ; quantisation alone bounds the error by "
-        << fixed(fit->rate_bound_ppm, 2) << " ppm) = "
-        << fixed(fit->rate_ppm * 1e-6 * seconds_per_year / 60, 1, true) << " min/year\n";
+        << fixed(fit->rate_bound_ppm, 2)
+        << " ppm) = " << fixed(fit->rate_ppm * 1e-6 * seconds_per_year / 60, 1, true)
+        << " min/year\n";
     out << "offset at " << format_time(*now) << ": " << fixed(offset_now, 0, true) << " s ("
         << signed_text(steps_now) << " steps)\n";
     for (std::size_t i = 0; i < radii.size(); ++i) {

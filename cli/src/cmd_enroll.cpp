@@ -72,7 +72,8 @@ void wait_until(Context& ctx, std::int64_t target, std::int64_t period, const st
     while ((left = target - ctx.now()) > 0) {
         if (ctx.stderr_is_terminal) {
             draw_bar(ctx,
-                     1.0 - static_cast<double>(left) / static_cast<double>(std::max<std::int64_t>(period, 1)),
+                     1.0 - static_cast<double>(left) /
+                               static_cast<double>(std::max<std::int64_t>(period, 1)),
                      label + ": " + std::to_string(left) + " s");
         }
         ctx.sleep_ms(ctx.stderr_is_terminal ? 200 : 1000);
@@ -145,8 +146,7 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         wait_until(ctx, *boundary, params.period(), "the token shows its next code in");
     }
     auto code2 = ask_code(
-        ctx, "Code 2: press the button again (the code must have changed) and type it: ",
-        "code 2");
+        ctx, "Code 2: press the button again (the code must have changed) and type it: ", "code 2");
     if (!code2)
         return tl::unexpected(code2.error());
 

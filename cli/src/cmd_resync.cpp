@@ -54,7 +54,8 @@ std::string drift_words(std::int64_t seconds) {
     const std::int64_t a = seconds < 0 ? -seconds : seconds;
     std::string t;
     if (a >= 86400 * 365) {
-        t = std::to_string(a / (86400 * 365)) + " years " + std::to_string(a % (86400 * 365) / 86400) + " days";
+        t = std::to_string(a / (86400 * 365)) + " years " +
+            std::to_string(a % (86400 * 365) / 86400) + " days";
     } else if (a >= 86400) {
         t = std::to_string(a / 86400) + " d " + std::to_string(a % 86400 / 3600) + " h";
     } else if (a >= 3600) {
@@ -125,9 +126,8 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
     }
     std::string serial = o.serial.empty() ? o.key.token : o.serial;
     if (!serial.empty() && !key->serial.empty() && serial != key->serial) {
-        return fail(ErrorCode::invalid_input, "--serial " + serial +
-                                                  " does not match the seed's serial " +
-                                                  key->serial);
+        return fail(ErrorCode::invalid_input,
+                    "--serial " + serial + " does not match the seed's serial " + key->serial);
     }
     if (!submitter->user.empty() || submitter->root) {
         if (serial.empty() && !submitter->root) {
@@ -136,8 +136,8 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
         }
         if (!serial.empty()) {
             if (const auto sc = aws::check_serial(serial); !sc.accepted_by_aws)
-                return fail(ErrorCode::invalid_input, "--serial: AWS would reject it: " +
-                                                          sc.problems.front());
+                return fail(ErrorCode::invalid_input,
+                            "--serial: AWS would reject it: " + sc.problems.front());
         }
     }
     if (!o.code1.empty() && *code1 == *code2) {
@@ -178,8 +178,7 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
     if (unique && !o.key.token.empty()) {
         const auto& m = result->matches.front();
         auto recorded = record_resync_in_registry(
-            TokenResyncRecord{o.key.token, step_add(m.code1_step, 1), m.offset_steps, *time},
-            ctx);
+            TokenResyncRecord{o.key.token, step_add(m.code1_step, 1), m.offset_steps, *time}, ctx);
         if (!recorded)
             return tl::unexpected(recorded.error());
         stored = true;
@@ -220,9 +219,10 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
 
     auto& out = ctx.out;
     const std::string searched =
-        window.all ? "every step from T0 to 20 years ahead (" + std::to_string(result->searched.size()) + " steps)"
-                   : "±" + window_text + " steps (" + std::to_string(result->searched.size()) +
-                         " steps)";
+        window.all
+            ? "every step from T0 to 20 years ahead (" + std::to_string(result->searched.size()) +
+                  " steps)"
+            : "±" + window_text + " steps (" + std::to_string(result->searched.size()) + " steps)";
     if (!result->found()) {
         out << "no match: the pair " << code1->str() << ", " << code2->str()
             << " occurs nowhere in " << searched << '\n';
@@ -231,13 +231,12 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
         return exit_negative;
     }
     if (!unique) {
-        out << "AMBIGUOUS: the pair matches " << result->matches.size() << " places in "
-            << searched << " (chance; odds " << odds_text(result->false_match_odds)
+        out << "AMBIGUOUS: the pair matches " << result->matches.size() << " places in " << searched
+            << " (chance; odds " << odds_text(result->false_match_odds)
             << "); nothing was stored. Read two new codes and resync again:\n";
         for (const auto& m : result->matches) {
-            out << "  code 1 at step " << m.code1_step << ": offset "
-                << signed_text(m.offset_steps) << " steps (" << signed_text(m.offset_steps * period)
-                << " s)\n";
+            out << "  code 1 at step " << m.code1_step << ": offset " << signed_text(m.offset_steps)
+                << " steps (" << signed_text(m.offset_steps * period) << " s)\n";
         }
         return exit_negative;
     }
@@ -267,9 +266,11 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
 
 void add_resync_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ResyncOptions>();
-    auto* cmd =
-        app.add_subcommand("resync", "Find a drifted token's clock offset from two consecutive codes");
-    cmd->add_option("--code1", opts->code1, "A code the token shows")->type_name("CODE")->required();
+    auto* cmd = app.add_subcommand(
+        "resync", "Find a drifted token's clock offset from two consecutive codes");
+    cmd->add_option("--code1", opts->code1, "A code the token shows")
+        ->type_name("CODE")
+        ->required();
     cmd->add_option("--code2", opts->code2, "The next code it shows")->type_name("CODE");
     add_key_options(*cmd, opts->key);
     add_time_option(*cmd, opts->time, "When code 2 was read (default now)");
@@ -277,7 +278,8 @@ void add_resync_command(CLI::App& app, Context& ctx) {
                     "Steps searched either side of now (default 2880 = ±24 h), or all: every "
                     "step from T0 to 20 years ahead")
         ->type_name("N|all");
-    cmd->add_option("--serial", opts->serial, "The device's serial (for --user)")->type_name("SERIAL");
+    cmd->add_option("--serial", opts->serial, "The device's serial (for --user)")
+        ->type_name("SERIAL");
     cmd->add_option("--user", opts->user, "Print the aws iam resync-mfa-device command for NAME")
         ->type_name("NAME");
     cmd->add_flag("--root", opts->root, "Print the root user's console steps");

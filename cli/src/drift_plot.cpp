@@ -104,8 +104,7 @@ std::string render_drift_svg(const DriftPlot& p) {
         std::ostringstream sub;
         sub.precision(3);
         sub << "drift " << (p.fit.rate_ppm >= 0 ? "+" : "") << p.fit.rate_ppm << " ppm \u00b1 "
-            << p.fit.rate_stderr_ppm << " ppm (1\u03c3), " << p.fit.observations
-            << " observations";
+            << p.fit.rate_stderr_ppm << " ppm (1\u03c3), " << p.fit.observations << " observations";
         s << "<text x=\"" << left << "\" y=\"47\" fill=\"#444\">" << escape(sub.str())
           << "</text>\n";
     }
@@ -154,14 +153,15 @@ std::string render_drift_svg(const DriftPlot& p) {
     // The fitted line.
     s << "<line x1=\"" << num(x_of(t_min)) << "\" y1=\""
       << num(y_of(p.fit.offset_at(static_cast<std::int64_t>(t_min)))) << "\" x2=\""
-      << num(x_of(t_max)) << "\" y2=\"" << num(y_of(p.fit.offset_at(static_cast<std::int64_t>(t_max))))
+      << num(x_of(t_max)) << "\" y2=\""
+      << num(y_of(p.fit.offset_at(static_cast<std::int64_t>(t_max))))
       << "\" stroke=\"#1565c0\" stroke-width=\"2\"/>\n";
 
     // Predicted exit.
     if (p.exit_time && static_cast<double>(*p.exit_time) <= t_max) {
         const double x = x_of(static_cast<double>(*p.exit_time));
-        s << "<line x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(top)
-          << "\" y2=\"" << num(top + plot_h) << "\" stroke=\"#c62828\" stroke-dasharray=\"3 3\"/>\n";
+        s << "<line x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(top) << "\" y2=\""
+          << num(top + plot_h) << "\" stroke=\"#c62828\" stroke-dasharray=\"3 3\"/>\n";
         s << "<text x=\"" << num(x - 4) << "\" y=\"" << num(top + 16)
           << "\" text-anchor=\"end\" fill=\"#c62828\">leaves the window "
           << format_time(*p.exit_time).substr(0, 10) << "</text>\n";
@@ -172,8 +172,8 @@ std::string render_drift_svg(const DriftPlot& p) {
         const double x = x_of(static_cast<double>(o.time));
         const double y1 = y_of(o.offset_seconds + o.half_width_seconds);
         const double y2 = y_of(o.offset_seconds - o.half_width_seconds);
-        s << "<line x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(y1)
-          << "\" y2=\"" << num(y2) << "\" stroke=\"#333\"/>\n";
+        s << "<line x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(y1) << "\" y2=\""
+          << num(y2) << "\" stroke=\"#333\"/>\n";
         for (double y : {y1, y2}) {
             s << "<line x1=\"" << num(x - 5) << "\" x2=\"" << num(x + 5) << "\" y1=\"" << num(y)
               << "\" y2=\"" << num(y) << "\" stroke=\"#333\"/>\n";
@@ -189,10 +189,12 @@ std::string render_drift_svg(const DriftPlot& p) {
       << "\" width=\"300\" height=\"62\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n";
     s << "<circle cx=\"" << num(lx + 8) << "\" cy=\"" << num(ly - 4)
       << "\" r=\"4.5\" fill=\"#ef6c00\" stroke=\"#333\"/>";
-    s << "<text x=\"" << num(lx + 22) << "\" y=\"" << num(ly) << "\">observed offset (\u00b1 half a step)</text>\n";
+    s << "<text x=\"" << num(lx + 22) << "\" y=\"" << num(ly)
+      << "\">observed offset (\u00b1 half a step)</text>\n";
     s << "<line x1=\"" << num(lx) << "\" x2=\"" << num(lx + 16) << "\" y1=\"" << num(ly + 15)
       << "\" y2=\"" << num(ly + 15) << "\" stroke=\"#1565c0\" stroke-width=\"2\"/>";
-    s << "<text x=\"" << num(lx + 22) << "\" y=\"" << num(ly + 19) << "\">least-squares fit</text>\n";
+    s << "<text x=\"" << num(lx + 22) << "\" y=\"" << num(ly + 19)
+      << "\">least-squares fit</text>\n";
     s << "<line x1=\"" << num(lx) << "\" x2=\"" << num(lx + 16) << "\" y1=\"" << num(ly + 34)
       << "\" y2=\"" << num(ly + 34) << "\" stroke=\"#2e7d32\" stroke-dasharray=\"6 4\"/>";
     s << "<text x=\"" << num(lx + 22) << "\" y=\"" << num(ly + 38)

@@ -75,8 +75,8 @@ Result<Submitter> parse_submitter(const std::string& user, bool root) {
 Result<int> report_check(const CheckRequest& r, Context& ctx) {
     if (r.key != nullptr && !r.key->serial.empty() && r.key->serial != r.serial) {
         return fail(ErrorCode::invalid_input,
-                    "--serial " + r.serial + " does not match the seed's serial " +
-                        r.key->serial + " (" + r.key->source +
+                    "--serial " + r.serial + " does not match the seed's serial " + r.key->serial +
+                        " (" + r.key->source +
                         "): the codes would be checked against another token");
     }
     const aws::SerialCheck serial = aws::check_serial(r.serial);
@@ -100,14 +100,14 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
         // AWS's hardware tokens are SHA-1 with 30-s steps; a seed file that says otherwise is
         // either another kind of token or a misread file: worth saying before enrolling.
         if (r.key->params.period() != 30) {
-            warnings.push_back({"period_not_30",
-                                "the seed says " + std::to_string(r.key->params.period()) +
-                                    "-s steps; AWS computes codes with 30-s steps"});
+            warnings.push_back(
+                {"period_not_30", "the seed says " + std::to_string(r.key->params.period()) +
+                                      "-s steps; AWS computes codes with 30-s steps"});
         }
         if (r.key->params.hash() != Hash::sha1) {
-            warnings.push_back({"hash_not_sha1",
-                                "the seed says " + std::string(hash_name(r.key->params.hash())) +
-                                    "; AWS hardware and virtual tokens use HMAC-SHA1"});
+            warnings.push_back(
+                {"hash_not_sha1", "the seed says " + std::string(hash_name(r.key->params.hash())) +
+                                      "; AWS hardware and virtual tokens use HMAC-SHA1"});
         }
         auto c = check_enrollment(*otp, r.key->params, r.code1, r.code2, r.time,
                                   EnrollmentOptions{r.search_radius});
@@ -123,10 +123,10 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
                                                       "the one nearest now is reported"});
         }
     } else if (r.code1 == r.code2) {
-        reasons.push_back({"identical",
-                           "code 1 and code 2 are the same (" + r.code1.str() +
-                               "): a token repeats a code in consecutive steps with probability "
-                               "10^-6; you probably typed code 1 twice"});
+        reasons.push_back(
+            {"identical", "code 1 and code 2 are the same (" + r.code1.str() +
+                              "): a token repeats a code in consecutive steps with probability "
+                              "10^-6; you probably typed code 1 twice"});
     }
 
     const bool verified = check.has_value();
@@ -139,7 +139,8 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
     std::vector<std::string> console_steps;
     if (ready && serial.accepted_by_aws) {
         if (!r.submitter.user.empty()) {
-            command = aws::enable_mfa_device_command({r.submitter.user, r.serial, r.code1, r.code2});
+            command =
+                aws::enable_mfa_device_command({r.submitter.user, r.serial, r.code1, r.code2});
         } else if (r.submitter.root) {
             console_steps = aws::root_enable_console_steps(r.serial, r.code1, r.code2);
         }

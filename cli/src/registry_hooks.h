@@ -31,8 +31,7 @@ struct TokenResyncRecord {
 };
 
 // resync --token: store the new offset, last accepted step and a history entry.
-[[nodiscard]] Result<void> record_resync_in_registry(const TokenResyncRecord& record,
-                                                     Context& ctx);
+[[nodiscard]] Result<void> record_resync_in_registry(const TokenResyncRecord& record, Context& ctx);
 
 // drift --token: a token's parameters, stored offset and observed offsets (oldest first).
 struct TokenOffsetHistory {

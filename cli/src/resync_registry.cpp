@@ -5,8 +5,8 @@
 namespace hwtotp::cli {
 
 Result<void> record_resync_in_registry(const TokenResyncRecord& record, Context&) {
-    return fail(ErrorCode::registry, "--token " + record.serial +
-                                         ": the token registry is not available in this build");
+    return fail(ErrorCode::registry,
+                "--token " + record.serial + ": the token registry is not available in this build");
 }
 
 Result<TokenOffsetHistory> load_offset_history(const std::string& serial, Context&) {

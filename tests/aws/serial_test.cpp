@@ -36,10 +36,10 @@ INSTANTIATE_TEST_SUITE_P(
         SerialCase{"arn:aws:iam::123456789012:u2f/user/Bob/fidosecuritykey1-7XNL7NFNLZ1",
                    SerialKind::fido, true, true},
         SerialCase{"arn:aws:iam::1234:mfa/x", SerialKind::other, true, true},
-        SerialCase{"0950380269", SerialKind::other, true, true},      // a vendor serial
-        SerialCase{"gakt12345678", SerialKind::other, true, true},    // lowercase: not AWS's
-        SerialCase{"GAKT1234567", SerialKind::other, true, true},     // 4 + 7
-        SerialCase{"12345678", SerialKind::other, false, false},      // 8: too short for AWS
+        SerialCase{"0950380269", SerialKind::other, true, true},    // a vendor serial
+        SerialCase{"gakt12345678", SerialKind::other, true, true},  // lowercase: not AWS's
+        SerialCase{"GAKT1234567", SerialKind::other, true, true},   // 4 + 7
+        SerialCase{"12345678", SerialKind::other, false, false},    // 8: too short for AWS
         SerialCase{"GAKT 1234 5678", SerialKind::other, false, false},
         SerialCase{"GAKT#12345678", SerialKind::other, false, false}));
 

@@ -13,15 +13,15 @@ const std::string serial = "GAKT12345678";
 
 struct Check {
     SeedFile seed;
-    CliResult run(const std::string& c1, const std::string& c2,
-                  std::vector<std::string> extra = {}, bool json = false) const {
+    CliResult run(const std::string& c1, const std::string& c2, std::vector<std::string> extra = {},
+                  bool json = false) const {
         std::vector<std::string> args;
         if (json)
             args.push_back("--json");
         for (const auto& a : {"check", "--serial"})
             args.emplace_back(a);
-        args.insert(args.end(), {serial, "--code1", c1, "--code2", c2, "--secret-file",
-                                 seed.path(), "--time", std::to_string(base_time)});
+        args.insert(args.end(), {serial, "--code1", c1, "--code2", c2, "--secret-file", seed.path(),
+                                 "--time", std::to_string(base_time)});
         args.insert(args.end(), extra.begin(), extra.end());
         return run_cli(args);
     }
@@ -133,9 +133,9 @@ TEST(CliCheck, WithoutSeedOnlyFormatsAreChecked) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("FORMAT OK (not verified)"), std::string::npos);
     EXPECT_NE(r.out.find("cannot be verified offline"), std::string::npos);
-    const auto j = nlohmann::json::parse(run_cli({"--json", "check", "--serial", serial, "--code1",
-                                                  "123456", "--code2", "654321"})
-                                             .out);
+    const auto j = nlohmann::json::parse(
+        run_cli({"--json", "check", "--serial", serial, "--code1", "123456", "--code2", "654321"})
+            .out);
     EXPECT_EQ(j["verdict"], "unverified");
     EXPECT_FALSE(j["verified"].get<bool>());
     EXPECT_FALSE(j["ready"].get<bool>());
@@ -162,8 +162,8 @@ TEST(CliCheck, SerialAwsWouldReject) {
 }
 
 TEST(CliCheck, UnusualSerialIsAWarningNotAFailure) {
-    const auto r = run_cli({"--json", "check", "--serial", "0950380269", "--code1", "123456",
-                            "--code2", "654321"});
+    const auto r = run_cli(
+        {"--json", "check", "--serial", "0950380269", "--code1", "123456", "--code2", "654321"});
     EXPECT_EQ(r.exit_code, 0);
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["serial_kind"], "other");
@@ -212,12 +212,31 @@ TEST(CliCheck, JsonHasEveryField) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 30);
     const auto j = c.json(codes[0], codes[1], {"--user", "alice"});
-    for (const char* field :
-         {"verdict", "ready", "verified", "serial", "serial_kind", "serial_accepted_by_aws",
-          "code1", "code2", "time", "time_iso", "reasons", "warnings", "params", "search_radius",
-          "current_step", "pair_found", "pair_step", "pair_offset_steps", "pair_offset_seconds",
-          "clock_offset_steps", "clock_offset_seconds", "seconds_left", "submit_before",
-          "command", "console_steps"}) {
+    for (const char* field : {"verdict",
+                              "ready",
+                              "verified",
+                              "serial",
+                              "serial_kind",
+                              "serial_accepted_by_aws",
+                              "code1",
+                              "code2",
+                              "time",
+                              "time_iso",
+                              "reasons",
+                              "warnings",
+                              "params",
+                              "search_radius",
+                              "current_step",
+                              "pair_found",
+                              "pair_step",
+                              "pair_offset_steps",
+                              "pair_offset_seconds",
+                              "clock_offset_steps",
+                              "clock_offset_seconds",
+                              "seconds_left",
+                              "submit_before",
+                              "command",
+                              "console_steps"}) {
         EXPECT_TRUE(j.contains(field)) << field;
     }
     EXPECT_EQ(j["serial_kind"], "aws_hardware");

@@ -16,8 +16,7 @@ constexpr std::int64_t year = 31'557'600;
 
 // A token whose clock was right at `since` and gains `ppm` since: the instant it shows at t.
 std::int64_t token_clock(std::int64_t t, double ppm, std::int64_t since) {
-    return t + static_cast<std::int64_t>(
-                   std::floor(ppm * 1e-6 * static_cast<double>(t - since)));
+    return t + static_cast<std::int64_t>(std::floor(ppm * 1e-6 * static_cast<double>(t - since)));
 }
 
 // Resync at time t: code 1 read 30 s earlier, code 2 now; returns the offset in steps.
@@ -40,10 +39,10 @@ TEST(CliDrift, TwoResyncsAYearApartRecover35Ppm) {
     EXPECT_EQ(k1, 0);
     EXPECT_GE(k2, 36);  // 35 ppm × 1 year ≈ 1105 s ≈ 36.8 steps
     const std::string plot = seed.file("drift.svg");
-    const auto r = run_cli({"--json", "drift", "--observe",
-                            std::to_string(t1) + "," + std::to_string(k1), "--observe",
-                            std::to_string(t2) + "," + std::to_string(k2), "--time",
-                            std::to_string(t2), "--plot", plot});
+    const auto r =
+        run_cli({"--json", "drift", "--observe", std::to_string(t1) + "," + std::to_string(k1),
+                 "--observe", std::to_string(t2) + "," + std::to_string(k2), "--time",
+                 std::to_string(t2), "--plot", plot});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_NEAR(j["rate_ppm"].get<double>(), ppm, 1.0);
@@ -64,13 +63,12 @@ TEST(CliDrift, TwoResyncsAYearApartRecover35Ppm) {
 }
 
 TEST(CliDrift, TextNamesRateAndPrediction) {
-    const auto r = run_cli({"drift", "--observe", "2025-01-01T00:00:10Z,0", "--observe",
-                            "2026-01-01T00:00:10Z,-20", "--window", "3", "--time",
-                            "2026-01-01T00:00:10Z"});
+    const auto r =
+        run_cli({"drift", "--observe", "2025-01-01T00:00:10Z,0", "--observe",
+                 "2026-01-01T00:00:10Z,-20", "--window", "3", "--time", "2026-01-01T00:00:10Z"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("drift rate: -19."), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("leaves ±1 step around the stored offset (-20 steps)"),
-              std::string::npos);
+    EXPECT_NE(r.out.find("leaves ±1 step around the stored offset (-20 steps)"), std::string::npos);
     EXPECT_NE(r.out.find("leaves ±3 steps"), std::string::npos);
 }
 

@@ -82,9 +82,9 @@ TEST(EnrollClock, NoWaitNeverSleeps) {
     std::istringstream in(codes[0] + "\n" + codes[1] + "\n");
     std::ostringstream out, err;
     auto ctx = context(out, err, in, clock, true);
-    EXPECT_EQ(run(ctx, {"enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(),
-                        "--no-wait"}),
-              0);
+    EXPECT_EQ(
+        run(ctx, {"enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(), "--no-wait"}),
+        0);
     EXPECT_EQ(clock.slept_ms, 0);
 }
 

@@ -27,9 +27,10 @@ TEST(CliEnroll, PipedAnswersAtAFixedTimeAreReady) {
     EXPECT_NE(r.err.find("Code 2:"), std::string::npos);
     EXPECT_EQ(r.err.find("waiting"), std::string::npos);
     EXPECT_NE(r.out.find("READY: submit within 50 s"), std::string::npos) << r.out;
-    EXPECT_EQ(lines(r.out).back(), "aws iam enable-mfa-device --user-name alice --serial-number "
-                                   "GAKT12345678 --authentication-code1 " +
-                                       codes[0] + " --authentication-code2 " + codes[1]);
+    EXPECT_EQ(lines(r.out).back(),
+              "aws iam enable-mfa-device --user-name alice --serial-number "
+              "GAKT12345678 --authentication-code1 " +
+                  codes[0] + " --authentication-code2 " + codes[1]);
 }
 
 TEST(CliEnroll, AsksForTheSerialWhenNotGiven) {
@@ -37,9 +38,9 @@ TEST(CliEnroll, AsksForTheSerialWhenNotGiven) {
     const auto codes = codes_at(seed, base_time - 30);
     CliOptions in;
     in.stdin_text = "GAKT12345678\n" + codes[0] + "\n" + codes[1] + "\n";
-    const auto r = run_cli({"--json", "enroll", "--secret-file", seed.path(), "--time",
-                            std::to_string(base_time)},
-                           in);
+    const auto r = run_cli(
+        {"--json", "enroll", "--secret-file", seed.path(), "--time", std::to_string(base_time)},
+        in);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("Serial number"), std::string::npos);
     const auto j = nlohmann::json::parse(r.out);
@@ -115,9 +116,8 @@ TEST(CliEnroll, TerminalAsksAgainAfterATypo) {
         const std::string binary = hwtotp_binary();
         const std::string seed_path = seed.path();
         const std::string time = std::to_string(base_time);
-        execl(binary.c_str(), binary.c_str(), "enroll", "--serial", "GAKT12345678",
-              "--secret-file", seed_path.c_str(), "--time", time.c_str(),
-              static_cast<char*>(nullptr));
+        execl(binary.c_str(), binary.c_str(), "enroll", "--serial", "GAKT12345678", "--secret-file",
+              seed_path.c_str(), "--time", time.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     std::string seen;

@@ -18,9 +18,9 @@ std::vector<std::string> pair_read_at(const SeedFile& seed, std::int64_t offset)
 TEST(CliResync, TokenTwoHoursFastIsFoundToTheStep) {
     SeedFile seed;
     const auto codes = pair_read_at(seed, 7200);
-    const auto r = run_cli({"--json", "resync", "--secret-file", seed.path(), "--code1", codes[0],
-                            "--code2", codes[1], "--search-window", "1000", "--time",
-                            std::to_string(base_time)});
+    const auto r =
+        run_cli({"--json", "resync", "--secret-file", seed.path(), "--code1", codes[0], "--code2",
+                 codes[1], "--search-window", "1000", "--time", std::to_string(base_time)});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["offset_steps"], 240);
@@ -31,9 +31,9 @@ TEST(CliResync, TokenTwoHoursFastIsFoundToTheStep) {
     EXPECT_EQ(j["last_accepted_step"], j["current_step"].get<std::uint64_t>() + 240);
     EXPECT_FALSE(j["ambiguous"].get<bool>());
 
-    const auto text = run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0],
-                               "--code2", codes[1], "--search-window", "1000", "--time",
-                               std::to_string(base_time)});
+    const auto text =
+        run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0], "--code2", codes[1],
+                 "--search-window", "1000", "--time", std::to_string(base_time)});
     EXPECT_NE(text.out.find("offset: +240 steps (+7200 s): the token is 2 h 0 min fast"),
               std::string::npos)
         << text.out;
@@ -53,9 +53,9 @@ TEST(CliResync, DefaultWindowIsADayEitherWay) {
 TEST(CliResync, OutsideTheWindowIsExitOne) {
     SeedFile seed;
     const auto codes = pair_read_at(seed, 7200);
-    const auto r = run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0],
-                            "--code2", codes[1], "--search-window", "100", "--time",
-                            std::to_string(base_time)});
+    const auto r =
+        run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0], "--code2", codes[1],
+                 "--search-window", "100", "--time", std::to_string(base_time)});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.out.find("no match"), std::string::npos);
     EXPECT_NE(r.out.find("--search-window all"), std::string::npos);
@@ -67,9 +67,9 @@ TEST(CliResync, ClockResetTo1970IsFoundWithAll) {
     const std::int64_t token_time = 10 * 86400;
     const auto codes = codes_at(seed, token_time - 30);
     const auto started = std::chrono::steady_clock::now();
-    const auto r = run_cli({"--json", "resync", "--secret-file", seed.path(), "--code1", codes[0],
-                            "--code2", codes[1], "--search-window", "all", "--time",
-                            std::to_string(base_time)});
+    const auto r =
+        run_cli({"--json", "resync", "--secret-file", seed.path(), "--code1", codes[0], "--code2",
+                 codes[1], "--search-window", "all", "--time", std::to_string(base_time)});
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
@@ -85,9 +85,9 @@ TEST(CliResync, ClockResetTo1970IsFoundWithAll) {
 TEST(CliResync, UserGetsTheResyncCommand) {
     SeedFile seed;
     const auto codes = pair_read_at(seed, 90);
-    const auto r = run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0],
-                            "--code2", codes[1], "--time", std::to_string(base_time), "--user",
-                            "Richard", "--serial", "ABCD12345678"});
+    const auto r = run_cli({"resync", "--secret-file", seed.path(), "--code1", codes[0], "--code2",
+                            codes[1], "--time", std::to_string(base_time), "--user", "Richard",
+                            "--serial", "ABCD12345678"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(lines(r.out).back(),
               "aws iam resync-mfa-device --user-name Richard --serial-number ABCD12345678 "

@@ -88,8 +88,8 @@ std::string_view enroll_issue_id(EnrollIssue issue) {
     return "unknown";
 }
 
-Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params,
-                                         const Code& code1, const Code& code2, std::int64_t now,
+Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params, const Code& code1,
+                                         const Code& code2, std::int64_t now,
                                          const EnrollmentOptions& options) {
     if (code1.length() != params.digits() || code2.length() != params.digits()) {
         return fail(ErrorCode::invalid_input, "the codes must have " +
@@ -182,8 +182,10 @@ Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params
     const auto where = [&](std::uint64_t s) {
         const std::int64_t d = step_diff(s, c.current_step);
         return "matches step " + std::string(d > 0 ? "+" : "") + std::to_string(d) + " (" +
-               std::to_string(d * params.period()) + " s from now; a single code matches by "
-               "chance in " + radius_text + " with probability " + odds_text(single_odds) + ")";
+               std::to_string(d * params.period()) +
+               " s from now; a single code matches by "
+               "chance in " +
+               radius_text + " with probability " + odds_text(single_odds) + ")";
     };
     if (n1 && !n2) {
         add(c, EnrollIssue::code2_unmatched,

@@ -7,8 +7,7 @@
 
 namespace hwtotp {
 
-Result<StepRange> resync_range(const Params& params, std::int64_t now,
-                               const ResyncWindow& window) {
+Result<StepRange> resync_range(const Params& params, std::int64_t now, const ResyncWindow& window) {
     auto current = step_at(params, now);
     if (!current)
         return tl::unexpected(current.error());

@@ -17,9 +17,9 @@
 namespace hwtotp {
 
 struct OffsetObservation {
-    std::int64_t time = 0;            // Unix seconds of the observation
-    double offset_seconds = 0;        // token clock - true time
-    double half_width_seconds = 0;    // the offset lies within ±this (quantisation)
+    std::int64_t time = 0;          // Unix seconds of the observation
+    double offset_seconds = 0;      // token clock - true time
+    double half_width_seconds = 0;  // the offset lies within ±this (quantisation)
 };
 
 // A resync at Unix time `time` found the token in step current_step(time) + offset_steps: its
@@ -62,7 +62,7 @@ struct DriftFit {
 struct WindowExit {
     enum class Kind { inside_forever, leaves, already_outside };
     Kind kind = Kind::inside_forever;
-    std::int64_t time = 0;      // leaves: when, at the fitted rate
+    std::int64_t time = 0;  // leaves: when, at the fitted rate
     // leaves: the line moved 2σ towards the edge (offset and rate errors combined).
     std::int64_t earliest = 0;
     // leaves: the line moved 2σ away from the edge; nullopt when it then never reaches it.
