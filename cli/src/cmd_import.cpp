@@ -1,0 +1,138 @@
+// hwtotp import: seeds from a PSKC, CSV or otpauth URI file into the registry, all or nothing.
+#include <memory>
+#include <ostream>
+
+#include "commands.h"
+#include "hwtotp/store/import.h"
+#include "hwtotp/totp/codec.h"
+#include "json_output.h"
+#include "registry_access.h"
+
+namespace hwtotp::cli {
+namespace {
+
+struct ImportOptions {
+    std::string file;
+    std::string format;
+    std::string key_hex;
+    std::string password_file;
+    bool replace = false;
+};
+
+// A one-line progress bar redrawn in place; only on a terminal, only for large files.
+class ProgressBar {
+  public:
+    explicit ProgressBar(Context& ctx) : ctx_(ctx) {}
+    ProgressBar(const ProgressBar&) = delete;
+    ProgressBar& operator=(const ProgressBar&) = delete;
+    ~ProgressBar() { finish(); }
+
+    void update(std::size_t done, std::size_t total) {
+        if (!ctx_.stderr_is_terminal || total == 0 || total < 1000)
+            return;
+        const auto percent = static_cast<int>(done * 100 / total);
+        if (percent == last_percent_)
+            return;
+        last_percent_ = percent;
+        constexpr int width = 30;
+        const int filled = percent * width / 100;
+        ctx_.err << "\rimporting [" << std::string(static_cast<std::size_t>(filled), '#')
+                 << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << percent
+                 << "%" << std::flush;
+        drawn_ = true;
+    }
+
+    void finish() {
+        if (drawn_)
+            ctx_.err << "\r" << std::string(50, ' ') << "\r" << std::flush;
+        drawn_ = false;
+    }
+
+  private:
+    Context& ctx_;
+    int last_percent_ = -1;
+    bool drawn_ = false;
+};
+
+Result<int> run_import(const ImportOptions& o, Context& ctx) {
+    store::ImportRequest request;
+    request.path = o.file;
+    request.replace = o.replace;
+    if (!o.format.empty()) {
+        auto format = store::parse_import_format(o.format);
+        if (!format)
+            return tl::unexpected(format.error());
+        request.format = *format;
+    }
+    if (!o.key_hex.empty() && !o.password_file.empty())
+        return fail(ErrorCode::invalid_input, "give either --key or --password-file, not both");
+    if (!o.key_hex.empty()) {
+        auto key = hex_decode_secret(o.key_hex);
+        if (!key)
+            return fail(ErrorCode::invalid_input, "--key: " + key.error().message);
+        request.keys.key = std::move(*key);
+    }
+    if (!o.password_file.empty()) {
+        auto password = store::read_password_file(o.password_file);
+        if (!password)
+            return tl::unexpected(password.error());
+        request.keys.password = std::move(*password);
+    }
+
+    auto registry = open_registry(ctx);
+    if (!registry)
+        return tl::unexpected(registry.error());
+    ProgressBar bar(ctx);
+    store::ImportCallbacks callbacks;
+    callbacks.warn = [&](const std::string& message) {
+        bar.finish();
+        warn(ctx, message);
+    };
+    callbacks.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+    auto summary = store::import_file(*registry, request, ctx.now(), callbacks);
+    bar.finish();
+    if (!summary)
+        return fail(summary.error().code,
+                    o.file + ": " + summary.error().message + " (nothing was imported)");
+    const std::size_t total = summary->added + summary->replaced;
+    if (ctx.json) {
+        print_json(ctx, {{"file", o.file},
+                         {"format", store::import_format_name(summary->format)},
+                         {"imported", total},
+                         {"added", summary->added},
+                         {"replaced", summary->replaced},
+                         {"registry", registry->paths().db}});
+    } else {
+        ctx.out << "imported " << total << " token" << (total == 1 ? "" : "s") << " from " << o.file
+                << " (" << store::import_format_name(summary->format) << "): " << summary->added
+                << " added, " << summary->replaced << " replaced\n";
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<ImportOptions>();
+    auto* cmd = app.add_subcommand(
+        "import", "Import token seeds (PSKC, CSV or otpauth URIs) into the registry");
+    cmd->add_option("FILE", opts->file, "The seed file")->required();
+    cmd->add_option("--format", opts->format,
+                    "pskc, csv or uri (default: from the extension, else the content)")
+        ->type_name("FORMAT");
+    cmd->add_option("--key", opts->key_hex, "PSKC pre-shared key in hex (visible in ps)")
+        ->type_name("HEX");
+    cmd->add_option("--password-file", opts->password_file,
+                    "File holding the PSKC password (PBKDF2); one trailing newline is ignored")
+        ->type_name("PATH");
+    cmd->add_flag("--replace", opts->replace,
+                  "Overwrite tokens whose serial is already registered (their state is reset)");
+    cmd->footer(
+        "All or nothing: a bad record leaves the registry unchanged.\n"
+        "CSV lines: serial,seed[,type,digits,period,algorithm] (seed hex or base32).\n"
+        "URI files: one otpauth:// URI a line; serial from serial=..., else the label.\n"
+        "Example:\n  hwtotp import tokens.pskcxml --key 12345678901234567890123456789012");
+    cmd->callback([opts, &ctx] { finish(ctx, run_import(*opts, ctx)); });
+}
+
+}  // namespace hwtotp::cli

@@ -1,0 +1,100 @@
+#pragma once
+// Seed import: PSKC (RFC 6030), CSV token lists, and files of otpauth:// URIs.
+//
+// Readers turn a file into NewToken records, handing each to a sink as soon as it is decoded,
+// named for errors ("KeyPackage 3 (serial X)", "line 4"). import_file() feeds them into one
+// Registry::Import so that a bad record anywhere leaves the registry as it was.
+//
+// Errors about the file are invalid_input/crypto/io (exit 2); registry failures stay registry
+// (exit 4). No message ever contains a seed.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hwtotp/store/registry.h"
+#include "hwtotp/store/token.h"
+#include "hwtotp/totp/error.h"
+#include "hwtotp/totp/secret.h"
+
+namespace hwtotp::store {
+
+enum class ImportFormat { pskc, csv, uri };
+
+// "pskc", "csv" or "uri" (any case).
+[[nodiscard]] Result<ImportFormat> parse_import_format(std::string_view text);
+[[nodiscard]] std::string_view import_format_name(ImportFormat format);
+// By extension (.xml .pskc .pskcxml / .csv / .uri .txt), else by content: '<' first means
+// PSKC, "otpauth://" first means URIs, anything else CSV.
+[[nodiscard]] ImportFormat detect_import_format(std::string_view path, std::string_view content);
+
+// How encrypted PSKC values are opened: a pre-shared key, or a password for PBKDF2
+// (the file's DerivedKey gives salt, iteration count, key length and PRF). At most one.
+struct PskcKeys {
+    Secret key;       // empty: none given
+    Secret password;  // empty: none given
+};
+
+struct ImportCallbacks {
+    // Receives each decoded record; an error stops the reading and is returned as is.
+    std::function<Result<void>(NewToken&& token, std::string_view what)> sink;
+    // Non-fatal findings ("KeyPackage 1 (serial X): secret is 4 bytes; RFC 4226 requires 16").
+    std::function<void(const std::string&)> warn;
+    // Records done and total (total 0 when unknown), every few hundred records.
+    std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+// PSKC, split at KeyPackage boundaries while reading (pskc_chunker.h). Refuses any DOCTYPE (no
+// entity expansion, nothing fetched). Accepts Key Algorithm URNs ending in hotp or totp;
+// ResponseFormat Length (6..8) with Encoding or Format DECIMAL; Secret as PlainValue or
+// EncryptedValue (AES-128/192/256-CBC with the IV prepended, or KW-AES128/192/256); MACMethod
+// HMAC-SHA1/224/256/384/512 with an encrypted MACKey (or, as legacy files do, none: the encryption
+// key then serves as MAC key). A ValueMAC is checked before a value is decrypted; a CBC-encrypted
+// value without ValueMAC is refused. Counter, Time (taken as T0, Unix seconds), TimeInterval (the
+// period) and TimeDrift (whole steps) as PlainValue or EncryptedValue. Suite names the hash
+// (default SHA-1). Returns the number of records.
+[[nodiscard]] Result<std::size_t> read_pskc(std::string_view xml, std::string_view source,
+                                            const PskcKeys& keys, const ImportCallbacks& callbacks);
+
+// The same, reading the file as it goes: one KeyPackage in memory at a time.
+[[nodiscard]] Result<std::size_t> read_pskc_file(const std::string& path, const PskcKeys& keys,
+                                                 const ImportCallbacks& callbacks);
+
+// CSV: serial,seed[,type[,digits[,period[,algorithm]]]] — seed in hex (an even number of hex
+// digits) or else base32; type totp (default) or hotp; digits 6..8 (default 6); period seconds
+// (default 30); algorithm sha1 (default), sha256, sha512. Blank lines and lines starting with
+// '#' are skipped; a first line whose first field is "serial" is a header. Fields are trimmed.
+[[nodiscard]] Result<std::size_t> read_csv(std::string_view text, std::string_view source,
+                                           const ImportCallbacks& callbacks);
+
+// otpauth:// URIs, one a line (blank and '#' lines skipped). The serial is the URI's `serial=`
+// parameter when present, else the label's account part (after "issuer:"); a URI with neither
+// is an error.
+[[nodiscard]] Result<std::size_t> read_uri_list(std::string_view text, std::string_view source,
+                                                const ImportCallbacks& callbacks);
+
+// A password file for PBKDF2-protected PSKC: its bytes, less one trailing "\n" or "\r\n".
+// At most 4 KiB; an empty password is refused. Errors: not_found, io, invalid_input.
+[[nodiscard]] Result<Secret> read_password_file(const std::string& path);
+
+struct ImportRequest {
+    std::string path;
+    std::optional<ImportFormat> format;  // none: detect
+    PskcKeys keys;
+    bool replace = false;
+};
+
+struct ImportSummary {
+    ImportFormat format = ImportFormat::pskc;
+    std::size_t added = 0;
+    std::size_t replaced = 0;
+};
+
+// Reads the file and imports every record in one transaction. `now` stamps the records.
+[[nodiscard]] Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
+                                                std::int64_t now,
+                                                const ImportCallbacks& callbacks = {});
+
+}  // namespace hwtotp::store

@@ -1,0 +1,128 @@
+#pragma once
+// The token registry: one SQLite database of hardware tokens, seeds sealed at rest.
+//
+// - WAL mode and a 5 s busy timeout, so concurrent hwtotp processes wait for each other instead
+//   of failing with "database is locked".
+// - Schema version in PRAGMA user_version, migrated forward on open; a database written by a
+//   newer hwtotp is refused.
+// - Seeds are sealed with AES-256-GCM under a 32-byte master key file, a fresh 12-byte random
+//   nonce per record and the serial as associated data (a sealed seed copied to another row
+//   does not open). The key file is created 0600 on first use; one readable by group or others
+//   is refused.
+// - Every state change (verify outcome, resync, unlock) is one transaction; the replay check
+//   and the record of the accepted step are one conditional UPDATE, so two processes verifying
+//   the same code at the same moment can never both succeed.
+//
+// All failures are ErrorCode::registry (exit 4) unless stated; "no such token" is not_found.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/store/paths.h"
+#include "hwtotp/store/token.h"
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::store {
+
+inline constexpr int schema_version = 1;
+
+class Registry;
+
+// An import in progress: one write transaction. Nothing is visible to others until commit();
+// destroying an uncommitted Import rolls everything back.
+class Import {
+  public:
+    Import(Import&&) noexcept;
+    Import& operator=(Import&&) noexcept;
+    ~Import();
+
+    // Adds (or, with replace, replaces) one token. Fails on a duplicate serial without replace
+    // ("serial X is already in the registry" / "serial X appears twice in the file"). A replaced
+    // token starts afresh: new seed and parameters, state reset, an "import" history entry.
+    // `what` names the record in errors ("KeyPackage 3", "line 4").
+    [[nodiscard]] Result<void> add(NewToken token, std::string_view what);
+    [[nodiscard]] std::size_t added() const;
+    [[nodiscard]] std::size_t replaced() const;
+    [[nodiscard]] Result<void> commit();
+
+    class Impl;
+
+  private:
+    friend class Registry;
+    explicit Import(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The result of recording an accepted code.
+enum class AcceptOutcome { recorded, replay, locked };
+
+// The result of recording a failed code.
+struct FailureOutcome {
+    int failures = 0;     // consecutive failures now
+    bool locked = false;  // the token is (now) locked
+};
+
+class Registry {
+  public:
+    struct Options {
+        RegistryPaths paths;
+        int busy_timeout_ms = 5000;
+    };
+
+    // Opens (creating when absent: directory 0700, database and key file 0600) and migrates.
+    [[nodiscard]] static Result<Registry> open(const Options& options);
+
+    Registry(Registry&&) noexcept;
+    Registry& operator=(Registry&&) noexcept;
+    ~Registry();
+
+    [[nodiscard]] const RegistryPaths& paths() const;
+
+    // Starts an all-or-nothing import (BEGIN IMMEDIATE). `now` stamps imported_at and history.
+    [[nodiscard]] Result<Import> begin_import(bool replace, std::int64_t now);
+
+    // One token with its decrypted seed; not_found when absent. A seed that does not open
+    // (wrong key file, tampered row) is a registry error naming the serial.
+    [[nodiscard]] Result<Token> get(std::string_view serial);
+    [[nodiscard]] Result<TokenInfo> info(std::string_view serial);
+    // All tokens, ordered by serial, seeds not decrypted.
+    [[nodiscard]] Result<std::vector<TokenInfo>> list();
+    // Removes a token and its history; not_found when absent.
+    [[nodiscard]] Result<void> remove(std::string_view serial);
+
+    // Records an accepted TOTP step, atomically: succeeds only when the token is not locked and
+    // `step` is after the last accepted step. Sets last_step = step, offset = new_offset,
+    // failures = 0, and appends a history entry (how, at, new_offset) when it records.
+    [[nodiscard]] Result<AcceptOutcome> record_accept(std::string_view serial, std::uint64_t step,
+                                                      std::int64_t new_offset, std::int64_t at,
+                                                      ObservedBy how = ObservedBy::verify);
+    // Records an accepted HOTP counter: next expected counter = counter + 1, same guarantees.
+    [[nodiscard]] Result<AcceptOutcome> record_hotp_accept(std::string_view serial,
+                                                           std::uint64_t counter);
+    // Counts a failed code; locks the token when the count reaches max_failures.
+    [[nodiscard]] Result<FailureOutcome> record_failure(std::string_view serial, int max_failures,
+                                                        std::int64_t at);
+    // After a resync (two consecutive codes): last_step = step of the second code, the new
+    // offset, failures reset, a history entry (how, at, offset). Refused as a replay when
+    // last_step is not after the last accepted step. A lock stays until unlock().
+    [[nodiscard]] Result<AcceptOutcome> record_resync(std::string_view serial,
+                                                      std::uint64_t last_step, std::int64_t offset,
+                                                      std::int64_t at,
+                                                      ObservedBy how = ObservedBy::resync);
+    // Observed offsets, oldest first.
+    [[nodiscard]] Result<std::vector<HistoryEntry>> history(std::string_view serial);
+    // Clears the lock and the failure count; not_found when absent.
+    [[nodiscard]] Result<void> unlock(std::string_view serial);
+
+    class Impl;
+
+  private:
+    explicit Registry(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hwtotp::store

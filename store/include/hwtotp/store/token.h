@@ -1,0 +1,78 @@
+#pragma once
+// What the registry knows about one hardware token.
+//
+// TokenInfo never holds key material, so it can be listed, printed and turned into JSON freely.
+// The seed travels separately, as a Secret, only when a caller asks for it (Registry::get).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hwtotp/totp/error.h"
+#include "hwtotp/totp/otpauth.h"
+#include "hwtotp/totp/params.h"
+#include "hwtotp/totp/secret.h"
+
+namespace hwtotp::store {
+
+// How an offset in the history was observed.
+enum class ObservedBy { verify, resync, enroll, import };
+
+[[nodiscard]] std::string_view observed_by_name(ObservedBy how);  // "verify", "resync", ...
+[[nodiscard]] Result<ObservedBy> parse_observed_by(std::string_view text);
+[[nodiscard]] std::string_view otp_type_name(OtpType type);  // "totp" or "hotp"
+
+// Descriptive fields and parameters of a token, as imported.
+struct TokenDescription {
+    std::string serial;        // unique in the registry; 1..256 printable characters
+    std::string label;         // free text (PSKC FriendlyName, otpauth account), may be empty
+    std::string issuer;        // may be empty
+    std::string manufacturer;  // PSKC DeviceInfo/Manufacturer, may be empty
+    OtpType type = OtpType::totp;
+    Params params = Params::standard();
+    std::uint64_t counter = 0;      // HOTP: the next counter value expected
+    std::int64_t offset_steps = 0;  // token clock minus ours, in whole steps (PSKC TimeDrift)
+    std::string source;             // the file it came from
+};
+
+// A token to add: its description and its seed.
+struct NewToken {
+    TokenDescription description;
+    Secret seed;
+};
+
+// The verifier's state for a token.
+struct TokenState {
+    std::optional<std::uint64_t> last_step;  // last accepted TOTP step; none before first use
+    std::int64_t offset_steps = 0;           // current clock offset, token minus ours, in steps
+    int failures = 0;                        // consecutive failed verifications
+    bool locked = false;                     // refused until `tokens unlock`
+    std::optional<std::int64_t> locked_since;
+};
+
+// Everything but the seed.
+struct TokenInfo {
+    TokenDescription description;
+    TokenState state;
+    std::int64_t imported_at = 0;  // Unix seconds
+};
+
+// A token with its decrypted seed.
+struct Token {
+    TokenInfo info;
+    Secret seed;
+};
+
+// One observed clock offset.
+struct HistoryEntry {
+    std::int64_t at = 0;            // Unix seconds of the observation
+    std::int64_t offset_steps = 0;  // token minus ours, whole steps
+    ObservedBy how = ObservedBy::verify;
+};
+
+// Serials: 1 to 256 characters, printable ASCII without spaces (AWS allows [\w+=/:,.@-]; vendor
+// serials are digits and letters). Errors name the problem, never echo more than the serial.
+[[nodiscard]] Result<void> check_serial(std::string_view serial);
+
+}  // namespace hwtotp::store

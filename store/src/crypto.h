@@ -1,0 +1,111 @@
+#pragma once
+// The store's OpenSSL adapter: the only file that includes the cipher, MAC and KDF headers.
+//
+// Contexts are created once and reused for every record (an import of 100,000 keys must not
+// fetch algorithms or allocate contexts per key). None of these objects is thread-safe.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/totp/error.h"
+#include "hwtotp/totp/params.h"
+#include "hwtotp/totp/secret.h"
+
+namespace hwtotp::store::crypto {
+
+inline constexpr std::size_t gcm_nonce_size = 12;
+inline constexpr std::size_t gcm_tag_size = 16;
+inline constexpr std::size_t master_key_size = 32;
+
+// Fills `out` from the OpenSSL CSPRNG.
+[[nodiscard]] Result<void> random_bytes(std::span<std::uint8_t> out);
+
+// Constant-time equality (CRYPTO_memcmp); different lengths are unequal.
+[[nodiscard]] bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+
+// Standard base64 with or without line breaks and surrounding whitespace.
+[[nodiscard]] Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+[[nodiscard]] Result<Secret> base64_decode_secret(std::string_view text);
+
+// AES-256-GCM sealing of seeds at rest, one context reused.
+class SeedBox {
+  public:
+    // key: exactly 32 bytes.
+    [[nodiscard]] static Result<SeedBox> create(const Secret& key);
+    SeedBox(SeedBox&&) noexcept;
+    SeedBox& operator=(SeedBox&&) noexcept;
+    ~SeedBox();
+
+    struct Sealed {
+        std::vector<std::uint8_t> nonce;       // 12 random bytes
+        std::vector<std::uint8_t> ciphertext;  // ciphertext || 16-byte tag
+    };
+    [[nodiscard]] Result<Sealed> seal(std::span<const std::uint8_t> plaintext,
+                                      std::span<const std::uint8_t> aad);
+    // crypto error when the tag does not verify (wrong key, other AAD, tampering).
+    [[nodiscard]] Result<Secret> open(std::span<const std::uint8_t> nonce,
+                                      std::span<const std::uint8_t> ciphertext,
+                                      std::span<const std::uint8_t> aad);
+
+    class Impl;
+
+  private:
+    explicit SeedBox(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The XML-Enc ciphers PSKC files use.
+enum class Cipher { aes128_cbc, aes192_cbc, aes256_cbc, kw_aes128, kw_aes192, kw_aes256 };
+
+// From an EncryptionMethod Algorithm URI (matched on its fragment: "aes128-cbc", "kw-aes256").
+[[nodiscard]] Result<Cipher> parse_cipher_uri(std::string_view uri);
+[[nodiscard]] std::size_t cipher_key_size(Cipher cipher);
+[[nodiscard]] bool cipher_is_cbc(Cipher cipher);
+
+// Decrypts PSKC values: CBC with the 16-byte IV prepended and PKCS#7 padding, or an RFC 3394
+// key wrap. A padding or unwrap failure is ErrorCode::crypto "wrong key or password".
+class ValueDecryptor {
+  public:
+    [[nodiscard]] static Result<ValueDecryptor> create(Cipher cipher, const Secret& key);
+    ValueDecryptor(ValueDecryptor&&) noexcept;
+    ValueDecryptor& operator=(ValueDecryptor&&) noexcept;
+    ~ValueDecryptor();
+
+    [[nodiscard]] Cipher cipher() const;
+    [[nodiscard]] Result<Secret> decrypt(std::span<const std::uint8_t> data);
+
+    class Impl;
+
+  private:
+    explicit ValueDecryptor(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// HMAC with one key, one context reused. Hash::sha1/sha256/sha512 plus SHA-224/384 by name.
+class Hmac {
+  public:
+    // digest: "SHA1", "SHA224", "SHA256", "SHA384", "SHA512".
+    [[nodiscard]] static Result<Hmac> create(std::string_view digest, const Secret& key);
+    Hmac(Hmac&&) noexcept;
+    Hmac& operator=(Hmac&&) noexcept;
+    ~Hmac();
+
+    [[nodiscard]] Result<std::vector<std::uint8_t>> mac(std::span<const std::uint8_t> data);
+
+    class Impl;
+
+  private:
+    explicit Hmac(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// PBKDF2 (PKCS #5 v2.0). digest as for Hmac.
+[[nodiscard]] Result<Secret> pbkdf2(const Secret& password, std::span<const std::uint8_t> salt,
+                                    std::uint64_t iterations, std::size_t key_length,
+                                    std::string_view digest);
+
+}  // namespace hwtotp::store::crypto

@@ -1,0 +1,152 @@
+// import_file: read, decode and add every record inside one registry transaction.
+
+#include "hwtotp/store/import.h"
+
+#include "file_util.h"
+#include "text_util.h"
+
+namespace hwtotp::store {
+
+Result<ImportFormat> parse_import_format(std::string_view text_in) {
+    const std::string t = text::lower(text::trim(text_in));
+    if (t == "pskc")
+        return ImportFormat::pskc;
+    if (t == "csv")
+        return ImportFormat::csv;
+    if (t == "uri" || t == "otpauth")
+        return ImportFormat::uri;
+    return fail(ErrorCode::invalid_input,
+                "--format '" + std::string(text_in) + "' (accepted: pskc, csv, uri)");
+}
+
+std::string_view import_format_name(ImportFormat format) {
+    switch (format) {
+        case ImportFormat::pskc:
+            return "pskc";
+        case ImportFormat::csv:
+            return "csv";
+        case ImportFormat::uri:
+            return "uri";
+    }
+    return "pskc";
+}
+
+ImportFormat detect_import_format(std::string_view path, std::string_view content) {
+    const std::string p = text::lower(path);
+    for (const char* ext : {".xml", ".pskc", ".pskcxml"}) {
+        if (p.ends_with(ext))
+            return ImportFormat::pskc;
+    }
+    if (p.ends_with(".csv"))
+        return ImportFormat::csv;
+    if (p.ends_with(".uri") || p.ends_with(".txt"))
+        return ImportFormat::uri;
+    std::string_view rest = content;
+    if (rest.starts_with("\xEF\xBB\xBF"))
+        rest.remove_prefix(3);
+    while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        const std::string_view line = text::trim(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        if (line.empty() || line.front() == '#')
+            continue;
+        if (line.front() == '<')
+            return ImportFormat::pskc;
+        if (text::lower(line.substr(0, 10)) == "otpauth://")
+            return ImportFormat::uri;
+        return ImportFormat::csv;
+    }
+    return ImportFormat::csv;
+}
+
+Result<Secret> read_password_file(const std::string& path) {
+    auto raw = files::read_secret_file(path, 4096);
+    if (!raw)
+        return fail(raw.error().code, "--password-file " + raw.error().message);
+    auto bytes = raw->expose();
+    std::size_t size = bytes.size();
+    if (size > 0 && bytes[size - 1] == '\n')
+        --size;
+    if (size > 0 && bytes[size - 1] == '\r')
+        --size;
+    if (size == 0)
+        return fail(ErrorCode::invalid_input, "--password-file " + path + " is empty");
+    return Secret(bytes.first(size));
+}
+
+Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
+                                  std::int64_t now, const ImportCallbacks& callbacks) {
+    if (!request.keys.key.empty() && !request.keys.password.empty())
+        return fail(ErrorCode::invalid_input, "give either --key or --password-file, not both");
+    ImportSummary summary;
+    if (request.format) {
+        summary.format = *request.format;
+    } else {
+        // The first few KiB decide the format when the extension does not.
+        auto file = files::open_for_reading(request.path);
+        if (!file)
+            return tl::unexpected(file.error());
+        std::string head(4096, '\0');
+        auto n = file->read(head);
+        if (!n)
+            return tl::unexpected(n.error());
+        head.resize(*n);
+        summary.format = detect_import_format(request.path, head);
+        wipe_memory(head.data(), head.size());
+    }
+    if (summary.format != ImportFormat::pskc &&
+        (!request.keys.key.empty() || !request.keys.password.empty())) {
+        return fail(ErrorCode::invalid_input, "--key and --password-file apply to PSKC files only");
+    }
+    // CSV and URI lists are read whole (about 60 bytes a token); PSKC streams.
+    std::string content;
+    struct Wipe {
+        std::string& s;
+        ~Wipe() { wipe_memory(s.data(), s.size()); }
+    } wipe{content};
+    if (summary.format != ImportFormat::pskc) {
+        auto text_in = files::read_text(request.path);
+        if (!text_in)
+            return tl::unexpected(text_in.error());
+        content = std::move(*text_in);
+    } else if (!files::exists(request.path)) {
+        return fail(ErrorCode::not_found, "cannot open " + request.path + ": no such file");
+    }
+    std::string_view text_view = content;
+    if (text_view.starts_with("\xEF\xBB\xBF"))
+        text_view.remove_prefix(3);
+
+    auto import = registry.begin_import(request.replace, now);
+    if (!import)
+        return tl::unexpected(import.error());
+    ImportCallbacks inner = callbacks;
+    inner.sink = [&](NewToken&& token, std::string_view what) -> Result<void> {
+        if (token.seed.size() < 16 && callbacks.warn) {
+            callbacks.warn(std::string(what) + " (serial " + token.description.serial +
+                           "): the secret is " + std::to_string(token.seed.size()) +
+                           " bytes; RFC 4226 requires at least 16 (128 bits)");
+        }
+        return import->add(std::move(token), what);
+    };
+    Result<std::size_t> read = 0;
+    switch (summary.format) {
+        case ImportFormat::pskc:
+            read = read_pskc_file(request.path, request.keys, inner);
+            break;
+        case ImportFormat::csv:
+            read = read_csv(text_view, request.path, inner);
+            break;
+        case ImportFormat::uri:
+            read = read_uri_list(text_view, request.path, inner);
+            break;
+    }
+    if (!read)
+        return tl::unexpected(read.error());  // the Import's destructor rolls back
+    summary.added = import->added();
+    summary.replaced = import->replaced();
+    if (auto ok = import->commit(); !ok)
+        return tl::unexpected(ok.error());
+    return summary;
+}
+
+}  // namespace hwtotp::store

@@ -1,0 +1,294 @@
+// PSKC chunker: a streaming lexer that cuts the document at KeyPackage boundaries.
+
+#include "pskc_chunker.h"
+
+#include <algorithm>
+
+#include "hwtotp/totp/secret.h"
+
+namespace hwtotp::store {
+namespace {
+
+constexpr std::size_t read_size = 64 * 1024;
+
+std::string_view local_part(std::string_view qname) {
+    const auto colon = qname.find(':');
+    return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+}  // namespace
+
+PskcChunker::PskcChunker(Reader reader) : reader_(std::move(reader)) {}
+
+PskcChunker::~PskcChunker() {
+    wipe_memory(buf_.data(), buf_.size());
+    wipe_memory(header_.data(), header_.size());
+}
+
+Error PskcChunker::malformed(std::size_t index, const std::string& what) const {
+    return Error{ErrorCode::invalid_input,
+                 "not well-formed XML at byte " + std::to_string(base_ + index) + ": " + what};
+}
+
+Result<bool> PskcChunker::fill() {
+    if (eof_)
+        return false;
+    // Drop what no piece needs any more; keep the header until it is returned, and the current
+    // KeyPackage from its start tag on.
+    std::size_t keep = pos_;
+    if (!header_done_ && !root_name_.empty())
+        keep = std::min(keep, root_start_);
+    if (package_start_ != std::string::npos)
+        keep = std::min(keep, package_start_);
+    if (keep > 0) {
+        wipe_memory(buf_.data(), keep);
+        buf_.erase(0, keep);
+        base_ += keep;
+        pos_ -= keep;
+        if (!header_done_ && !root_name_.empty())
+            root_start_ -= keep;
+        if (package_start_ != std::string::npos)
+            package_start_ -= keep;
+    }
+    if (buf_.size() > max_piece_size) {
+        return fail(ErrorCode::invalid_input,
+                    "a KeyPackage (or the container header) is larger than 16 MiB near byte " +
+                        std::to_string(base_));
+    }
+    const std::size_t old = buf_.size();
+    buf_.resize(old + read_size);
+    auto n = reader_(std::span<char>(buf_.data() + old, read_size));
+    if (!n) {
+        buf_.resize(old);
+        return tl::unexpected(n.error());
+    }
+    buf_.resize(old + *n);
+    bytes_read_ += *n;
+    if (*n == 0)
+        eof_ = true;
+    return *n > 0;
+}
+
+Result<void> PskcChunker::want(std::size_t index, std::size_t count) {
+    // `index` is relative to buf_, which fill() may shift: callers pass pos_-relative offsets.
+    while (buf_.size() - std::min(buf_.size(), index) < count) {
+        const std::size_t before = pos_;
+        auto more = fill();
+        if (!more)
+            return tl::unexpected(more.error());
+        index -= before - pos_;
+        if (!*more)
+            break;
+    }
+    return {};
+}
+
+Result<std::size_t> PskcChunker::find(std::string_view needle, std::size_t from) {
+    for (;;) {
+        const auto at = buf_.find(needle, from);
+        if (at != std::string::npos)
+            return at;
+        const std::size_t before = pos_;
+        auto more = fill();
+        if (!more)
+            return tl::unexpected(more.error());
+        const std::size_t shift = before - pos_;
+        from = from - shift;
+        if (!*more)
+            return std::string::npos;
+        // Re-scan the tail that may hold a partial needle.
+        from = std::max(from, buf_.size() > needle.size() + read_size
+                                  ? buf_.size() - read_size - needle.size()
+                                  : std::size_t{0});
+    }
+}
+
+Result<PskcChunker::Piece> PskcChunker::next() {
+    if (!header_.empty()) {
+        // The previous call returned the header from header_: release it now.
+        wipe_memory(header_.data(), header_.size());
+        header_.clear();
+    }
+    for (;;) {
+        auto lt_found = find("<", pos_);
+        if (!lt_found)
+            return tl::unexpected(lt_found.error());
+        const std::size_t lt = *lt_found;
+        if (lt == std::string::npos) {
+            if (!done_) {
+                if (root_name_.empty())
+                    return fail(ErrorCode::invalid_input, "the file holds no XML element");
+                return tl::unexpected(malformed(
+                    buf_.size(), "the document ends inside <" + stack_.back() + "> (truncated?)"));
+            }
+            pos_ = buf_.size();
+            return Piece{};
+        }
+        if (stack_.empty()) {
+            std::string_view between(buf_.data() + pos_, lt - pos_);
+            if (base_ + pos_ == 0 && between.starts_with("\xEF\xBB\xBF"))
+                between.remove_prefix(3);
+            if (!std::all_of(between.begin(), between.end(), is_space))
+                return tl::unexpected(malformed(pos_, "text outside the root element"));
+        }
+        // pos_ is moved to lt so that fill() keeps the construct being read.
+        pos_ = lt;
+        if (auto ok = want(pos_, 9); !ok)
+            return tl::unexpected(ok.error());
+        const std::string_view head(buf_.data() + pos_,
+                                    std::min<std::size_t>(9, buf_.size() - pos_));
+
+        auto skip_to = [&](std::string_view terminator, const char* what) -> Result<void> {
+            auto end = find(terminator, pos_ + 2);
+            if (!end)
+                return tl::unexpected(end.error());
+            if (*end == std::string::npos)
+                return tl::unexpected(malformed(pos_, std::string("unterminated ") + what));
+            pos_ = *end + terminator.size();
+            return {};
+        };
+
+        if (head.starts_with("<!--")) {
+            if (auto ok = skip_to("-->", "comment"); !ok)
+                return tl::unexpected(ok.error());
+            continue;
+        }
+        if (head.starts_with("<![CDATA[")) {
+            if (stack_.empty())
+                return tl::unexpected(malformed(pos_, "CDATA outside the root element"));
+            if (auto ok = skip_to("]]>", "CDATA section"); !ok)
+                return tl::unexpected(ok.error());
+            continue;
+        }
+        if (head.starts_with("<!")) {
+            return fail(ErrorCode::invalid_input,
+                        head.starts_with("<!DOCTYPE")
+                            ? "a DOCTYPE is not allowed in a PSKC file (byte " +
+                                  std::to_string(base_ + pos_) + ")"
+                            : "unexpected <! declaration at byte " + std::to_string(base_ + pos_) +
+                                  " (DOCTYPE and ENTITY are not allowed)");
+        }
+        if (head.starts_with("<?")) {
+            if (auto ok = skip_to("?>", "processing instruction"); !ok)
+                return tl::unexpected(ok.error());
+            continue;
+        }
+        if (head.starts_with("</")) {
+            auto gt = find(">", pos_);
+            if (!gt)
+                return tl::unexpected(gt.error());
+            if (*gt == std::string::npos)
+                return tl::unexpected(malformed(pos_, "unterminated end tag"));
+            std::string_view name(buf_.data() + pos_ + 2, *gt - pos_ - 2);
+            while (!name.empty() && is_space(name.back()))
+                name.remove_suffix(1);
+            if (stack_.empty() || name != stack_.back()) {
+                return tl::unexpected(malformed(
+                    pos_, "end tag </" + std::string(name.substr(0, 64)) + "> does not match " +
+                              (stack_.empty() ? std::string("any open element")
+                                              : "<" + stack_.back() + ">")));
+            }
+            const std::size_t tag_start = pos_;
+            pos_ = *gt + 1;
+            stack_.pop_back();
+            if (stack_.size() == 1 && package_start_ != std::string::npos &&
+                local_part(name) == "KeyPackage") {
+                Piece piece{Kind::package,
+                            std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
+                            base_ + package_start_};
+                package_start_ = std::string::npos;
+                return piece;
+            }
+            if (stack_.empty()) {
+                done_ = true;
+                if (!header_done_) {
+                    header_done_ = true;
+                    header_.assign(buf_, root_start_, pos_ - root_start_);
+                    return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
+                                 base_ + root_start_};
+                }
+            }
+            (void)tag_start;
+            continue;
+        }
+
+        // A start tag: find its end outside quoted attribute values.
+        std::size_t i = pos_ + 1;
+        char quote = 0;
+        for (;;) {
+            if (i >= buf_.size()) {
+                const std::size_t before = pos_;
+                auto more = fill();
+                if (!more)
+                    return tl::unexpected(more.error());
+                i -= before - pos_;
+                if (!*more)
+                    return tl::unexpected(malformed(pos_, "unterminated start tag"));
+                continue;
+            }
+            const char c = buf_[i];
+            if (quote != 0) {
+                if (c == quote)
+                    quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '>') {
+                break;
+            }
+            ++i;
+        }
+        const std::size_t gt = i;
+        const bool self_closing = gt > pos_ + 1 && buf_[gt - 1] == '/';
+        std::size_t name_end = pos_ + 1;
+        while (name_end < gt && !is_space(buf_[name_end]) && buf_[name_end] != '/')
+            ++name_end;
+        const std::string name(buf_.data() + pos_ + 1, name_end - pos_ - 1);
+        if (name.empty())
+            return tl::unexpected(malformed(pos_, "a '<' that starts no element"));
+
+        if (stack_.empty()) {
+            if (done_)
+                return tl::unexpected(malformed(pos_, "a second root element"));
+            if (local_part(name) != "KeyContainer") {
+                return fail(ErrorCode::invalid_input, "not a PSKC file (the root element is <" +
+                                                          name.substr(0, 64) +
+                                                          ">, expected <KeyContainer>)");
+            }
+            root_name_ = name;
+            root_start_ = pos_;
+        } else if (stack_.size() == 1 && local_part(name) == "KeyPackage") {
+            if (!header_done_) {
+                // Return the header first; this start tag is read again on the next call.
+                header_done_ = true;
+                header_.assign(buf_, root_start_, pos_ - root_start_);
+                header_ += "</" + root_name_ + ">";
+                return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
+                             base_ + root_start_};
+            }
+            if (self_closing) {
+                const std::size_t start = pos_;
+                pos_ = gt + 1;
+                return Piece{Kind::package, std::span<char>(buf_.data() + start, pos_ - start),
+                             base_ + start};
+            }
+            package_start_ = pos_;
+        }
+        pos_ = gt + 1;
+        if (!self_closing)
+            stack_.push_back(name);
+        else if (stack_.empty())
+            done_ = true;  // <KeyContainer/>: handled when the end of input is reached
+        if (done_ && !header_done_) {
+            header_done_ = true;
+            header_.assign(buf_, root_start_, pos_ - root_start_);
+            return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
+                         base_ + root_start_};
+        }
+    }
+}
+
+}  // namespace hwtotp::store

@@ -1,0 +1,90 @@
+#pragma once
+// The SQLite adapter: the only file that includes sqlite3.h. RAII owners for the connection and
+// prepared statements, and SQLite result codes turned into registry errors.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/totp/error.h"
+
+namespace hwtotp::store::sql {
+
+class Db;
+
+// A prepared statement. Bind indexes are 1-based, as in SQLite.
+class Statement {
+  public:
+    Statement(Statement&&) noexcept;
+    Statement& operator=(Statement&&) noexcept;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
+    Statement& bind_null(int index);
+
+    // true: a row is available; false: done. Errors name the database.
+    [[nodiscard]] Result<bool> step();
+    // Steps until done, expecting no rows.
+    [[nodiscard]] Result<void> run();
+    // Resets for re-execution and clears bindings.
+    void reset();
+
+    [[nodiscard]] std::int64_t column_int(int index) const;
+    [[nodiscard]] std::string column_text(int index) const;
+    [[nodiscard]] std::vector<std::uint8_t> column_blob(int index) const;
+    [[nodiscard]] bool column_is_null(int index) const;
+
+    class Impl;
+
+  private:
+    friend class Db;
+    explicit Statement(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+enum class OpenMode { read_write_create, read_write };
+
+class Db {
+  public:
+    // Opens or creates `path` (the file must already exist for read_write).
+    [[nodiscard]] static Result<Db> open(const std::string& path, OpenMode mode,
+                                         int busy_timeout_ms);
+    Db(Db&&) noexcept;
+    Db& operator=(Db&&) noexcept;
+    ~Db();
+
+    [[nodiscard]] Result<Statement> prepare(std::string_view sql);
+    // Runs one or more statements without results.
+    [[nodiscard]] Result<void> exec(const std::string& sql);
+    [[nodiscard]] std::int64_t changes() const;
+    [[nodiscard]] const std::string& path() const;
+
+    class Impl;
+
+  private:
+    explicit Db(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Rolls back on destruction unless committed. BEGIN IMMEDIATE takes the write lock up front, so
+// a read-then-write never fails half-way with SQLITE_BUSY.
+class Transaction {
+  public:
+    [[nodiscard]] static Result<Transaction> begin_immediate(Db& db);
+    Transaction(Transaction&& other) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    [[nodiscard]] Result<void> commit();
+
+  private:
+    explicit Transaction(Db& db) : db_(&db) {}
+    Db* db_;
+};
+
+}  // namespace hwtotp::store::sql

@@ -1,0 +1,50 @@
+// Names and checks shared by the registry and the importers.
+
+#include "hwtotp/store/token.h"
+
+namespace hwtotp::store {
+
+std::string_view observed_by_name(ObservedBy how) {
+    switch (how) {
+        case ObservedBy::verify:
+            return "verify";
+        case ObservedBy::resync:
+            return "resync";
+        case ObservedBy::enroll:
+            return "enroll";
+        case ObservedBy::import:
+            return "import";
+    }
+    return "verify";
+}
+
+Result<ObservedBy> parse_observed_by(std::string_view text) {
+    for (auto how :
+         {ObservedBy::verify, ObservedBy::resync, ObservedBy::enroll, ObservedBy::import}) {
+        if (observed_by_name(how) == text)
+            return how;
+    }
+    return fail(ErrorCode::registry, "unknown history source '" + std::string(text) + "'");
+}
+
+std::string_view otp_type_name(OtpType type) {
+    return type == OtpType::hotp ? "hotp" : "totp";
+}
+
+Result<void> check_serial(std::string_view serial) {
+    if (serial.empty())
+        return fail(ErrorCode::invalid_input, "the serial is empty");
+    if (serial.size() > 256)
+        return fail(ErrorCode::invalid_input, "the serial is longer than 256 characters");
+    for (std::size_t i = 0; i < serial.size(); ++i) {
+        const auto c = static_cast<unsigned char>(serial[i]);
+        if (c <= 0x20 || c >= 0x7f) {
+            return fail(ErrorCode::invalid_input,
+                        "the serial has a space or non-printable character at position " +
+                            std::to_string(i + 1));
+        }
+    }
+    return {};
+}
+
+}  // namespace hwtotp::store

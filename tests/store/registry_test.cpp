@@ -1,0 +1,241 @@
+// Registry: sealing round trip, AAD binding, file modes, key file checks, schema versions.
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "hwtotp/store/registry.h"
+#include "store_test_util.h"
+
+namespace hwtotp::store {
+namespace {
+
+using test::TempDir;
+
+constexpr const char* seed_a = "3132333435363738393031323334353637383930";
+constexpr const char* seed_b = "0102030405060708090a0b0c0d0e0f1011121314";
+
+void add_tokens(Registry& registry, std::initializer_list<std::pair<const char*, const char*>> list,
+                bool replace = false) {
+    auto import = registry.begin_import(replace, 1'700'000'000);
+    ASSERT_TRUE(import) << import.error().message;
+    int i = 0;
+    for (const auto& [serial, seed] : list) {
+        auto ok = import->add(test::make_token(serial, seed), "record " + std::to_string(++i));
+        ASSERT_TRUE(ok) << ok.error().message;
+    }
+    auto ok = import->commit();
+    ASSERT_TRUE(ok) << ok.error().message;
+}
+
+TEST(Registry, SealedSeedRoundTrips) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        add_tokens(registry, {{"GAKT00000001", seed_a}, {"GAKT00000002", seed_b}});
+    }
+    auto registry = test::open_registry(dir);  // reopened: key read from the file
+    auto token = registry.get("GAKT00000002");
+    ASSERT_TRUE(token) << token.error().message;
+    EXPECT_EQ(test::hex_of(token->seed), seed_b);
+    EXPECT_EQ(token->info.description.type, OtpType::totp);
+    EXPECT_EQ(token->info.imported_at, 1'700'000'000);
+    auto list = registry.list();
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 2U);
+    EXPECT_EQ((*list)[0].description.serial, "GAKT00000001");
+    // The seed is not stored in the clear.
+    const auto raw =
+        test::read_file(dir.file("tokens.db")) + test::read_file(dir.file("tokens.db-wal"));
+    EXPECT_EQ(raw.find("12345678901234567890"), std::string::npos);
+}
+
+TEST(Registry, CiphertextMovedToAnotherSerialDoesNotOpen) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        add_tokens(registry, {{"A0000001", seed_a}, {"B0000002", seed_b}});
+    }
+    test::sqlite_shell(dir.file("tokens.db"),
+                       "UPDATE tokens SET (seed_nonce, seed_sealed) = (SELECT seed_nonce, "
+                       "seed_sealed FROM tokens WHERE serial = 'A0000001') WHERE serial = "
+                       "'B0000002';");
+    auto registry = test::open_registry(dir);
+    auto a = registry.get("A0000001");
+    ASSERT_TRUE(a);
+    auto b = registry.get("B0000002");
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().code, ErrorCode::registry);
+    EXPECT_NE(b.error().message.find("B0000002"), std::string::npos);
+    EXPECT_NE(b.error().message.find("does not decrypt"), std::string::npos);
+}
+
+TEST(Registry, FlippedBitInSealedSeedIsDetected) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        add_tokens(registry, {{"A0000001", seed_a}});
+    }
+    test::sqlite_shell(dir.file("tokens.db"),
+                       "UPDATE tokens SET seed_sealed = X'00' || substr(seed_sealed, 2);");
+    auto registry = test::open_registry(dir);
+    EXPECT_FALSE(registry.get("A0000001"));
+}
+
+TEST(Registry, FilesAreCreatedPrivate) {
+    TempDir dir;
+    const std::string nested = dir.file("a/b");
+    auto registry = Registry::open({{nested + "/tokens.db", nested + "/tokens.key"}, 5000});
+    ASSERT_TRUE(registry) << registry.error().message;
+    add_tokens(*registry, {{"A0000001", seed_a}});
+    EXPECT_EQ(test::file_mode(nested + "/tokens.db"), 0600U);
+    EXPECT_EQ(test::file_mode(nested + "/tokens.key"), 0600U);
+    EXPECT_EQ(test::file_mode(nested + "/tokens.db-wal"), 0600U);
+    EXPECT_EQ(test::file_mode(nested), 0700U);
+    EXPECT_EQ(test::read_file(nested + "/tokens.key").size(), 32U);
+}
+
+TEST(Registry, WorldReadableKeyFileIsRefused) {
+    TempDir dir;
+    { auto registry = test::open_registry(dir); }
+    ASSERT_EQ(::chmod(dir.file("tokens.key").c_str(), 0644), 0);
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    EXPECT_NE(registry.error().message.find("chmod 600"), std::string::npos);
+}
+
+TEST(Registry, MissingKeyFileForExistingRegistryIsRefused) {
+    TempDir dir;
+    { auto registry = test::open_registry(dir); }
+    ASSERT_EQ(::unlink(dir.file("tokens.key").c_str()), 0);
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_NE(registry.error().message.find("missing"), std::string::npos);
+}
+
+TEST(Registry, OtherKeyFileIsRefused) {
+    TempDir dir;
+    TempDir other;
+    { auto registry = test::open_registry(dir); }
+    { auto registry = test::open_registry(other); }
+    auto registry = Registry::open({{dir.file("tokens.db"), other.file("tokens.key")}, 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_NE(registry.error().message.find("does not belong"), std::string::npos);
+}
+
+TEST(Registry, NewerSchemaIsRefused) {
+    TempDir dir;
+    { auto registry = test::open_registry(dir); }
+    test::sqlite_shell(dir.file("tokens.db"), "PRAGMA user_version = 99;");
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    EXPECT_NE(registry.error().message.find("newer hwtotp"), std::string::npos);
+}
+
+TEST(Registry, NotADatabaseIsRefused) {
+    TempDir dir;
+    test::write_file(dir.file("tokens.db"), std::string(4096, 'x'));
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    EXPECT_NE(registry.error().message.find("not an SQLite database"), std::string::npos);
+    EXPECT_EQ(test::read_file(dir.file("tokens.db")), std::string(4096, 'x'));
+}
+
+TEST(Registry, ForeignSqliteDatabaseIsRefused) {
+    TempDir dir;
+    test::sqlite_shell(dir.file("tokens.db"), "CREATE TABLE mine (x);");
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_NE(registry.error().message.find("not an hwtotp registry"), std::string::npos);
+}
+
+TEST(Registry, ReadOnlyDirectoryIsARegistryError) {
+    if (::geteuid() == 0)
+        GTEST_SKIP() << "root ignores directory permissions";
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0500), 0);
+    auto registry = Registry::open({test::paths_in(dir), 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+}
+
+TEST(Registry, UncreatableLocationIsARegistryError) {
+    // Works as root too: nobody can create directories under /proc.
+    auto registry = Registry::open({{"/proc/hwtotp-test/tokens.db", "/proc/hwtotp-test/k"}, 5000});
+    ASSERT_FALSE(registry);
+    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    EXPECT_NE(registry.error().message.find("/proc/hwtotp-test"), std::string::npos);
+}
+
+TEST(Registry, DuplicateSerialsNeedReplace) {
+    TempDir dir;
+    auto registry = test::open_registry(dir);
+    add_tokens(registry, {{"A0000001", seed_a}});
+    {
+        auto import = registry.begin_import(false, 1);
+        ASSERT_TRUE(import);
+        auto ok = import->add(test::make_token("A0000001", seed_b), "line 1");
+        ASSERT_FALSE(ok);
+        EXPECT_NE(ok.error().message.find("already in the registry"), std::string::npos);
+    }
+    {
+        auto import = registry.begin_import(false, 1);
+        ASSERT_TRUE(import);
+        ASSERT_TRUE(import->add(test::make_token("C0000003", seed_b), "line 1"));
+        auto ok = import->add(test::make_token("C0000003", seed_b), "line 2");
+        ASSERT_FALSE(ok);
+        EXPECT_NE(ok.error().message.find("more than once"), std::string::npos);
+    }
+    EXPECT_FALSE(registry.info("C0000003"));  // rolled back
+    add_tokens(registry, {{"A0000001", seed_b}}, true);
+    auto token = registry.get("A0000001");
+    ASSERT_TRUE(token);
+    EXPECT_EQ(test::hex_of(token->seed), seed_b);
+}
+
+TEST(Registry, RemoveAndNotFound) {
+    TempDir dir;
+    auto registry = test::open_registry(dir);
+    add_tokens(registry, {{"A0000001", seed_a}});
+    ASSERT_TRUE(registry.remove("A0000001"));
+    auto again = registry.remove("A0000001");
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::not_found);
+    EXPECT_EQ(registry.get("A0000001").error().code, ErrorCode::not_found);
+}
+
+TEST(Registry, HistoryIsAppendOnly) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        add_tokens(registry, {{"A0000001", seed_a}});
+        ASSERT_TRUE(registry.record_resync("A0000001", 100, 3, 5000));
+        auto history = registry.history("A0000001");
+        ASSERT_TRUE(history);
+        ASSERT_EQ(history->size(), 2U);
+        EXPECT_EQ((*history)[0].how, ObservedBy::import);
+        EXPECT_EQ((*history)[1].how, ObservedBy::resync);
+        EXPECT_EQ((*history)[1].offset_steps, 3);
+        EXPECT_EQ((*history)[1].at, 5000);
+    }
+    const auto out =
+        test::sqlite_shell(dir.file("tokens.db"), "UPDATE history SET offset_steps = 0;");
+    EXPECT_NE(out.find("append-only"), std::string::npos);
+}
+
+TEST(Registry, SealingUsesFreshNonces) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        add_tokens(registry, {{"A0000001", seed_a}, {"A0000002", seed_a}});
+    }
+    const auto count =
+        test::sqlite_shell(dir.file("tokens.db"), "SELECT count(DISTINCT seed_nonce) FROM tokens;");
+    EXPECT_EQ(count, "2");
+}
+
+}  // namespace
+}  // namespace hwtotp::store

@@ -1,0 +1,105 @@
+#include "store_test_util.h"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "hwtotp/totp/codec.h"
+
+namespace hwtotp::store::test {
+
+TempDir::TempDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/hwtotp-store-XXXXXX";
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (::mkdtemp(buffer.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
+    path_ = buffer.data();
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ec);
+    std::filesystem::remove_all(path_, ec);
+}
+
+RegistryPaths paths_in(const TempDir& dir) {
+    return RegistryPaths{dir.file("tokens.db"), dir.file("tokens.key")};
+}
+
+Registry open_registry(const TempDir& dir) {
+    auto registry = Registry::open(Registry::Options{paths_in(dir), 5000});
+    if (!registry)
+        throw std::runtime_error("open_registry: " + registry.error().message);
+    return std::move(*registry);
+}
+
+std::string sqlite_shell(const std::string& db, const std::string& sql) {
+    const std::string command = "sqlite3 -batch '" + db + "' \"" + sql + "\" 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr)
+        return "popen failed";
+    std::string out;
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+        out.append(buffer.data(), n);
+    ::pclose(pipe);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+        out.pop_back();
+    return out;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+unsigned file_mode(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return 07777;
+    return static_cast<unsigned>(st.st_mode & 0777);
+}
+
+std::string pskc_vector(const std::string& name) {
+    return std::string(HWTOTP_VECTORS_DIR) + "/pskc/" + name;
+}
+
+Secret secret_from_hex(const std::string& hex) {
+    auto secret = hex_decode_secret(hex);
+    if (!secret)
+        throw std::runtime_error("bad hex in test");
+    return std::move(*secret);
+}
+
+std::string hex_of(const Secret& secret) {
+    return hex_encode(secret.expose());
+}
+
+NewToken make_token(const std::string& serial, const std::string& seed_hex) {
+    NewToken token;
+    token.description.serial = serial;
+    token.description.source = "test";
+    token.seed = secret_from_hex(seed_hex);
+    return token;
+}
+
+}  // namespace hwtotp::store::test
