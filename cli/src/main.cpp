@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "app.h"
 
@@ -22,10 +21,6 @@ int main(int argc, char** argv) {
                 return std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                     .count();
-            },
-        .sleep_ms =
-            [](std::int64_t milliseconds) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
             },
         .stdin_is_terminal = isatty(STDIN_FILENO) == 1,
         .stderr_is_terminal = isatty(STDERR_FILENO) == 1,

@@ -67,6 +67,13 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
         return fail(drift.error().code, "--token " + request.serial + ": " + drift.error().message);
     if (*drift)
         verify.centre_offset_steps = (*drift)->centre_offset_steps;
+    // The centre as searched (the stored offset changes when the code is accepted).
+    std::int64_t centre_used = 0;
+    if (*drift) {
+        centre_used = (*drift)->centre_offset_steps;
+    } else if (auto before = registry->info(request.serial); before) {
+        centre_used = before->state.offset_steps;
+    }
     auto outcome = store::verify_token(*registry, verify);
     if (!outcome)
         return fail(outcome.error().code,
@@ -89,8 +96,7 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
         j["first_use"] = o.first_use;
         j["failures"] = o.failures;
         j["locked"] = o.status == store::VerifyStatus::locked;
-        j["centre_offset_steps"] =
-            *drift ? (*drift)->centre_offset_steps : info->state.offset_steps;
+        j["centre_offset_steps"] = centre_used;
         j["centred_on"] = *drift ? "drift_prediction" : "stored_offset";
         if (o.status == store::VerifyStatus::accepted || o.status == store::VerifyStatus::replay) {
             j[hotp ? "matched_counter" : "matched_step"] = o.step;
