@@ -18,6 +18,8 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_enroll_command(app, ctx);
     add_resync_command(app, ctx);
     add_drift_command(app, ctx);
+    add_simulate_command(app, ctx);
+    add_device_command(app, ctx);
     add_import_command(app, ctx);
     add_tokens_command(app, ctx);
     add_audit_command(app, ctx);

@@ -17,6 +17,8 @@ void add_check_command(CLI::App& app, Context& ctx);
 void add_enroll_command(CLI::App& app, Context& ctx);
 void add_resync_command(CLI::App& app, Context& ctx);
 void add_drift_command(CLI::App& app, Context& ctx);
+void add_simulate_command(CLI::App& app, Context& ctx);
+void add_device_command(CLI::App& app, Context& ctx);
 void add_import_command(CLI::App& app, Context& ctx);
 void add_tokens_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);

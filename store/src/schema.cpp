@@ -12,6 +12,8 @@ namespace {
 
 // Version 1. Steps and counters are stored as SQLite integers (signed 64-bit): TOTP steps stay
 // far below 2^63 for any period >= 1 s until the year 292 billion.
+// CHECKs compare with OR rather than IN (...): SQLite evaluates a constant IN list in a CHECK by
+// building an ephemeral table for every row written, which was most of an import's time.
 constexpr const char* schema_v1 = R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -22,8 +24,8 @@ CREATE TABLE tokens (
     label         TEXT NOT NULL DEFAULT '',
     issuer        TEXT NOT NULL DEFAULT '',
     manufacturer  TEXT NOT NULL DEFAULT '',
-    type          TEXT NOT NULL CHECK (type IN ('totp', 'hotp')),
-    algorithm     TEXT NOT NULL CHECK (algorithm IN ('sha1', 'sha256', 'sha512')),
+    type          TEXT NOT NULL CHECK (type = 'totp' OR type = 'hotp'),
+    algorithm     TEXT NOT NULL CHECK (algorithm = 'sha1' OR algorithm = 'sha256' OR algorithm = 'sha512'),
     digits        INTEGER NOT NULL CHECK (digits BETWEEN 6 AND 8),
     period        INTEGER NOT NULL CHECK (period >= 1),
     t0            INTEGER NOT NULL,
@@ -43,7 +45,8 @@ CREATE TABLE history (
     serial        TEXT NOT NULL,
     at            INTEGER NOT NULL,
     offset_steps  INTEGER NOT NULL,
-    observed_by   TEXT NOT NULL CHECK (observed_by IN ('verify', 'resync', 'enroll', 'import'))
+    observed_by   TEXT NOT NULL CHECK (observed_by = 'verify' OR observed_by = 'resync' OR
+                                 observed_by = 'enroll' OR observed_by = 'import')
 );
 CREATE INDEX history_by_serial ON history (serial, id);
 CREATE TRIGGER history_append_only BEFORE UPDATE ON history
