@@ -6,10 +6,12 @@
 #include <ostream>
 
 #include "commands.h"
+#include "device_options.h"
 #include "enrollment_report.h"
 #include "hwtotp/aws/serial.h"
 #include "hwtotp/totp/steps.h"
 #include "key_options.h"
+#include "number_option.h"
 #include "progress_bar.h"
 #include "time_option.h"
 
@@ -23,6 +25,8 @@ struct EnrollOptions {
     bool root = false;
     bool no_wait = false;
     std::string time;
+    std::string device;  // a HID key to read the codes from instead of asking
+    std::string slot = "2";
 };
 
 // A mistyped code on a terminal is asked again, this many times in all.
@@ -90,6 +94,47 @@ Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
     return step_start(params, step_add(*step, 1));
 }
 
+// Reads the pair from a HID key: the key computes a code for any step it is given, so nothing
+// waits. The pair is steps n-1 and n with n the current step (DESIGN: a second code from the
+// future would register the token as fast).
+Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
+                               std::optional<std::int64_t> fixed_time, const Submitter& submitter,
+                               Context& ctx) {
+    auto slot = parse_integer(o.slot, "--slot", 1, 2);
+    if (!slot)
+        return tl::unexpected(slot.error());
+    // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 6 digits, 30 s.
+    const Params params = key ? key->params : Params::standard();
+    auto session = open_session(o.device, ctx);
+    if (!session)
+        return tl::unexpected(session.error());
+    auto& host = *(*session)->host;
+    std::string serial = o.serial;
+    if (serial.empty()) {
+        auto device_serial = host.read_serial();
+        if (!device_serial)
+            return tl::unexpected(device_serial.error());
+        serial = std::to_string(*device_serial);
+    }
+    const std::int64_t time = fixed_time ? *fixed_time : ctx.now();
+    auto step = step_at(params, time);
+    if (!step)
+        return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
+    if (*step == 0)
+        return fail(ErrorCode::invalid_input, "--time: the first step has no previous code");
+    const int slot_number = static_cast<int>(*slot);
+    auto code1 = host.totp_step(slot_number, *step - 1, params.digits());
+    if (!code1)
+        return tl::unexpected(code1.error());
+    auto code2 = host.totp_step(slot_number, *step, params.digits());
+    if (!code2)
+        return tl::unexpected(code2.error());
+    ctx.err << "Read from the key (slot " << slot_number << "): serial " << serial << ", code 1 "
+            << code1->digits() << ", code 2 " << code2->digits() << '\n';
+    CheckRequest request{serial, *code1, *code2, key ? &*key : nullptr, time, submitter, 2880};
+    return report_check(request, ctx);
+}
+
 Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
     auto submitter = parse_submitter(o.user, o.root);
     if (!submitter)
@@ -109,6 +154,9 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         if (!t)
             return tl::unexpected(t.error());
         fixed_time = *t;
+    }
+    if (!o.device.empty()) {
+        return enroll_from_device(o, key, fixed_time, *submitter, ctx);
     }
     // A fixed time has no clock to wait on; --no-wait leaves the timing to the user.
     const bool wait = !o.no_wait && !fixed_time;
@@ -171,10 +219,14 @@ void add_enroll_command(CLI::App& app, Context& ctx) {
                   "Do not wait for step boundaries: ask for both codes at once");
     add_time_option(*cmd, opts->time,
                     "Check the codes as submitted at T instead of now (implies --no-wait)");
+    add_device_option(*cmd, opts->device);
+    cmd->add_option("--slot", opts->slot, "With --device: the key's HMAC slot, 1 or 2 (default 2)")
+        ->type_name("N");
     cmd->footer(
         "Prompts go to stderr, answers come from stdin (one a line when piped), the report to "
         "stdout.\nExit codes: 0 READY (or formats OK without a seed), 1 NOT READY, 2 bad input.\n"
-        "Example:\n  hwtotp enroll --serial GAKT12345678 --secret-file seed.txt --user alice");
+        "Example:\n  hwtotp enroll --serial GAKT12345678 --secret-file seed.txt --user alice\n"
+        "  hwtotp enroll --device unix:/tmp/yk.sock --serial arn:aws:iam::123456789012:mfa/alice");
     cmd->callback([opts, &ctx] { finish(ctx, run_enroll(*opts, ctx)); });
 }
 
