@@ -14,6 +14,8 @@ namespace {
 void add_commands(CLI::App& app, Context& ctx) {
     add_code_command(app, ctx);
     add_verify_command(app, ctx);
+    add_simulate_command(app, ctx);
+    add_device_command(app, ctx);
     add_import_command(app, ctx);
     add_tokens_command(app, ctx);
     add_audit_command(app, ctx);

@@ -13,6 +13,8 @@ namespace hwtotp::cli {
 
 void add_code_command(CLI::App& app, Context& ctx);
 void add_verify_command(CLI::App& app, Context& ctx);
+void add_simulate_command(CLI::App& app, Context& ctx);
+void add_device_command(CLI::App& app, Context& ctx);
 void add_import_command(CLI::App& app, Context& ctx);
 void add_tokens_command(CLI::App& app, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);

@@ -1,0 +1,266 @@
+// simulate and device through the real binary: a `hwtotp simulate --hid-socket` child process
+// serves a simulated YubiKey, and `hwtotp device …` talks to it over the socket.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include "run_cli.h"
+
+extern char** environ;
+
+namespace hwtotp::test {
+namespace {
+
+const std::string rfc_hex = "3132333435363738393031323334353637383930";
+
+// A `hwtotp simulate --hid-socket` server for the length of a test. Waits (bounded) for the
+// socket to appear; SIGTERM at the end, and SIGKILL if it does not stop within 5 s.
+class SimulatedKeyProcess {
+  public:
+    SimulatedKeyProcess(const std::string& socket, std::vector<std::string> extra)
+        : socket_(socket) {
+        std::vector<std::string> args{hwtotp_binary(), "simulate", "--hid-socket",
+                                      socket,          "--hex",    rfc_hex};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        // Keep the server's chatter out of the test output.
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+            pid_ = -1;
+        posix_spawn_file_actions_destroy(&actions);
+    }
+
+    // Polls for the socket file (up to 10 s): the server creates it once it listens.
+    [[nodiscard]] bool ready() const {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
+            if (std::filesystem::is_socket(socket_))
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    }
+
+    // SIGTERM, then the exit status (SIGKILL after 5 s: a test must never hang here).
+    int stop() {
+        if (pid_ <= 0)
+            return -1;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (::waitpid(pid_, &status, WNOHANG) == 0) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(pid_, SIGKILL);
+                ::waitpid(pid_, &status, 0);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+    ~SimulatedKeyProcess() { stop(); }
+    SimulatedKeyProcess(const SimulatedKeyProcess&) = delete;
+    SimulatedKeyProcess& operator=(const SimulatedKeyProcess&) = delete;
+
+  private:
+    std::string socket_;
+    pid_t pid_ = -1;
+};
+
+// "MFA code 1: 123456" → "123456".
+std::string value_after_colon(const std::string& line) {
+    const auto colon = line.find(": ");
+    return colon == std::string::npos ? line : line.substr(colon + 2);
+}
+
+class DeviceCli : public ::testing::Test {
+  protected:
+    std::string socket() const { return dir_.file("yk.sock"); }
+    TempDir dir_;
+};
+
+TEST_F(DeviceCli, CodesOverTheSocketMatchTheCodeCommand) {
+    SimulatedKeyProcess key(socket(), {});
+    ASSERT_TRUE(key.ready());
+    for (const std::string digits : {"6", "8"}) {
+        const auto device = run_cli({"device", "codes", "--device", "unix:" + socket(), "--time",
+                                     "59", "--slot", "2", "--digits", digits});
+        ASSERT_EQ(device.exit_code, 0) << device.err;
+        const auto shown = lines(device.out);
+        ASSERT_EQ(shown.size(), 3U) << device.out;
+        EXPECT_EQ(shown[0], "Serial number: 12345678");
+        const auto expected = lines(
+            run_cli({"code", "--hex", rfc_hex, "--time", "59", "--count", "2", "--digits", digits})
+                .out);
+        ASSERT_EQ(expected.size(), 2U);
+        EXPECT_EQ(value_after_colon(shown[1]), expected[0]);
+        EXPECT_EQ(value_after_colon(shown[2]), expected[1]);
+    }
+    // RFC 6238 at t = 59, 8 digits, independently of our own code command.
+    const auto eight = run_cli(
+        {"device", "codes", "--device", "unix:" + socket(), "--time", "59", "--digits", "8"});
+    EXPECT_EQ(lines(eight.out).at(1), "MFA code 1: 94287082");
+    EXPECT_EQ(key.stop(), 0);
+    EXPECT_FALSE(std::filesystem::exists(socket()));  // removed on SIGTERM
+}
+
+TEST_F(DeviceCli, StepWithZeroLowByteAndJson) {
+    SimulatedKeyProcess key(socket(), {"--serial", "7"});
+    ASSERT_TRUE(key.ready());
+    const auto r = run_cli({"device", "codes", "--device", "unix:" + socket(), "--time", "7680",
+                            "--digits", "8", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["serial"], "7");
+    EXPECT_EQ(j["code1"], "90620188");  // spec §2: ykman padding at step 256
+    EXPECT_EQ(j["step"], 256);
+}
+
+TEST_F(DeviceCli, SerialOverTheSocket) {
+    SimulatedKeyProcess key(socket(), {"--serial", "4294967295"});
+    ASSERT_TRUE(key.ready());
+    const auto r = run_cli({"device", "serial", "--device", "unix:" + socket()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "4294967295\n");
+}
+
+TEST_F(DeviceCli, EmptySlotIsADeviceError) {
+    SimulatedKeyProcess key(socket(), {});
+    ASSERT_TRUE(key.ready());
+    const auto r =
+        run_cli({"device", "codes", "--device", "unix:" + socket(), "--time", "59", "--slot", "1"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.out, "");
+    ASSERT_EQ(lines(r.err).size(), 1U) << r.err;
+    EXPECT_EQ(r.err.rfind("hwtotp: error: slot 1", 0), 0U) << r.err;
+    EXPECT_NE(r.err.find("is empty"), std::string::npos);
+}
+
+TEST_F(DeviceCli, TouchIsPromptedAndWaitedFor) {
+    SimulatedKeyProcess key(socket(), {"--touch", "--touch-after", "200"});
+    ASSERT_TRUE(key.ready());
+    const auto r = run_cli({"device", "codes", "--device", "unix:" + socket(), "--time", "59"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("touch your key (15 s left)"), std::string::npos) << r.err;
+    EXPECT_EQ(lines(r.out).at(1), "MFA code 1: 287082");
+}
+
+TEST_F(DeviceCli, NoServerIsADeviceError) {
+    const auto r = run_cli({"device", "serial", "--device", "unix:" + socket()});
+    EXPECT_EQ(r.exit_code, 3);
+    ASSERT_EQ(lines(r.err).size(), 1U) << r.err;
+    EXPECT_NE(r.err.find("hwtotp simulate --hid-socket"), std::string::npos) << r.err;
+}
+
+bool any_hidraw() {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/dev", ec)) {
+        if (e.path().filename().string().rfind("hidraw", 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+TEST(DeviceList, NoTokensIsExitThreeWithTheReason) {
+    if (any_hidraw())
+        GTEST_SKIP() << "this machine has hidraw devices";
+    const auto r = run_cli({"device", "list"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind("hwtotp: error: no HID token found", 0), 0U) << r.err;
+    EXPECT_NE(r.err.find("/dev/hidraw"), std::string::npos);
+    const auto codes = run_cli({"device", "codes", "--time", "59"});
+    EXPECT_EQ(codes.exit_code, 3);
+}
+
+TEST(SimulateDisplay, FortyPpmForAYearIsAbout42StepsAhead) {
+    const std::int64_t since = 1'700'000'000;
+    const std::string later = std::to_string(since + 31'557'600);
+    const auto shown =
+        run_cli({"simulate", "--serial", "GAKT00000001", "--hex", rfc_hex, "--drift-ppm", "40",
+                 "--since", std::to_string(since), "--time", later});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    const auto code = lines(shown.out).at(0);
+    const auto verdict =
+        run_cli({"verify", "--hex", rfc_hex, code, "--window", "100", "--time", later, "--json"});
+    ASSERT_EQ(verdict.exit_code, 0) << verdict.err << verdict.out;
+    const auto j = nlohmann::json::parse(verdict.out);
+    // 40e-6 × 31,557,600 s = 1262 s ≈ 42.07 steps: 42, or 43 near a step's end.
+    const auto offset = j["offset_steps"].get<std::int64_t>();
+    EXPECT_GE(offset, 42);
+    EXPECT_LE(offset, 43);
+}
+
+TEST(SimulateDisplay, NoDriftMatchesTheCodeCommand) {
+    const auto shown = run_cli({"simulate", "--serial", "GAKT00000001", "--hex", rfc_hex,
+                                "--digits", "8", "--time", "59", "--presses", "3"});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    const auto expected =
+        run_cli({"code", "--hex", rfc_hex, "--digits", "8", "--time", "59", "--count", "3"});
+    EXPECT_EQ(shown.out, expected.out);
+    EXPECT_EQ(lines(shown.out).at(0), "94287082");
+}
+
+TEST(SimulateDisplay, EnrollPrintsSerialAndTwoConsecutiveCodes) {
+    const auto r = run_cli(
+        {"simulate", "--serial", "GAKT00000001", "--hex", rfc_hex, "--time", "59", "--enroll"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // RFC 4226 counts 1 and 2: 287082, 359152.
+    EXPECT_EQ(r.out, "Serial number: GAKT00000001\nMFA code 1: 287082\nMFA code 2: 359152\n");
+}
+
+TEST(SimulateDisplay, JsonHasAllFields) {
+    const auto r = run_cli({"simulate", "--serial", "S1", "--hex", rfc_hex, "--time", "59",
+                            "--offset", "30", "--presses", "2", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["serial"], "S1");
+    EXPECT_EQ(j["offset_seconds"], 30);
+    ASSERT_EQ(j["presses"].size(), 2U);
+    EXPECT_EQ(j["presses"][0]["token_time"], 89);
+    EXPECT_EQ(j["presses"][0]["code"], "359152");  // token step 2
+}
+
+TEST(SimulateNew, PrintsAUsableUriAndWarns) {
+    const auto r = run_cli({"simulate", "--new", "--serial", "GAKT00000042"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.out.rfind("otpauth://totp/", 0), 0U) << r.out;
+    EXPECT_NE(r.err.find("seed"), std::string::npos);
+    const auto uri = lines(r.out).at(0);
+    const auto code = run_cli({"code", "--uri", uri, "--time", "59"});
+    EXPECT_EQ(code.exit_code, 0) << code.err;
+    const auto again = run_cli({"simulate", "--new", "--serial", "GAKT00000042"});
+    EXPECT_NE(again.out, r.out);  // a fresh random seed each time
+}
+
+TEST(SimulateBadInput, Rejected) {
+    EXPECT_EQ(run_cli({"simulate", "--hex", rfc_hex, "--time", "59"}).exit_code, 2);  // no serial
+    EXPECT_EQ(
+        run_cli({"simulate", "--serial", "S", "--hex", rfc_hex, "--drift-ppm", "x"}).exit_code, 2);
+    EXPECT_EQ(run_cli({"simulate", "--new", "--serial", "S", "--hex", rfc_hex}).exit_code, 2);
+    EXPECT_EQ(
+        run_cli({"simulate", "--hid-socket", "/tmp/x.sock", "--hex", rfc_hex, "--drift-ppm", "40"})
+            .exit_code,
+        2);
+    EXPECT_EQ(run_cli({"simulate", "--serial", "S", "--hex", rfc_hex, "--touch"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace hwtotp::test
