@@ -87,7 +87,7 @@ class RecordQueue {
         }
         if (!pending_.empty()) {
             batches_.push_back(std::move(pending_));
-            pending_ = {};
+            pending_ = std::vector<Record>();
             pending_.reserve(batch_size);
             ready_.notify_one();
         }
@@ -239,17 +239,27 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
             queue.stop();
         }
     });
-    struct JoinWriter {
-        RecordQueue& queue;
-        std::thread& writer;
-        bool drain = false;  // the reader closed the queue: let the writer add what remains
+    // Stops (unless told to drain) and joins the writer on every way out of this function.
+    class JoinWriter {
+      public:
+        JoinWriter(RecordQueue& queue, std::thread& writer) : queue_(queue), writer_(writer) {}
+        JoinWriter(const JoinWriter&) = delete;
+        JoinWriter& operator=(const JoinWriter&) = delete;
         ~JoinWriter() {
-            if (!drain)
-                queue.stop();
-            writer.join();
+            if (!drain_)
+                queue_.stop();
+            writer_.join();
         }
+        // The reader closed the queue: let the writer add what remains.
+        void drain() { drain_ = true; }
+
+      private:
+        RecordQueue& queue_;
+        std::thread& writer_;
+        bool drain_ = false;
     };
-    std::optional<JoinWriter> join_writer(JoinWriter{queue, writer});
+    std::optional<JoinWriter> join_writer;
+    join_writer.emplace(queue, writer);
 
     ImportCallbacks inner = callbacks;
     inner.sink = [&](NewToken&& token, std::string_view what) -> Result<void> {
@@ -276,7 +286,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     }
     if (read) {
         queue.close();
-        join_writer->drain = true;
+        join_writer->drain();
     }
     join_writer.reset();  // waits for the writer: after a close it has added every record
     if (write_error)

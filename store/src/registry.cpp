@@ -304,7 +304,7 @@ Result<void> Import::add(NewToken token, std::string_view what) {
     }
     bool present = again;
     if (!im.started_empty) {
-        im.exists_stmt->bind(1, d.serial);
+        im.exists_stmt->bind_borrowed(1, d.serial);
         auto row = im.exists_stmt->step();
         im.exists_stmt->reset();
         if (!row)
@@ -321,27 +321,28 @@ Result<void> Import::add(NewToken token, std::string_view what) {
     auto sealed = im.registry.box.seal(token.seed.expose(), seed_aad(d.serial));
     if (!sealed)
         return tl::unexpected(sealed.error());
+    // Borrowed bindings: `token` and `sealed` outlive the statement's run and reset below.
     sql::Statement& stmt = present ? *im.update_stmt : *im.insert_stmt;
-    stmt.bind(1, d.serial)
-        .bind(2, d.label)
-        .bind(3, d.issuer)
-        .bind(4, d.manufacturer)
-        .bind(5, otp_type_name(d.type))
-        .bind(6, hash_name(d.params.hash()))
+    stmt.bind_borrowed(1, d.serial)
+        .bind_borrowed(2, d.label)
+        .bind_borrowed(3, d.issuer)
+        .bind_borrowed(4, d.manufacturer)
+        .bind_borrowed(5, otp_type_name(d.type))
+        .bind_borrowed(6, hash_name(d.params.hash()))
         .bind(7, static_cast<std::int64_t>(d.params.digits()))
         .bind(8, d.params.period())
         .bind(9, d.params.t0())
         .bind(10, static_cast<std::int64_t>(d.counter))
-        .bind_blob(11, sealed->nonce)
-        .bind_blob(12, sealed->ciphertext)
-        .bind(13, d.source)
+        .bind_blob_borrowed(11, sealed->nonce)
+        .bind_blob_borrowed(12, sealed->ciphertext)
+        .bind_borrowed(13, d.source)
         .bind(14, im.now)
         .bind(15, d.offset_steps);
     auto ok = stmt.run();
     stmt.reset();
     if (!ok)
         return fail(ok.error().code, prefix() + ok.error().message);
-    im.history_stmt->bind(1, d.serial).bind(2, im.now).bind(3, d.offset_steps);
+    im.history_stmt->bind_borrowed(1, d.serial).bind(2, im.now).bind(3, d.offset_steps);
     ok = im.history_stmt->run();
     im.history_stmt->reset();
     if (!ok)
