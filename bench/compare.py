@@ -70,7 +70,8 @@ def alternate(runs, a, b):
 
 
 def med(runs, field="wall"):
-    return statistics.median(getattr(r, field) for r in runs)
+    values = [getattr(r, field) for r in runs]
+    return None if None in values else statistics.median(values)
 
 
 def fmt_time(seconds):
@@ -143,14 +144,14 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
     for i in range(max(runs, slow_runs)):
         pair = [lambda: ours.append(run(ours_cmd, expect=(1,)))]
         if i < slow_runs:
-            pair.append(lambda: ref.append(run(ref_cmd, expect=(1,))))
+            pair.append(lambda: ref.append(run(ref_cmd, expect=(1, 2))))  # 2: not found
         for f in (pair if i % 2 == 0 else reversed(pair)):
             f()
     codes = 2 * SCAN_RADIUS + 1
     row("verify, 8 digits, ±5,000,000 steps (10 M codes)", ours, ref,
         "oathtool -w 5000000",
         "%.1f M codes/s vs %.2f M codes/s" % (codes / med(ours) / 1e6, codes / med(ref) / 1e6))
-    oath_rate = codes / med(ref, "cpu")
+    oath_wall_rate, oath_cpu_rate = codes / med(ref), codes / med(ref, "cpu")
 
     # 2. resync --search-window all (~80 M steps, two codes).
     resync_help = subprocess.run([hw, "resync", "--help"], stdout=subprocess.DEVNULL,
@@ -166,10 +167,10 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
             steps = json.loads(out.stdout)["steps_searched"]
         except (ValueError, KeyError):
             steps = (SCAN_TIME + 20 * 36525 * 864) // 30
-        est = Run(steps / oath_rate, steps / oath_rate, None, 0)
+        est = Run(steps / oath_wall_rate, steps / oath_cpu_rate, None, 0)
         row("resync --search-window all (%.0f M steps)" % (steps / 1e6), ours, [est],
             "oathtool, extrapolated*",
-            "*oathtool has no resync: its measured CPU codes/s x steps")
+            "*oathtool has no resync: steps / its codes/s measured in the window scan above")
     else:
         step("resync: not in this build; engine_bench find_consecutive over 80 M steps")
         out = subprocess.run([engine_bench, "--benchmark_filter=FindConsecutiveAll",
@@ -177,12 +178,14 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
                              check=True)
         b = json.loads(out.stdout)["benchmarks"][0]
         unit = {"ms": 1e-3, "s": 1.0, "us": 1e-6, "ns": 1e-9}[b["time_unit"]]
-        t = Run(b["real_time"] * unit, b["cpu_time"] * unit, None, 0)
+        # Google Benchmark's CPU time is the main thread's only: not comparable, left out.
+        t = Run(b["real_time"] * unit, None, None, 0)
         steps = 80_000_000
-        est = Run(steps / oath_rate, steps / oath_rate, None, 0)
-        row("find_consecutive, 80 M steps (engine_bench)", [t], [est],
+        est = Run(steps / oath_wall_rate, steps / oath_cpu_rate, None, 0)
+        row("find_consecutive, 80 M steps, 2 threads (engine_bench)", [t], [est],
             "oathtool, extrapolated*",
-            "*no resync command in this build; oathtool: measured CPU codes/s x steps")
+            "*no resync command in this build; oathtool: steps / its codes/s measured in the "
+            "window scan above")
 
     # 3. PSKC import into a new registry vs python-pskc reading + decrypting the same file.
     for count, n_ours, n_ref in ((10_000, runs, slow_runs), (100_000, 1 if quick else 3, 0)):
@@ -243,19 +246,22 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
     row("verify --token (start, open, decrypt, verify, record)", small, large,
         "same, registry of 100,000",
         "registry of 10 (left) vs 100,000 (right); ratio ~1 = no growth")
-    start = [run([hw, "--version"]) for _ in range(n)]
-    row("hwtotp --version (process start floor)", start, [], "-", "")
+    start, true = alternate(n, lambda: run([hw, "--version"]), lambda: run(["/bin/true"]))
+    row("hwtotp --version (process start floor)", start, true, "/bin/true",
+        "what starting any process costs on this machine now")
 
     print_table(quick, runs)
 
 
 def print_table(quick, runs):
     print()
-    print("| benchmark | hwtotp | reference | ratio (ref / hwtotp) | hwtotp CPU | notes |")
-    print("|---|---|---|---|---|---|")
+    print("| benchmark | hwtotp | reference | wall ratio | hwtotp CPU | reference CPU "
+          "| CPU ratio | notes |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, ours, ref, ref_label, note in ROWS:
         o = med(ours)
         cpu = med(ours, "cpu")
+        ref_cpu = med(ref, "cpu") if ref else None
         if ref:
             r = med(ref)
             ref_text = "%s (%s, %d run%s)" % (fmt_time(r), ref_label, len(ref),
@@ -263,11 +269,14 @@ def print_table(quick, runs):
             ratio = "%.1f×" % (r / o)
         else:
             ref_text, ratio = "-", "-"
-        print("| %s | %s (%d run%s) | %s | %s | %s | %s |"
+        cpu_ratio = "%.1f×" % (ref_cpu / cpu) if cpu and ref_cpu else "-"
+        print("| %s | %s (%d run%s) | %s | %s | %s | %s | %s | %s |"
               % (name, fmt_time(o), len(ours), "" if len(ours) == 1 else "s", ref_text, ratio,
-                 fmt_time(cpu), note))
+                 fmt_time(cpu) if cpu is not None else "-",
+                 fmt_time(ref_cpu) if ref_cpu is not None else "-", cpu_ratio, note))
     print()
-    print("medians; runs alternate between hwtotp and the reference%s"
+    print("medians; runs alternate between hwtotp and the reference%s; wall ratio = reference "
+          "wall / hwtotp wall, CPU ratio = reference CPU / hwtotp CPU (user + sys, all threads)"
           % (" (--quick)" if quick else ""))
 
 
