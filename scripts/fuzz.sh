@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$work" "$findings"
     cp -n tests/fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
     echo "== fuzz_$t: ${seconds}s"
-    if ! "$build_dir/tests/fuzz/fuzz_$t" "$work" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! "$build_dir/tests/fuzz/fuzz_$t" "$work" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
         -artifact_prefix="$findings/" -print_final_stats=1 >"$build_dir/fuzz_$t.log" 2>&1; then
         failed+=("$t")
         tail -30 "$build_dir/fuzz_$t.log"
