@@ -14,6 +14,10 @@ namespace {
 void add_commands(CLI::App& app, Context& ctx) {
     add_code_command(app, ctx);
     add_verify_command(app, ctx);
+    add_check_command(app, ctx);
+    add_enroll_command(app, ctx);
+    add_resync_command(app, ctx);
+    add_drift_command(app, ctx);
     add_simulate_command(app, ctx);
     add_device_command(app, ctx);
     add_import_command(app, ctx);

@@ -13,6 +13,10 @@ namespace hwtotp::cli {
 
 void add_code_command(CLI::App& app, Context& ctx);
 void add_verify_command(CLI::App& app, Context& ctx);
+void add_check_command(CLI::App& app, Context& ctx);
+void add_enroll_command(CLI::App& app, Context& ctx);
+void add_resync_command(CLI::App& app, Context& ctx);
+void add_drift_command(CLI::App& app, Context& ctx);
 void add_simulate_command(CLI::App& app, Context& ctx);
 void add_device_command(CLI::App& app, Context& ctx);
 void add_import_command(CLI::App& app, Context& ctx);

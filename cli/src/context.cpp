@@ -1,8 +1,14 @@
 #include "context.h"
 
+#include <chrono>
 #include <ostream>
+#include <thread>
 
 namespace hwtotp::cli {
+
+void sleep_for_milliseconds(std::int64_t milliseconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+}
 
 int exit_code_for(ErrorCode code) {
     switch (code) {

@@ -13,11 +13,17 @@
 
 namespace hwtotp::cli {
 
+// The real sleeper (std::this_thread::sleep_for).
+void sleep_for_milliseconds(std::int64_t milliseconds);
+
 struct Context {
     std::ostream& out;
     std::ostream& err;
     std::istream& in;
     std::function<std::int64_t()> now;  // Unix seconds of the real clock
+    // Waits about `milliseconds` (enroll's countdown). Injected so that tests can advance a fake
+    // clock instead of sleeping; the default really sleeps.
+    std::function<void(std::int64_t milliseconds)> sleep_ms = sleep_for_milliseconds;
     bool stdin_is_terminal = false;
     bool stderr_is_terminal = false;
 

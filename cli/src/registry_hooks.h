@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "context.h"
 #include "hwtotp/totp/code.h"
+#include "hwtotp/totp/params.h"
 
 namespace hwtotp::cli {
 
@@ -20,5 +22,29 @@ struct TokenVerifyRequest {
 
 // verify --token: window centred on the stored offset, replay refused, failures counted.
 [[nodiscard]] Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& ctx);
+
+struct TokenResyncRecord {
+    std::string serial;
+    std::uint64_t last_step = 0;    // step of code 2
+    std::int64_t offset_steps = 0;  // step(code 2) - step(time)
+    std::int64_t time = 0;
+};
+
+// resync --token: store the new offset, last accepted step and a history entry.
+[[nodiscard]] Result<void> record_resync_in_registry(const TokenResyncRecord& record, Context& ctx);
+
+// drift --token: a token's parameters, stored offset and observed offsets (oldest first).
+struct TokenOffsetHistory {
+    struct Entry {
+        std::int64_t time = 0;
+        std::int64_t offset_steps = 0;
+        std::string how;  // "resync", "verify", "enroll", "import"
+    };
+    Params params = Params::standard();
+    std::int64_t stored_offset_steps = 0;
+    std::vector<Entry> entries;
+};
+[[nodiscard]] Result<TokenOffsetHistory> load_offset_history(const std::string& serial,
+                                                             Context& ctx);
 
 }  // namespace hwtotp::cli

@@ -1,6 +1,7 @@
 // --token SERIAL: the key source and `verify --token`, backed by the token registry.
 #include <ostream>
 
+#include "drift_centre.h"
 #include "hwtotp/store/verify.h"
 #include "json_output.h"
 #include "key_options.h"
@@ -60,6 +61,19 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
                                 .max_failures = max_failures};
     if (request.window_given)
         verify.first_use_seconds = 0;  // an explicit --window is taken as given
+    // With two or more observed offsets, centre on the drift model's (bounded) prediction.
+    auto drift = drift_centre(*registry, request.serial, request.time);
+    if (!drift)
+        return fail(drift.error().code, "--token " + request.serial + ": " + drift.error().message);
+    if (*drift)
+        verify.centre_offset_steps = (*drift)->centre_offset_steps;
+    // The centre as searched (the stored offset changes when the code is accepted).
+    std::int64_t centre_used = 0;
+    if (*drift) {
+        centre_used = (*drift)->centre_offset_steps;
+    } else if (auto before = registry->info(request.serial); before) {
+        centre_used = before->state.offset_steps;
+    }
     auto outcome = store::verify_token(*registry, verify);
     if (!outcome)
         return fail(outcome.error().code,
@@ -82,6 +96,8 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
         j["first_use"] = o.first_use;
         j["failures"] = o.failures;
         j["locked"] = o.status == store::VerifyStatus::locked;
+        j["centre_offset_steps"] = centre_used;
+        j["centred_on"] = *drift ? "drift_prediction" : "stored_offset";
         if (o.status == store::VerifyStatus::accepted || o.status == store::VerifyStatus::replay) {
             j[hotp ? "matched_counter" : "matched_step"] = o.step;
             if (!hotp) {

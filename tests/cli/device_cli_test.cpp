@@ -264,3 +264,43 @@ TEST(SimulateBadInput, Rejected) {
 
 }  // namespace
 }  // namespace hwtotp::test
+
+namespace hwtotp::test {
+namespace {
+
+// enroll --device reads the pair from the key: steps n-1 and n for the current step n, the same
+// codes `hwtotp code` gives for that seed, and check calls the pair READY.
+TEST(EnrollFromDevice, ReadsThePreviousAndCurrentCodesAndIsReady) {
+    TempDir dir;
+    SimulatedKeyProcess key(dir.file("yk.sock"), {});
+    ASSERT_TRUE(key.ready());
+    const std::string t = "1111111111";  // RFC 6238: step 0x23523ED
+    const auto expected =
+        run_cli({"code", "--hex", rfc_hex, "--time", "1111111081", "--count", "2"});
+    ASSERT_EQ(expected.exit_code, 0);
+    const auto codes = lines(expected.out);
+    ASSERT_EQ(codes.size(), 2U);
+    const auto r = run_cli({"enroll", "--device", "unix:" + dir.file("yk.sock"), "--serial",
+                            "GAKT12345678", "--hex", rfc_hex, "--time", t, "--user", "alice"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("code 1 " + codes[0] + ", code 2 " + codes[1]), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("READY"), std::string::npos) << r.out;
+    EXPECT_NE(
+        r.out.find("--authentication-code1 " + codes[0] + " --authentication-code2 " + codes[1]),
+        std::string::npos)
+        << r.out;
+}
+
+TEST(EnrollFromDevice, EmptySlotIsADeviceError) {
+    TempDir dir;
+    SimulatedKeyProcess key(dir.file("yk.sock"), {});
+    ASSERT_TRUE(key.ready());
+    const auto r = run_cli({"enroll", "--device", "unix:" + dir.file("yk.sock"), "--slot", "1",
+                            "--serial", "GAKT12345678", "--time", "1111111111"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.err.rfind("hwtotp: error: ", 0), 0U) << r.err;
+}
+
+}  // namespace
+}  // namespace hwtotp::test

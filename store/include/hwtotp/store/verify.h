@@ -11,6 +11,7 @@
 // A miss counts a failure; max_failures consecutive misses lock the token until unlocked.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "hwtotp/store/registry.h"
@@ -26,6 +27,9 @@ struct VerifyRequest {
     std::uint64_t window = 1;  // ± steps (TOTP) or look-ahead counters (HOTP)
     int max_failures = 10;
     std::uint64_t first_use_seconds = 600;  // TOTP window on first use, in seconds each way
+    // TOTP: centre the window on this offset instead of the stored one (the drift model's
+    // prediction, already bounded by the caller). The replay rule still applies.
+    std::optional<std::int64_t> centre_offset_steps = std::nullopt;
 };
 
 enum class VerifyStatus { accepted, rejected, replay, locked };

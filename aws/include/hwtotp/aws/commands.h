@@ -1,0 +1,39 @@
+#pragma once
+// What to submit to AWS: exact `aws iam` command lines and the root user's console steps.
+//
+// The inputs must already be valid (check_serial accepted the serial, validate_user_name the
+// user): every character AWS accepts in them is safe unquoted in a POSIX shell, so the lines
+// print without quoting and copy-paste as they are.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hwtotp/totp/code.h"
+
+namespace hwtotp::aws {
+
+struct DeviceSubmission {
+    std::string user;    // IAM user name (validated)
+    std::string serial;  // device serial (accepted by AWS's shape)
+    Code code1;
+    Code code2;
+};
+
+// aws iam enable-mfa-device --user-name U --serial-number S --authentication-code1 C1
+//   --authentication-code2 C2
+[[nodiscard]] std::string enable_mfa_device_command(const DeviceSubmission& s);
+// aws iam resync-mfa-device --user-name U --serial-number S --authentication-code1 C1
+//   --authentication-code2 C2
+[[nodiscard]] std::string resync_mfa_device_command(const DeviceSubmission& s);
+
+// AWS allows hardware MFA for the root user only in the console; these are the steps, with the
+// serial and codes filled in.
+[[nodiscard]] std::vector<std::string> root_enable_console_steps(std::string_view serial,
+                                                                 const Code& code1,
+                                                                 const Code& code2);
+// The root user's resync, from the sign-in page or the Security credentials page.
+[[nodiscard]] std::vector<std::string> root_resync_console_steps(const Code& code1,
+                                                                 const Code& code2);
+
+}  // namespace hwtotp::aws

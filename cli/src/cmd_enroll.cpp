@@ -1,0 +1,233 @@
+// hwtotp enroll: guided enrollment. Times the step boundary, asks for (or reads) the two codes,
+// runs the check, and says what to submit and how long is left.
+#include <algorithm>
+#include <istream>
+#include <memory>
+#include <ostream>
+
+#include "commands.h"
+#include "device_options.h"
+#include "enrollment_report.h"
+#include "hwtotp/aws/serial.h"
+#include "hwtotp/totp/steps.h"
+#include "key_options.h"
+#include "number_option.h"
+#include "progress_bar.h"
+#include "time_option.h"
+
+namespace hwtotp::cli {
+namespace {
+
+struct EnrollOptions {
+    KeyOptions key;
+    std::string serial;
+    std::string user;
+    bool root = false;
+    bool no_wait = false;
+    std::string time;
+    std::string device;  // a HID key to read the codes from instead of asking
+    std::string slot = "2";
+};
+
+// A mistyped code on a terminal is asked again, this many times in all.
+constexpr int max_attempts = 3;
+
+// One line from stdin after a prompt on stderr (stdout stays for the report or the JSON).
+Result<std::string> ask(Context& ctx, const std::string& prompt, const std::string& what) {
+    ctx.err << prompt << std::flush;
+    std::string line;
+    if (!std::getline(ctx.in, line)) {
+        if (!ctx.stdin_is_terminal)
+            ctx.err << '\n';
+        return fail(ErrorCode::invalid_input, "no " + what + " given (input ended)");
+    }
+    if (!ctx.stdin_is_terminal)
+        ctx.err << '\n';  // the piped answer is not echoed: end the prompt's line
+    const auto first = line.find_first_not_of(" \t\r");
+    const auto last = line.find_last_not_of(" \t\r");
+    return first == std::string::npos ? std::string() : line.substr(first, last - first + 1);
+}
+
+Result<Code> ask_code(Context& ctx, const std::string& prompt, const std::string& what) {
+    for (int attempt = 1;; ++attempt) {
+        auto text = ask(ctx, prompt, what);
+        if (!text)
+            return tl::unexpected(text.error());
+        std::string digits;
+        for (char c : *text) {
+            if (c != ' ')
+                digits += c;  // tokens and people group digits: "123 456"
+        }
+        auto code = aws::parse_aws_code(digits, what);
+        if (code || !ctx.stdin_is_terminal || attempt == max_attempts)
+            return code;
+        ctx.err << "  " << code.error().message << "; try again\n";
+    }
+}
+
+// Waits until Unix time `target` through the injected clock and sleeper: a bar redrawn in
+// place on a terminal, one line otherwise.
+void wait_until(Context& ctx, std::int64_t target, std::int64_t period, const std::string& label) {
+    std::int64_t left = target - ctx.now();
+    if (left <= 0)
+        return;
+    if (!ctx.stderr_is_terminal)
+        ctx.err << label << ": " << left << " s\n";
+    while ((left = target - ctx.now()) > 0) {
+        if (ctx.stderr_is_terminal) {
+            draw_bar(ctx,
+                     1.0 - static_cast<double>(left) /
+                               static_cast<double>(std::max<std::int64_t>(period, 1)),
+                     label + ": " + std::to_string(left) + " s");
+        }
+        ctx.sleep_ms(ctx.stderr_is_terminal ? 200 : 1000);
+    }
+    if (ctx.stderr_is_terminal)
+        clear_bar(ctx);
+}
+
+// The start of the step after the one containing `now`.
+Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
+    auto step = step_at(params, now);
+    if (!step)
+        return tl::unexpected(step.error());
+    return step_start(params, step_add(*step, 1));
+}
+
+// Reads the pair from a HID key: the key computes a code for any step it is given, so nothing
+// waits. The pair is steps n-1 and n with n the current step (DESIGN: a second code from the
+// future would register the token as fast).
+Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
+                               std::optional<std::int64_t> fixed_time, const Submitter& submitter,
+                               Context& ctx) {
+    auto slot = parse_integer(o.slot, "--slot", 1, 2);
+    if (!slot)
+        return tl::unexpected(slot.error());
+    // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 6 digits, 30 s.
+    const Params params = key ? key->params : Params::standard();
+    auto session = open_session(o.device, ctx);
+    if (!session)
+        return tl::unexpected(session.error());
+    auto& host = *(*session)->host;
+    std::string serial = o.serial;
+    if (serial.empty()) {
+        auto device_serial = host.read_serial();
+        if (!device_serial)
+            return tl::unexpected(device_serial.error());
+        serial = std::to_string(*device_serial);
+    }
+    const std::int64_t time = fixed_time ? *fixed_time : ctx.now();
+    auto step = step_at(params, time);
+    if (!step)
+        return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
+    if (*step == 0)
+        return fail(ErrorCode::invalid_input, "--time: the first step has no previous code");
+    const int slot_number = static_cast<int>(*slot);
+    auto code1 = host.totp_step(slot_number, *step - 1, params.digits());
+    if (!code1)
+        return tl::unexpected(code1.error());
+    auto code2 = host.totp_step(slot_number, *step, params.digits());
+    if (!code2)
+        return tl::unexpected(code2.error());
+    ctx.err << "Read from the key (slot " << slot_number << "): serial " << serial << ", code 1 "
+            << code1->digits() << ", code 2 " << code2->digits() << '\n';
+    CheckRequest request{serial, *code1, *code2, key ? &*key : nullptr, time, submitter, 2880};
+    return report_check(request, ctx);
+}
+
+Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
+    auto submitter = parse_submitter(o.user, o.root);
+    if (!submitter)
+        return tl::unexpected(submitter.error());
+    std::optional<ResolvedKey> key;
+    if (has_key_source(o.key)) {
+        auto resolved = resolve_key(o.key, ctx);
+        if (!resolved)
+            return tl::unexpected(resolved.error());
+        if (resolved->type != OtpType::totp)
+            return fail(ErrorCode::invalid_input, "enroll is for TOTP tokens; drop --hotp");
+        key = std::move(*resolved);
+    }
+    std::optional<std::int64_t> fixed_time;
+    if (!o.time.empty()) {
+        auto t = resolve_time(o.time, ctx);
+        if (!t)
+            return tl::unexpected(t.error());
+        fixed_time = *t;
+    }
+    if (!o.device.empty()) {
+        return enroll_from_device(o, key, fixed_time, *submitter, ctx);
+    }
+    // A fixed time has no clock to wait on; --no-wait leaves the timing to the user.
+    const bool wait = !o.no_wait && !fixed_time;
+    const Params params = key ? key->params : Params::standard();
+
+    std::string serial = o.serial;
+    if (serial.empty() && key && !key->serial.empty())
+        serial = key->serial;
+    if (serial.empty() && !o.key.token.empty())
+        serial = o.key.token;
+    if (serial.empty()) {
+        auto answer = ask(ctx, "Serial number (printed on the back of the token): ", "serial");
+        if (!answer)
+            return tl::unexpected(answer.error());
+        serial = *answer;
+    }
+    if (const auto sc = aws::check_serial(serial); !sc.accepted_by_aws)
+        ctx.err << "  note: AWS would reject this serial: " << sc.problems.front() << '\n';
+
+    if (wait) {
+        ctx.err << "Codes are best read just after a step boundary: the pair then has the "
+                   "longest time to be submitted.\n";
+        auto boundary = next_boundary(params, ctx.now());
+        if (!boundary)
+            return tl::unexpected(boundary.error());
+        wait_until(ctx, *boundary, params.period(), "next step in");
+    }
+    auto code1 = ask_code(ctx, "Code 1: press the token's button and type the code: ", "code 1");
+    if (!code1)
+        return tl::unexpected(code1.error());
+    if (wait) {
+        auto boundary = next_boundary(params, ctx.now());
+        if (!boundary)
+            return tl::unexpected(boundary.error());
+        wait_until(ctx, *boundary, params.period(), "the token shows its next code in");
+    }
+    auto code2 = ask_code(
+        ctx, "Code 2: press the button again (the code must have changed) and type it: ", "code 2");
+    if (!code2)
+        return tl::unexpected(code2.error());
+
+    const std::int64_t time = fixed_time ? *fixed_time : ctx.now();
+    CheckRequest request{serial, *code1, *code2, key ? &*key : nullptr, time, *submitter, 2880};
+    return report_check(request, ctx);
+}
+
+}  // namespace
+
+void add_enroll_command(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<EnrollOptions>();
+    auto* cmd = app.add_subcommand(
+        "enroll", "Guided enrollment: time the step boundary, take two codes, check them");
+    cmd->add_option("--serial", opts->serial, "The token's serial (asked for when not given)")
+        ->type_name("SERIAL");
+    add_key_options(*cmd, opts->key);
+    cmd->add_option("--user", opts->user, "Print the aws iam enable-mfa-device command for NAME")
+        ->type_name("NAME");
+    cmd->add_flag("--root", opts->root, "Print the console steps for the root user");
+    cmd->add_flag("--no-wait", opts->no_wait,
+                  "Do not wait for step boundaries: ask for both codes at once");
+    add_time_option(*cmd, opts->time,
+                    "Check the codes as submitted at T instead of now (implies --no-wait)");
+    add_device_option(*cmd, opts->device);
+    cmd->add_option("--slot", opts->slot, "With --device: the key's HMAC slot, 1 or 2 (default 2)")
+        ->type_name("N");
+    cmd->footer(
+        "Prompts go to stderr, answers come from stdin (one a line when piped), the report to "
+        "stdout.\nExit codes: 0 READY (or formats OK without a seed), 1 NOT READY, 2 bad input.\n"
+        "Example:\n  hwtotp enroll --serial GAKT12345678 --secret-file seed.txt --user alice\n"
+        "  hwtotp enroll --device unix:/tmp/yk.sock --serial arn:aws:iam::123456789012:mfa/alice");
+    cmd->callback([opts, &ctx] { finish(ctx, run_enroll(*opts, ctx)); });
+}
+
+}  // namespace hwtotp::cli

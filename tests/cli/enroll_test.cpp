@@ -1,0 +1,155 @@
+// hwtotp enroll end to end with piped answers, and once on a pseudo-terminal.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "code_source.h"
+#include "run_cli.h"
+
+namespace hwtotp::test {
+namespace {
+
+TEST(CliEnroll, PipedAnswersAtAFixedTimeAreReady) {
+    SeedFile seed;
+    const auto codes = codes_at(seed, base_time - 30);
+    CliOptions in;
+    in.stdin_text = codes[0] + "\n" + codes[1] + "\n";
+    const auto r = run_cli({"enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(),
+                            "--time", std::to_string(base_time), "--user", "alice"},
+                           in);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.err.find("Code 1:"), std::string::npos);
+    EXPECT_NE(r.err.find("Code 2:"), std::string::npos);
+    EXPECT_EQ(r.err.find("waiting"), std::string::npos);
+    EXPECT_NE(r.out.find("READY: submit within 50 s"), std::string::npos) << r.out;
+    EXPECT_EQ(lines(r.out).back(),
+              "aws iam enable-mfa-device --user-name alice --serial-number "
+              "GAKT12345678 --authentication-code1 " +
+                  codes[0] + " --authentication-code2 " + codes[1]);
+}
+
+TEST(CliEnroll, AsksForTheSerialWhenNotGiven) {
+    SeedFile seed;
+    const auto codes = codes_at(seed, base_time - 30);
+    CliOptions in;
+    in.stdin_text = "GAKT12345678\n" + codes[0] + "\n" + codes[1] + "\n";
+    const auto r = run_cli(
+        {"--json", "enroll", "--secret-file", seed.path(), "--time", std::to_string(base_time)},
+        in);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("Serial number"), std::string::npos);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["serial"], "GAKT12345678");
+    EXPECT_EQ(j["verdict"], "ready");
+}
+
+TEST(CliEnroll, NoWaitUsesTheRealClock) {
+    // Codes for "now" from hwtotp code; enroll checks them a moment later. If a step boundary
+    // falls in between, the pair is then the previous step's: still ready.
+    SeedFile seed;
+    const auto r0 = run_cli({"code", "--secret-file", seed.path(), "--count", "2"});
+    const auto now_codes = lines(r0.out);
+    // Shift back one step so that code 2 is the current code: the pair n-1, n.
+    const auto r1 = run_cli({"code", "--secret-file", seed.path(), "--time",
+                             std::to_string(time(nullptr) - 30), "--count", "2"});
+    const auto codes = lines(r1.out);
+    CliOptions in;
+    in.stdin_text = codes[0] + "\n" + codes[1] + "\n";
+    const auto r = run_cli(
+        {"--json", "enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(), "--no-wait"},
+        in);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["verdict"], "ready");
+    (void)now_codes;
+}
+
+TEST(CliEnroll, SwappedAnswersAreNotReady) {
+    SeedFile seed;
+    const auto codes = codes_at(seed, base_time - 30);
+    CliOptions in;
+    in.stdin_text = codes[1] + "\n" + codes[0] + "\n";
+    const auto r = run_cli({"enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(),
+                            "--time", std::to_string(base_time)},
+                           in);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("swapped"), std::string::npos);
+}
+
+TEST(CliEnroll, WithoutSeedFormatsOnly) {
+    CliOptions in;
+    in.stdin_text = "123 456\n654321\n";  // grouped digits are accepted
+    const auto r = run_cli({"enroll", "--serial", "GAKT12345678", "--no-wait"}, in);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("FORMAT OK (not verified)"), std::string::npos);
+    EXPECT_NE(r.out.find("codes: 123456 then 654321"), std::string::npos);
+}
+
+TEST(CliEnroll, BadPipedCodeIsExitTwo) {
+    CliOptions in;
+    in.stdin_text = "12345\n654321\n";
+    const auto r = run_cli({"enroll", "--serial", "GAKT12345678", "--no-wait"}, in);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("hwtotp: error: code 1 has 5 digits"), std::string::npos) << r.err;
+}
+
+TEST(CliEnroll, EndOfInputIsExitTwo) {
+    CliOptions in;
+    in.stdin_text = "123456\n";
+    const auto r = run_cli({"enroll", "--serial", "GAKT12345678", "--no-wait"}, in);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("no code 2 given (input ended)"), std::string::npos) << r.err;
+}
+
+// On a terminal a mistyped code is asked again; the prompts and the report share the pty.
+TEST(CliEnroll, TerminalAsksAgainAfterATypo) {
+    SeedFile seed;
+    const auto codes = codes_at(seed, base_time - 30);
+    int master = -1;
+    const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        const std::string binary = hwtotp_binary();
+        const std::string seed_path = seed.path();
+        const std::string time = std::to_string(base_time);
+        execl(binary.c_str(), binary.c_str(), "enroll", "--serial", "GAKT12345678", "--secret-file",
+              seed_path.c_str(), "--time", time.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::string seen;
+    const auto read_until = [&](const std::string& marker) {
+        char buffer[512];
+        while (seen.find(marker) == std::string::npos) {
+            pollfd p{master, POLLIN, 0};
+            if (poll(&p, 1, 10000) <= 0)
+                return false;
+            const auto n = read(master, buffer, sizeof buffer);
+            if (n <= 0)
+                return false;
+            seen.append(buffer, static_cast<std::size_t>(n));
+        }
+        return true;
+    };
+    const auto type = [&](const std::string& text) {
+        ASSERT_EQ(write(master, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    };
+    ASSERT_TRUE(read_until("Code 1:")) << seen;
+    type("12345\n");
+    ASSERT_TRUE(read_until("try again")) << seen;
+    type(codes[0] + "\n");
+    ASSERT_TRUE(read_until("Code 2:")) << seen;
+    type(codes[1] + "\n");
+    EXPECT_TRUE(read_until("READY: submit within 50 s")) << seen;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(master);
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace hwtotp::test
