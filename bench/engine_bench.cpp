@@ -68,6 +68,22 @@ void BM_ScanAllCores(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanAllCores)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// What `resync --search-window all` does: every step from 1970 to 20 years ahead (about 80 M
+// steps at 30 s) for two consecutive 6-digit codes, on all cores. A pair that never occurs, so
+// every step is computed; the second code is only computed after a first-code hit.
+void BM_FindConsecutiveAll(benchmark::State& state) {
+    const auto key = OtpKey::create(rfc_seed(Hash::sha1), Hash::sha1).value();
+    constexpr std::uint64_t n = 80'000'000;
+    const hwtotp::StepRange range{0, n - 1};
+    const Code first = Code::from_value(0, 6);
+    const Code second = Code::from_value(1, 6);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(hwtotp::find_consecutive(key, first, second, range));
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_FindConsecutiveAll)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
 void BM_OneCode(benchmark::State& state) {
     const auto key = OtpKey::create(rfc_seed(Hash::sha1), Hash::sha1).value();
     std::uint64_t counter = 0;

@@ -10,6 +10,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <climits>
@@ -84,38 +85,70 @@ bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+namespace {
+
+// Value of each base64 character; 64 for '=', 0xff for anything else. Whitespace is skipped
+// before the lookup.
+constexpr std::array<std::uint8_t, 256> base64_table = [] {
+    std::array<std::uint8_t, 256> t{};
+    t.fill(0xff);
+    constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < alphabet.size(); ++i)
+        t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+    t['='] = 64;
+    return t;
+}();
+
+bool base64_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+}  // namespace
+
+// One pass with a table, no intermediate string: a PSKC import decodes two values per key.
 Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-    std::string compact;
-    compact.reserve(text.size());
+    std::size_t count = 0;  // significant characters
     for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c)) == 0)
-            compact.push_back(c);
-    }
-    if (compact.empty())
-        return std::vector<std::uint8_t>{};
-    if (compact.size() % 4 != 0)
-        return fail(ErrorCode::invalid_input,
-                    "base64 value has a length that is not a multiple of 4");
-    for (char c : compact) {
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '/' && c != '=')
+        if (base64_space(c))
+            continue;
+        if (base64_table[static_cast<unsigned char>(c)] == 0xff)
             return fail(ErrorCode::invalid_input,
                         "base64 value has a character outside A-Z a-z 0-9 + / =");
+        ++count;
     }
-    std::vector<std::uint8_t> out(compact.size() / 4 * 3);
-    auto length = to_int(compact.size());
-    if (!length)
-        return tl::unexpected(length.error());
-    const int decoded = EVP_DecodeBlock(
-        out.data(), reinterpret_cast<const unsigned char*>(compact.data()), *length);
-    if (decoded < 0)
-        return fail(ErrorCode::invalid_input, "base64 value does not decode");
-    // EVP_DecodeBlock counts padding as zero bytes: drop one byte per trailing '='.
-    std::size_t size = static_cast<std::size_t>(decoded);
-    std::size_t pads = 0;
-    for (auto it = compact.rbegin(); it != compact.rend() && *it == '=' && pads < 2; ++it)
-        ++pads;
-    size -= pads;
-    out.resize(size);
+    if (count == 0)
+        return std::vector<std::uint8_t>{};
+    if (count % 4 != 0)
+        return fail(ErrorCode::invalid_input,
+                    "base64 value has a length that is not a multiple of 4");
+    std::vector<std::uint8_t> out;
+    out.reserve(count / 4 * 3);
+    std::array<std::uint8_t, 4> quad{};
+    std::size_t in_quad = 0;
+    std::size_t seen = 0;
+    for (char c : text) {
+        if (base64_space(c))
+            continue;
+        quad[in_quad++] = base64_table[static_cast<unsigned char>(c)];
+        ++seen;
+        if (in_quad < 4)
+            continue;
+        in_quad = 0;
+        // '=' only as the last one or two characters of the value ("xx==", "xxx=").
+        const int pads = (quad[3] == 64) + (quad[2] == 64);
+        if (quad[0] == 64 || quad[1] == 64 || (quad[2] == 64 && quad[3] != 64) ||
+            (pads > 0 && seen != count))
+            return fail(ErrorCode::invalid_input, "base64 value does not decode");
+        const std::uint32_t v = (std::uint32_t{quad[0]} << 18) | (std::uint32_t{quad[1]} << 12) |
+                                (std::uint32_t{quad[2] & 63U} << 6) | std::uint32_t{quad[3] & 63U};
+        out.push_back(static_cast<std::uint8_t>(v >> 16));
+        if (pads < 2)
+            out.push_back(static_cast<std::uint8_t>(v >> 8));
+        if (pads < 1)
+            out.push_back(static_cast<std::uint8_t>(v));
+    }
+    wipe_memory(quad.data(), quad.size());
     return out;
 }
 
@@ -133,9 +166,34 @@ Result<Secret> base64_decode_secret(std::string_view text) {
 
 class SeedBox::Impl {
   public:
+    // Nonces are drawn from RAND_bytes this many at a time: one RAND_bytes call costs about as
+    // much as sealing a seed, and an import seals one seed per key. Every nonce is still fresh
+    // CSPRNG output, handed out once and wiped from the pool when taken.
+    static constexpr std::size_t nonces_per_draw = 64;
+
     Secret key;
     CipherPtr cipher;
-    CipherCtxPtr ctx;
+    // One context per direction, each keyed once in create(): re-keying per record would
+    // redo the AES key schedule and GHASH table for every seed; per record only the nonce is set.
+    CipherCtxPtr encrypt;
+    CipherCtxPtr decrypt;
+    std::array<std::uint8_t, nonces_per_draw * gcm_nonce_size> nonce_pool{};
+    std::size_t nonces_left = 0;
+
+    ~Impl() { wipe_memory(nonce_pool.data(), nonce_pool.size()); }
+
+    Result<void> take_nonce(std::span<std::uint8_t> out) {
+        if (nonces_left == 0) {
+            if (auto ok = random_bytes(nonce_pool); !ok)
+                return ok;
+            nonces_left = nonces_per_draw;
+        }
+        --nonces_left;
+        std::uint8_t* nonce = nonce_pool.data() + nonces_left * gcm_nonce_size;
+        std::copy_n(nonce, gcm_nonce_size, out.data());
+        wipe_memory(nonce, gcm_nonce_size);
+        return {};
+    }
 };
 
 SeedBox::SeedBox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -149,9 +207,14 @@ Result<SeedBox> SeedBox::create(const Secret& key) {
     auto impl = std::make_unique<Impl>();
     impl->key = key.clone();
     impl->cipher.reset(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
-    impl->ctx.reset(EVP_CIPHER_CTX_new());
-    if (!impl->cipher || !impl->ctx)
+    impl->encrypt.reset(EVP_CIPHER_CTX_new());
+    impl->decrypt.reset(EVP_CIPHER_CTX_new());
+    if (!impl->cipher || !impl->encrypt || !impl->decrypt)
         return fail(ErrorCode::crypto, openssl_error("AES-256-GCM is unavailable"));
+    const std::uint8_t* k = impl->key.expose().data();
+    if (EVP_EncryptInit_ex2(impl->encrypt.get(), impl->cipher.get(), k, nullptr, nullptr) != 1 ||
+        EVP_DecryptInit_ex2(impl->decrypt.get(), impl->cipher.get(), k, nullptr, nullptr) != 1)
+        return fail(ErrorCode::crypto, openssl_error("AES-256-GCM key setup failed"));
     return SeedBox(std::move(impl));
 }
 
@@ -159,18 +222,18 @@ Result<SeedBox::Sealed> SeedBox::seal(std::span<const std::uint8_t> plaintext,
                                       std::span<const std::uint8_t> aad) {
     Sealed sealed;
     sealed.nonce.resize(gcm_nonce_size);
-    if (auto ok = random_bytes(sealed.nonce); !ok)
+    if (auto ok = impl_->take_nonce(sealed.nonce); !ok)
         return tl::unexpected(ok.error());
     auto pt_len = to_int(plaintext.size());
     auto aad_len = to_int(aad.size());
     if (!pt_len || !aad_len)
         return fail(ErrorCode::invalid_input, "value too large to seal");
-    EVP_CIPHER_CTX* ctx = impl_->ctx.get();
+    EVP_CIPHER_CTX* ctx = impl_->encrypt.get();
     sealed.ciphertext.resize(plaintext.size() + gcm_tag_size);
     int out_len = 0;
     int final_len = 0;
-    if (EVP_EncryptInit_ex2(ctx, impl_->cipher.get(), impl_->key.expose().data(),
-                            sealed.nonce.data(), nullptr) != 1 ||
+    // Cipher and key stay from create(): this call sets the fresh nonce and resets the state.
+    if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, sealed.nonce.data(), nullptr) != 1 ||
         (!aad.empty() && EVP_EncryptUpdate(ctx, nullptr, &out_len, aad.data(), *aad_len) != 1) ||
         EVP_EncryptUpdate(ctx, sealed.ciphertext.data(), &out_len, plaintext.data(), *pt_len) !=
             1 ||
@@ -196,11 +259,10 @@ Result<Secret> SeedBox::open(std::span<const std::uint8_t> nonce,
     std::array<std::uint8_t, gcm_tag_size> tag{};
     std::copy(ciphertext.begin() + static_cast<std::ptrdiff_t>(body), ciphertext.end(),
               tag.begin());
-    EVP_CIPHER_CTX* ctx = impl_->ctx.get();
+    EVP_CIPHER_CTX* ctx = impl_->decrypt.get();
     int out_len = 0;
     int final_len = 0;
-    if (EVP_DecryptInit_ex2(ctx, impl_->cipher.get(), impl_->key.expose().data(), nonce.data(),
-                            nullptr) != 1 ||
+    if (EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) != 1 ||
         (!aad.empty() && EVP_DecryptUpdate(ctx, nullptr, &out_len, aad.data(), *aad_len) != 1) ||
         (body > 0 && EVP_DecryptUpdate(ctx, plain.mutable_bytes().data(), &out_len,
                                        ciphertext.data(), *body_len) != 1) ||
@@ -339,12 +401,16 @@ Result<ValueDecryptor> ValueDecryptor::create(Cipher cipher, const Secret& key) 
             return fail(ErrorCode::crypto, openssl_error("padded key wrap unavailable"));
     }
     EVP_CIPHER_CTX_set_flags(impl->ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+    // CBC: the key schedule is set up once here; decrypt() sets only each value's IV.
+    if (cipher_is_cbc(cipher) &&
+        EVP_DecryptInit_ex2(impl->ctx.get(), impl->evp.get(), impl->key.expose().data(), nullptr,
+                            nullptr) != 1)
+        return fail(ErrorCode::crypto, openssl_error("cipher initialisation failed"));
     return ValueDecryptor(std::move(impl));
 }
 
 Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
     EVP_CIPHER_CTX* ctx = impl_->ctx.get();
-    const std::uint8_t* key = impl_->key.expose().data();
     if (cipher_is_cbc(impl_->cipher)) {
         constexpr std::size_t block = 16;
         if (data.size() < 2 * block || data.size() % block != 0)
@@ -357,7 +423,7 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
         Secret out = Secret::zeroed(body.size());
         int len = 0;
         int final_len = 0;
-        if (EVP_DecryptInit_ex2(ctx, impl_->evp.get(), key, data.data(), nullptr) != 1)
+        if (EVP_DecryptInit_ex2(ctx, nullptr, nullptr, data.data(), nullptr) != 1)
             return fail(ErrorCode::crypto, openssl_error("cipher initialisation failed"));
         if (EVP_DecryptUpdate(ctx, out.mutable_bytes().data(), &len, body.data(), *body_len) != 1 ||
             EVP_DecryptFinal_ex(ctx, out.mutable_bytes().data() + len, &final_len) != 1) {

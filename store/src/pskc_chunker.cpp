@@ -123,7 +123,8 @@ Result<PskcChunker::Piece> PskcChunker::next() {
                 if (root_name_.empty())
                     return fail(ErrorCode::invalid_input, "the file holds no XML element");
                 return tl::unexpected(malformed(
-                    buf_.size(), "the document ends inside <" + stack_.back() + "> (truncated?)"));
+                    buf_.size(),
+                    "the document ends inside <" + std::string(open_name()) + "> (truncated?)"));
             }
             pos_ = buf_.size();
             return Piece{};
@@ -186,14 +187,15 @@ Result<PskcChunker::Piece> PskcChunker::next() {
             std::string_view name(buf_.data() + pos_ + 2, *gt - pos_ - 2);
             while (!name.empty() && is_space(name.back()))
                 name.remove_suffix(1);
-            if (stack_.empty() || name != stack_.back()) {
+            if (stack_.empty() || name != open_name()) {
                 return tl::unexpected(malformed(
                     pos_, "end tag </" + std::string(name.substr(0, 64)) + "> does not match " +
                               (stack_.empty() ? std::string("any open element")
-                                              : "<" + stack_.back() + ">")));
+                                              : "<" + std::string(open_name()) + ">")));
             }
             const std::size_t tag_start = pos_;
             pos_ = *gt + 1;
+            open_names_.resize(stack_.back());
             stack_.pop_back();
             if (stack_.size() == 1 && package_start_ != std::string::npos &&
                 local_part(name) == "KeyPackage") {
@@ -230,11 +232,19 @@ Result<PskcChunker::Piece> PskcChunker::next() {
                     return tl::unexpected(malformed(pos_, "unterminated start tag"));
                 continue;
             }
-            const char c = buf_[i];
             if (quote != 0) {
-                if (c == quote)
-                    quote = 0;
-            } else if (c == '"' || c == '\'') {
+                // Attribute values (long algorithm URIs) are skipped with memchr, not per byte.
+                const auto close = buf_.find(quote, i);
+                if (close == std::string::npos) {
+                    i = buf_.size();
+                    continue;
+                }
+                quote = 0;
+                i = close + 1;
+                continue;
+            }
+            const char c = buf_[i];
+            if (c == '"' || c == '\'') {
                 quote = c;
             } else if (c == '>') {
                 break;
@@ -246,7 +256,7 @@ Result<PskcChunker::Piece> PskcChunker::next() {
         std::size_t name_end = pos_ + 1;
         while (name_end < gt && !is_space(buf_[name_end]) && buf_[name_end] != '/')
             ++name_end;
-        const std::string name(buf_.data() + pos_ + 1, name_end - pos_ - 1);
+        const std::string_view name(buf_.data() + pos_ + 1, name_end - pos_ - 1);
         if (name.empty())
             return tl::unexpected(malformed(pos_, "a '<' that starts no element"));
 
@@ -255,10 +265,10 @@ Result<PskcChunker::Piece> PskcChunker::next() {
                 return tl::unexpected(malformed(pos_, "a second root element"));
             if (local_part(name) != "KeyContainer") {
                 return fail(ErrorCode::invalid_input, "not a PSKC file (the root element is <" +
-                                                          name.substr(0, 64) +
+                                                          std::string(name.substr(0, 64)) +
                                                           ">, expected <KeyContainer>)");
             }
-            root_name_ = name;
+            root_name_ = std::string(name);
             root_start_ = pos_;
         } else if (stack_.size() == 1 && local_part(name) == "KeyPackage") {
             if (!header_done_) {
@@ -278,9 +288,10 @@ Result<PskcChunker::Piece> PskcChunker::next() {
             package_start_ = pos_;
         }
         pos_ = gt + 1;
-        if (!self_closing)
-            stack_.push_back(name);
-        else if (stack_.empty())
+        if (!self_closing) {
+            stack_.push_back(open_names_.size());
+            open_names_ += name;
+        } else if (stack_.empty())
             done_ = true;  // <KeyContainer/>: handled when the end of input is reached
         if (done_ && !header_done_) {
             header_done_ = true;

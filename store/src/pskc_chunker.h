@@ -53,6 +53,9 @@ class PskcChunker {
     [[nodiscard]] Result<void> want(std::size_t index, std::size_t count);
     // Finds `needle` at or after `from`, reading more as needed; npos at the end of input.
     [[nodiscard]] Result<std::size_t> find(std::string_view needle, std::size_t from);
+    [[nodiscard]] std::string_view open_name() const {
+        return std::string_view(open_names_).substr(stack_.back());
+    }
 
     Reader reader_;
     std::string buf_;
@@ -61,7 +64,10 @@ class PskcChunker {
     bool eof_ = false;
     bool done_ = false;         // the root element has closed
     bool header_done_ = false;  // the header piece was returned
-    std::vector<std::string> stack_;
+    // The names of the open elements, end to end in one string (stack_ holds where each
+    // starts): no allocation per element once the deepest nesting has been seen.
+    std::string open_names_;
+    std::vector<std::size_t> stack_;
     std::string root_name_;
     std::size_t root_start_ = 0;
     std::size_t package_start_ = std::string::npos;

@@ -233,6 +233,10 @@ class Import::Impl {
     std::optional<sql::Statement> update_stmt;
     std::optional<sql::Statement> history_stmt;
     std::unordered_set<std::string> seen;
+    // The registry held no token when the import began (and the IMMEDIATE transaction keeps
+    // other writers out): a serial is then present exactly when this import added it, which
+    // `seen` knows, and the per-key lookup in the table can be skipped.
+    bool started_empty = false;
     std::size_t added = 0;
     std::size_t replaced = 0;
     bool committed = false;
@@ -257,6 +261,7 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
     auto impl = std::make_unique<Import::Impl>(*impl_, std::move(*tx), replace, now);
     auto& db = impl_->db;
     auto exists = db.prepare("SELECT 1 FROM tokens WHERE serial = ?");
+    auto any = db.prepare("SELECT 1 FROM tokens LIMIT 1");
     auto insert = db.prepare(
         "INSERT INTO tokens (serial, label, issuer, manufacturer, type, algorithm, digits, "
         "period, t0, counter, seed_nonce, seed_sealed, source, imported_at, offset_steps) "
@@ -268,10 +273,14 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
         "locked = 0, locked_since = NULL, last_failure_at = NULL WHERE serial = ?1");
     auto history = db.prepare(
         "INSERT INTO history (serial, at, offset_steps, observed_by) VALUES (?, ?, ?, 'import')");
-    for (auto* stmt : {&exists, &insert, &update, &history}) {
+    for (auto* stmt : {&exists, &any, &insert, &update, &history}) {
         if (!*stmt)
             return tl::unexpected(stmt->error());
     }
+    auto has_tokens = any->step();
+    if (!has_tokens)
+        return tl::unexpected(has_tokens.error());
+    impl->started_empty = !*has_tokens;
     impl->exists_stmt.emplace(std::move(*exists));
     impl->insert_stmt.emplace(std::move(*insert));
     impl->update_stmt.emplace(std::move(*update));
@@ -282,27 +291,31 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
 Result<void> Import::add(NewToken token, std::string_view what) {
     Impl& im = *impl_;
     const TokenDescription& d = token.description;
-    const std::string prefix = std::string(what) + " (serial " + d.serial + "): ";
+    // Built only on failure: a successful add costs no message allocation.
+    const auto prefix = [&] { return std::string(what) + " (serial " + d.serial + "): "; };
     if (auto ok = check_serial(d.serial); !ok)
         return fail(ErrorCode::invalid_input, std::string(what) + ": " + ok.error().message);
     if (token.seed.empty())
-        return fail(ErrorCode::invalid_input, prefix + "the secret is empty");
+        return fail(ErrorCode::invalid_input, prefix() + "the secret is empty");
     const bool again = !im.seen.insert(d.serial).second;
     if (again && !im.replace) {
         return fail(ErrorCode::invalid_input,
-                    prefix +
+                    prefix() +
                         "the serial appears more than once in the file (use --replace to "
                         "let the later record win)");
     }
-    im.exists_stmt->bind(1, d.serial);
-    auto row = im.exists_stmt->step();
-    im.exists_stmt->reset();
-    if (!row)
-        return tl::unexpected(row.error());
-    const bool present = *row;
+    bool present = again;
+    if (!im.started_empty) {
+        im.exists_stmt->bind_borrowed(1, d.serial);
+        auto row = im.exists_stmt->step();
+        im.exists_stmt->reset();
+        if (!row)
+            return tl::unexpected(row.error());
+        present = *row;
+    }
     if (present && !im.replace && !again) {
         return fail(ErrorCode::invalid_input,
-                    prefix +
+                    prefix() +
                         "a token with this serial is already in the registry (use "
                         "--replace to overwrite it)");
     }
@@ -310,31 +323,32 @@ Result<void> Import::add(NewToken token, std::string_view what) {
     auto sealed = im.registry.box.seal(token.seed.expose(), seed_aad(d.serial));
     if (!sealed)
         return tl::unexpected(sealed.error());
+    // Borrowed bindings: `token` and `sealed` outlive the statement's run and reset below.
     sql::Statement& stmt = present ? *im.update_stmt : *im.insert_stmt;
-    stmt.bind(1, d.serial)
-        .bind(2, d.label)
-        .bind(3, d.issuer)
-        .bind(4, d.manufacturer)
-        .bind(5, otp_type_name(d.type))
-        .bind(6, hash_name(d.params.hash()))
+    stmt.bind_borrowed(1, d.serial)
+        .bind_borrowed(2, d.label)
+        .bind_borrowed(3, d.issuer)
+        .bind_borrowed(4, d.manufacturer)
+        .bind_borrowed(5, otp_type_name(d.type))
+        .bind_borrowed(6, hash_name(d.params.hash()))
         .bind(7, static_cast<std::int64_t>(d.params.digits()))
         .bind(8, d.params.period())
         .bind(9, d.params.t0())
         .bind(10, static_cast<std::int64_t>(d.counter))
-        .bind_blob(11, sealed->nonce)
-        .bind_blob(12, sealed->ciphertext)
-        .bind(13, d.source)
+        .bind_blob_borrowed(11, sealed->nonce)
+        .bind_blob_borrowed(12, sealed->ciphertext)
+        .bind_borrowed(13, d.source)
         .bind(14, im.now)
         .bind(15, d.offset_steps);
     auto ok = stmt.run();
     stmt.reset();
     if (!ok)
-        return fail(ok.error().code, prefix + ok.error().message);
-    im.history_stmt->bind(1, d.serial).bind(2, im.now).bind(3, d.offset_steps);
+        return fail(ok.error().code, prefix() + ok.error().message);
+    im.history_stmt->bind_borrowed(1, d.serial).bind(2, im.now).bind(3, d.offset_steps);
     ok = im.history_stmt->run();
     im.history_stmt->reset();
     if (!ok)
-        return fail(ok.error().code, prefix + ok.error().message);
+        return fail(ok.error().code, prefix() + ok.error().message);
     if (present)
         ++im.replaced;
     else

@@ -74,6 +74,19 @@ Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) 
     return *this;
 }
 
+Statement& Statement::bind_borrowed(int index, std::string_view text) {
+    sqlite3_bind_text64(impl_->stmt.get(), index, text.data(), text.size(), SQLITE_STATIC,
+                        SQLITE_UTF8);
+    return *this;
+}
+
+Statement& Statement::bind_blob_borrowed(int index, std::span<const std::uint8_t> bytes) {
+    static constexpr std::uint8_t empty = 0;
+    sqlite3_bind_blob64(impl_->stmt.get(), index, bytes.empty() ? &empty : bytes.data(),
+                        bytes.size(), SQLITE_STATIC);
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     sqlite3_bind_null(impl_->stmt.get(), index);
     return *this;

@@ -27,6 +27,10 @@ class Statement {
     Statement& bind(int index, std::string_view text);
     Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
     Statement& bind_null(int index);
+    // As bind and bind_blob, without SQLite taking a copy: the caller keeps the bytes alive
+    // and unchanged until reset(). For statements run once per record of a large import.
+    Statement& bind_borrowed(int index, std::string_view text);
+    Statement& bind_blob_borrowed(int index, std::span<const std::uint8_t> bytes);
 
     // true: a row is available; false: done. Errors name the database.
     [[nodiscard]] Result<bool> step();

@@ -181,25 +181,61 @@ class Prepared final : public PreparedBase {
 
     std::vector<std::uint64_t> find(std::uint64_t first, std::uint64_t last, std::uint32_t modulus,
                                     std::uint32_t target, std::size_t max_matches) const override {
+        // A constant modulus lets the compiler replace the division in the scan loop by a
+        // multiplication (a 32-bit division is a sizeable share of a code's cost).
+        switch (modulus) {
+            case 1'000'000:
+                return find_mod<1'000'000>(first, last, target, max_matches);
+            case 10'000'000:
+                return find_mod<10'000'000>(first, last, target, max_matches);
+            case 100'000'000:
+                return find_mod<100'000'000>(first, last, target, max_matches);
+            default:
+                return find_any(first, last, modulus, target, max_matches);
+        }
+    }
+
+  private:
+    template <std::uint32_t Modulus>
+    std::vector<std::uint64_t> find_mod(std::uint64_t first, std::uint64_t last,
+                                        std::uint32_t target, std::size_t max_matches) const {
+        return find_any(first, last, Modulus, target, max_matches);
+    }
+
+    // Inlined into each find_mod instantiation, where `modulus` is a constant.
+    [[gnu::always_inline]] inline std::vector<std::uint64_t> find_any(
+        std::uint64_t first, std::uint64_t last, std::uint32_t modulus, std::uint32_t target,
+        std::size_t max_matches) const {
         std::vector<std::uint64_t> matches;
-        Scratch<H> s;
-        for (std::uint64_t c = first;; ++c) {
-            run(s, c);
-            // Integer comparison of the reduced value: no early exit over digits.
-            if (dynamic_truncation(s.digest.data(), H::digest_size) % modulus == target) {
+        std::array<Scratch<H>, lanes> s;
+        // Integer comparison of the reduced value: no early exit over digits. True when the
+        // scan is done (enough matches).
+        auto check = [&](const Scratch<H>& scratch, std::uint64_t c) {
+            if (dynamic_truncation(scratch.digest.data(), H::digest_size) % modulus == target) {
                 matches.push_back(c);
-                if (matches.size() >= max_matches) {
-                    break;
-                }
+                return matches.size() >= max_matches;
             }
-            if (c == last) {
+            return false;
+        };
+        std::uint64_t c = first;
+        while (last - c >= lanes - 1) {  // c + lanes - 1 <= last: no overflow
+            run_lanes(s, c);
+            for (std::size_t l = 0; l < lanes; ++l) {
+                if (check(s[l], c + l))
+                    return matches;
+            }
+            if (c + (lanes - 1) == last)
+                return matches;
+            c += lanes;
+        }
+        for (;; ++c) {
+            run(s[0], c);
+            if (check(s[0], c) || c == last)
                 break;
-            }
         }
         return matches;
     }
 
-  private:
     // Two compressions: the counter block on a copy of the inner state, then the inner digest
     // on a copy of the outer state.
     void run(Scratch<H>& s, std::uint64_t counter) const {
@@ -212,6 +248,31 @@ class Prepared final : public PreparedBase {
         s.state = outer_;
         H::compress(&s.state, s.outer.data());
         H::digest(s.state, s.digest.data());
+    }
+
+    // Codes computed together in a scan. Each code is one long dependency chain (the outer
+    // compression needs the inner digest) and a single chain leaves the SHA unit mostly
+    // waiting; issuing several codes' compressions back to back lets the core's out-of-order
+    // window run them together.
+    static constexpr std::size_t lanes = 4;
+
+    void run_lanes(std::array<Scratch<H>, lanes>& s, std::uint64_t first) const {
+        for (std::size_t l = 0; l < lanes; ++l) {
+            const std::uint64_t counter = first + l;
+            for (std::size_t i = 0; i < 8; ++i)
+                s[l].inner[7 - i] = static_cast<std::uint8_t>(counter >> (8 * i));
+            s[l].state = inner_;
+        }
+        for (std::size_t l = 0; l < lanes; ++l)
+            H::compress(&s[l].state, s[l].inner.data());
+        for (std::size_t l = 0; l < lanes; ++l) {
+            H::digest(s[l].state, s[l].outer.data());
+            s[l].state = outer_;
+        }
+        for (std::size_t l = 0; l < lanes; ++l)
+            H::compress(&s[l].state, s[l].outer.data());
+        for (std::size_t l = 0; l < lanes; ++l)
+            H::digest(s[l].state, s[l].digest.data());
     }
 
     typename H::State inner_{};
