@@ -102,3 +102,19 @@ TEST(OtpauthUri, EncodedSeparatorIsSplitWhenTheIssuerParameterNamesIt) {
 
 }  // namespace
 }  // namespace hwtotp
+
+namespace hwtotp {
+namespace {
+
+// Found by fuzz_otpauth: a HOTP URI with a non-default period lost it when formatted.
+TEST(OtpauthUri, HotpWithAPeriodRoundTrips) {
+    auto key = parse_otpauth_uri("otpauth://hotp/x?secret=MZXW6YTBOI&counter=7&period=60");
+    ASSERT_TRUE(key.has_value());
+    auto back = parse_otpauth_uri(format_otpauth_uri(*key));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->params, key->params);
+    EXPECT_EQ(back->counter, 7U);
+}
+
+}  // namespace
+}  // namespace hwtotp

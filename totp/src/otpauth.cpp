@@ -243,9 +243,12 @@ std::string format_otpauth_uri(const KeyUri& key) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     uri += "&algorithm=" + algorithm;
     uri += "&digits=" + std::to_string(key.params.digits());
-    if (key.type == OtpType::totp) {
+    // A HOTP URI keeps a non-default period too, so that parsing the result gives back the same
+    // parameters (found by fuzz_otpauth).
+    if (key.type == OtpType::totp || key.params.period() != 30) {
         uri += "&period=" + std::to_string(key.params.period());
-    } else {
+    }
+    if (key.type == OtpType::hotp) {
         uri += "&counter=" + std::to_string(key.counter);
     }
     return uri;
