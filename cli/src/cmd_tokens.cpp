@@ -37,6 +37,8 @@ nlohmann::json token_json(const store::TokenInfo& info) {
     j["offset_seconds"] = info.state.offset_steps * d.params.period();
     j["last_step"] = info.state.last_step ? nlohmann::json(*info.state.last_step) : nullptr;
     j["failures"] = info.state.failures;
+    j["last_failure_at"] =
+        info.state.last_failure_at ? nlohmann::json(*info.state.last_failure_at) : nullptr;
     j["locked"] = info.state.locked;
     j["locked_since"] =
         info.state.locked_since ? nlohmann::json(*info.state.locked_since) : nullptr;

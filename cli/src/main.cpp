@@ -6,11 +6,15 @@
 #include <iostream>
 
 #include "app.h"
+#include "hwtotp/totp/secret.h"
 
 int main(int argc, char** argv) {
     // Seeds pass through this process's memory: keep them out of core dumps and ptrace by
     // other users' processes. Best effort; failure changes nothing else.
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    // Seeds and prepared keys then live in mlock'd, guard-paged memory where the system permits
+    // (64 KiB holds hundreds of them; beyond that they fall back to the wiped normal heap).
+    (void)hwtotp::init_secure_heap(64 * 1024);
 
     hwtotp::cli::Context ctx{
         .out = std::cout,

@@ -27,6 +27,8 @@ std::string_view status_name(store::VerifyStatus status) {
             return "replay";
         case store::VerifyStatus::locked:
             return "locked";
+        case store::VerifyStatus::throttled:
+            return "throttled";
     }
     return "rejected";
 }
@@ -96,6 +98,8 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
         j["first_use"] = o.first_use;
         j["failures"] = o.failures;
         j["locked"] = o.status == store::VerifyStatus::locked;
+        if (o.status == store::VerifyStatus::throttled)
+            j["retry_in"] = o.retry_in;
         j["centre_offset_steps"] = centre_used;
         j["centred_on"] = *drift ? "drift_prediction" : "stored_offset";
         if (o.status == store::VerifyStatus::accepted || o.status == store::VerifyStatus::replay) {
@@ -139,6 +143,11 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
                                std::to_string(std::max(o.failures, max_failures)) +
                                " consecutive failures (unlock with: hwtotp tokens unlock " +
                                request.serial + ")"});
+        case store::VerifyStatus::throttled:
+            return report_error(
+                ctx, Error{ErrorCode::locked,
+                           "token " + request.serial + " throttled: " + std::to_string(o.failures) +
+                               " failed attempts; retry in " + std::to_string(o.retry_in) + " s"});
     }
     return exit_negative;
 }

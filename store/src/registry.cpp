@@ -38,7 +38,7 @@ std::span<const std::uint8_t> bytes_of(std::string_view text) {
 constexpr const char* token_columns =
     "serial, label, issuer, manufacturer, type, algorithm, digits, period, t0, counter, source, "
     "imported_at, last_step, offset_steps, failures, locked, locked_since, seed_nonce, "
-    "seed_sealed";
+    "seed_sealed, last_failure_at";
 
 Result<TokenInfo> read_token_row(const sql::Statement& row, const std::string& db_path) {
     TokenInfo info;
@@ -69,6 +69,8 @@ Result<TokenInfo> read_token_row(const sql::Statement& row, const std::string& d
     info.state.locked = row.column_int(15) != 0;
     if (!row.column_is_null(16))
         info.state.locked_since = row.column_int(16);
+    if (!row.column_is_null(19))
+        info.state.last_failure_at = row.column_int(19);
     return info;
 }
 
@@ -268,7 +270,7 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
         "UPDATE tokens SET label = ?2, issuer = ?3, manufacturer = ?4, type = ?5, algorithm = ?6, "
         "digits = ?7, period = ?8, t0 = ?9, counter = ?10, seed_nonce = ?11, seed_sealed = ?12, "
         "source = ?13, imported_at = ?14, offset_steps = ?15, last_step = NULL, failures = 0, "
-        "locked = 0, locked_since = NULL WHERE serial = ?1");
+        "locked = 0, locked_since = NULL, last_failure_at = NULL WHERE serial = ?1");
     auto history = db.prepare(
         "INSERT INTO history (serial, at, offset_steps, observed_by) VALUES (?, ?, ?, 'import')");
     for (auto* stmt : {&exists, &any, &insert, &update, &history}) {
@@ -520,7 +522,7 @@ Result<FailureOutcome> Registry::record_failure(std::string_view serial, int max
                                                 std::int64_t at) {
     // One statement: concurrent failures are all counted.
     auto update = impl_->db.prepare(
-        "UPDATE tokens SET failures = failures + 1, "
+        "UPDATE tokens SET failures = failures + 1, last_failure_at = ?2, "
         "locked_since = CASE WHEN locked = 0 AND failures + 1 >= ?1 THEN ?2 ELSE locked_since END, "
         "locked = CASE WHEN failures + 1 >= ?1 THEN 1 ELSE locked END "
         "WHERE serial = ?3 RETURNING failures, locked");
@@ -569,7 +571,8 @@ Result<AcceptOutcome> Registry::record_resync(std::string_view serial, std::uint
 
 Result<void> Registry::unlock(std::string_view serial) {
     auto update = impl_->db.prepare(
-        "UPDATE tokens SET locked = 0, locked_since = NULL, failures = 0 WHERE serial = ?");
+        "UPDATE tokens SET locked = 0, locked_since = NULL, failures = 0, last_failure_at = NULL "
+        "WHERE serial = ?");
     if (!update)
         return tl::unexpected(update.error());
     update->bind(1, serial);

@@ -55,7 +55,13 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<const char*, schema_version> migrations{schema_v1};
+// Version 2: the time of the last failed verify, for throttling (RFC 4226 section 7.3). NULL
+// until a failure is recorded, so tokens migrated from version 1 start unthrottled.
+constexpr const char* schema_v2 = R"sql(
+ALTER TABLE tokens ADD COLUMN last_failure_at INTEGER;
+)sql";
+
+constexpr std::array<const char*, schema_version> migrations{schema_v1, schema_v2};
 
 }  // namespace
 

@@ -19,11 +19,19 @@ VerifyStatus status_of(AcceptOutcome outcome) {
             return VerifyStatus::replay;
         case AcceptOutcome::locked:
             return VerifyStatus::locked;
-    }
+    }  // throttled is decided before any write
     return VerifyStatus::rejected;
 }
 
 }  // namespace
+
+std::int64_t throttle_delay(int failures) {
+    if (failures < throttle_after)
+        return 0;
+    // Doubling from 5 s; past 2^6 the cap applies anyway, so the shift never overflows.
+    const int doublings = std::min(failures - throttle_after, 6);
+    return std::min<std::int64_t>(std::int64_t{5} << doublings, throttle_cap_seconds);
+}
 
 Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& request) {
     auto token = registry.get(request.serial);
@@ -35,6 +43,15 @@ Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& requ
     outcome.failures = info.state.failures;
     if (info.state.locked) {
         outcome.status = VerifyStatus::locked;
+        return outcome;
+    }
+    // Throttled before the code is looked at: a refused attempt reveals nothing and costs nothing.
+    // A clock set back before the last failure also waits (last_failure + delay - now > delay).
+    if (const auto delay = throttle_delay(info.state.failures);
+        delay > 0 && info.state.last_failure_at &&
+        request.now < *info.state.last_failure_at + delay) {
+        outcome.status = VerifyStatus::throttled;
+        outcome.retry_in = *info.state.last_failure_at + delay - request.now;
         return outcome;
     }
     if (request.code.length() != params.digits()) {

@@ -239,14 +239,17 @@ TEST(SimulateDisplay, JsonHasAllFields) {
 }
 
 TEST(SimulateNew, PrintsAUsableUriAndWarns) {
-    const auto r = run_cli({"simulate", "--new", "--serial", "GAKT00000042"});
+    // The user asks for a new seed: these outputs stay out of the seed-leak log.
+    CliOptions reveals;
+    reveals.log_output = false;
+    const auto r = run_cli({"simulate", "--new", "--serial", "GAKT00000042"}, reveals);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(r.out.rfind("otpauth://totp/", 0), 0U) << r.out;
     EXPECT_NE(r.err.find("seed"), std::string::npos);
     const auto uri = lines(r.out).at(0);
     const auto code = run_cli({"code", "--uri", uri, "--time", "59"});
     EXPECT_EQ(code.exit_code, 0) << code.err;
-    const auto again = run_cli({"simulate", "--new", "--serial", "GAKT00000042"});
+    const auto again = run_cli({"simulate", "--new", "--serial", "GAKT00000042"}, reveals);
     EXPECT_NE(again.out, r.out);  // a fresh random seed each time
 }
 

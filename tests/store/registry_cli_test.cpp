@@ -24,8 +24,10 @@ constexpr const char* t = "1700000000";
 
 class RegistryCli : public ::testing::Test {
   protected:
-    CliResult hw(std::vector<std::string> args, const std::string& stdin_text = "") {
+    CliResult hw(std::vector<std::string> args, const std::string& stdin_text = "",
+                 bool log_output = true) {
         CliOptions options;
+        options.log_output = log_output;
         options.env = {{"HWTOTP_DB", dir.file("reg/tokens.db")}, {"HWTOTP_KEY_FILE", ""}};
         options.stdin_text = stdin_text;
         return run_cli(args, options);
@@ -96,16 +98,49 @@ TEST_F(RegistryCli, VerifyRecordsAndRefusesReplay) {
 
 TEST_F(RegistryCli, LockoutAfterTenFailuresAndUnlock) {
     import_plain();
-    const std::string good = code_at(t);
-    const std::string bad = good == "000000" ? "111111" : "000000";
-    for (int i = 1; i <= 9; ++i)
-        EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", bad, "--time", t}).exit_code, 1) << i;
-    auto tenth = hw({"verify", "--token", "GAKT00000001", bad, "--time", t});
+    const std::string bad = code_at(t) == "000000" ? "111111" : "000000";
+    // Failures 3..9 are each followed by a throttle of 5 s doubling (5, 10, ... 300 s).
+    constexpr std::array<std::int64_t, 9> waits{0, 0, 5, 10, 20, 40, 80, 160, 300};
+    std::int64_t now = 1700000000;
+    for (int i = 1; i <= 9; ++i) {
+        EXPECT_EQ(
+            hw({"verify", "--token", "GAKT00000001", bad, "--time", std::to_string(now)}).exit_code,
+            1)
+            << i;
+        now += waits.at(static_cast<std::size_t>(i - 1));
+    }
+    const std::string when = std::to_string(now);
+    ASSERT_NE(code_at(when), bad);
+    auto tenth = hw({"verify", "--token", "GAKT00000001", bad, "--time", when});
     EXPECT_EQ(tenth.exit_code, 5);
     EXPECT_NE(tenth.err.find("locked"), std::string::npos);
-    EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", t}).exit_code, 5);
+    const std::string good = code_at(when);
+    EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", when}).exit_code, 5);
     EXPECT_EQ(hw({"tokens", "unlock", "GAKT00000001"}).exit_code, 0);
-    EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", t}).exit_code, 0);
+    EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", when}).exit_code, 0);
+}
+
+TEST_F(RegistryCli, ThrottledAfterThreeFailuresAcrossProcesses) {
+    import_plain();
+    const std::string good = code_at(t);
+    const std::string bad = good == "000000" ? "111111" : "000000";
+    for (int i = 1; i <= 3; ++i)
+        EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", bad, "--time", t}).exit_code, 1) << i;
+    // Each verify is its own process: the throttle lives in the registry.
+    auto early = hw({"verify", "--token", "GAKT00000001", good, "--time", "1700000003"});
+    EXPECT_EQ(early.exit_code, 5);
+    EXPECT_EQ(early.out, "");
+    EXPECT_EQ(early.err,
+              "hwtotp: error: token GAKT00000001 throttled: 3 failed attempts; retry in 2 s\n");
+    auto json = hw({"--json", "verify", "--token", "GAKT00000001", good, "--time", "1700000004"});
+    EXPECT_EQ(json.exit_code, 5);
+    const auto j = nlohmann::json::parse(json.out);
+    EXPECT_EQ(j["status"], "throttled");
+    EXPECT_EQ(j["retry_in"], 1);
+    const auto shown = nlohmann::json::parse(hw({"--json", "tokens", "show", "GAKT00000001"}).out);
+    EXPECT_EQ(shown["failures"], 3);
+    EXPECT_EQ(shown["last_failure_at"], 1700000000);
+    EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", good, "--time", "1700000005"}).exit_code, 0);
 }
 
 TEST_F(RegistryCli, ConcurrentVerifiersAcceptOnce) {
@@ -220,7 +255,8 @@ TEST_F(RegistryCli, RevealSeedNeedsConfirmationAndRoundTrips) {
     auto as_json = hw({"--json", "tokens", "show", "GAKT00000002", "--reveal-seed", "--yes"});
     EXPECT_EQ(as_json.exit_code, 2);
     EXPECT_EQ(as_json.out, "");
-    auto shown = hw({"tokens", "show", "GAKT00000002", "--reveal-seed", "--yes"});
+    // The user asks for the seed here: this one output stays out of the seed-leak log.
+    auto shown = hw({"tokens", "show", "GAKT00000002", "--reveal-seed", "--yes"}, "", false);
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
     EXPECT_EQ(shown.out.rfind("otpauth://totp/", 0), 0U);
     // The URI imports into another registry with the same serial, parameters and codes.

@@ -134,6 +134,37 @@ TEST(Registry, NewerSchemaIsRefused) {
     EXPECT_NE(registry.error().message.find("newer hwtotp"), std::string::npos);
 }
 
+TEST(Registry, VersionOneIsMigratedKeepingItsTokens) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        auto import = registry.begin_import(false, 1000);
+        ASSERT_TRUE(import);
+        ASSERT_TRUE(import->add(
+            test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
+        ASSERT_TRUE(import->commit());
+        ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
+    }
+    // Turn the file back into what hwtotp with schema version 1 wrote.
+    ASSERT_EQ(test::sqlite_shell(dir.file("tokens.db"),
+                                 "ALTER TABLE tokens DROP COLUMN last_failure_at; "
+                                 "PRAGMA user_version = 1; PRAGMA user_version;"),
+              "1");
+    auto registry = test::open_registry(dir);
+    EXPECT_EQ(test::sqlite_shell(dir.file("tokens.db"), "PRAGMA user_version;"),
+              std::to_string(schema_version));
+    auto token = registry.get("GAKT00000001");
+    ASSERT_TRUE(token);
+    EXPECT_EQ(test::hex_of(token->seed), "3132333435363738393031323334353637383930");
+    EXPECT_EQ(token->info.state.last_step, 77U);
+    EXPECT_EQ(token->info.state.offset_steps, 2);
+    EXPECT_FALSE(token->info.state.last_failure_at);
+    EXPECT_EQ(registry.history("GAKT00000001")->size(), 2U);
+    auto failed = registry.record_failure("GAKT00000001", 10, 1200);
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(registry.info("GAKT00000001")->state.last_failure_at, 1200);
+}
+
 TEST(Registry, NotADatabaseIsRefused) {
     TempDir dir;
     test::write_file(dir.file("tokens.db"), std::string(4096, 'x'));

@@ -101,33 +101,95 @@ TEST_F(VerifyTest, OffsetMovesAtMostTheWindowAndNeverBehindLastStep) {
 }
 
 TEST_F(VerifyTest, LocksAfterTenFailuresUntilUnlocked) {
-    const Code good = code_at(step_base);
-    const Code bad = other_code(good);
+    const Code bad = other_code(code_at(step_base));
+    std::int64_t now = t_base;
     for (int i = 1; i <= 9; ++i) {
-        auto outcome = verify(bad, t_base);
+        auto outcome = verify(bad, now);
         EXPECT_EQ(outcome.status, VerifyStatus::rejected);
         EXPECT_EQ(outcome.failures, i);
+        now += throttle_delay(i);  // wait out the throttle, as a patient attacker would
     }
-    auto tenth = verify(bad, t_base);
+    auto tenth = verify(bad, now);
     EXPECT_EQ(tenth.status, VerifyStatus::locked);
     EXPECT_EQ(tenth.failures, 10);
-    EXPECT_EQ(verify(good, t_base).status, VerifyStatus::locked);
+    const Code good = code_at(step_base + static_cast<std::uint64_t>((now - t_base) / 30));
+    EXPECT_EQ(verify(good, now + 3600).status, VerifyStatus::locked);  // no time unlocks it
     auto info = registry->info("GAKT00000001");
     ASSERT_TRUE(info);
     EXPECT_TRUE(info->state.locked);
-    EXPECT_EQ(info->state.locked_since, t_base);
+    EXPECT_EQ(info->state.locked_since, now);
     ASSERT_TRUE(registry->unlock("GAKT00000001"));
-    EXPECT_EQ(verify(good, t_base).status, VerifyStatus::accepted);
+    EXPECT_EQ(verify(good, now).status, VerifyStatus::accepted);
 }
 
 TEST_F(VerifyTest, SuccessResetsFailureCount) {
     const Code bad = other_code(code_at(step_base));
-    for (int i = 0; i < 9; ++i)
-        (void)verify(bad, t_base);
-    ASSERT_EQ(verify(code_at(step_base), t_base).status, VerifyStatus::accepted);
-    auto next_bad = verify(other_code(code_at(step_base + 1)), t_base + 30);
+    std::int64_t now = t_base;
+    for (int i = 1; i <= 9; ++i) {
+        (void)verify(bad, now);
+        now += throttle_delay(i);
+    }
+    const auto step = step_base + static_cast<std::uint64_t>((now - t_base) / 30);
+    ASSERT_EQ(verify(code_at(step), now).status, VerifyStatus::accepted);
+    auto next_bad = verify(other_code(code_at(step + 1)), now + 30);
     EXPECT_EQ(next_bad.status, VerifyStatus::rejected);
     EXPECT_EQ(next_bad.failures, 1);
+}
+
+TEST(ThrottleDelay, FiveSecondsDoublingFromTheThirdFailureCappedAtFiveMinutes) {
+    EXPECT_EQ(throttle_delay(0), 0);
+    EXPECT_EQ(throttle_delay(2), 0);
+    EXPECT_EQ(throttle_delay(3), 5);
+    EXPECT_EQ(throttle_delay(4), 10);
+    EXPECT_EQ(throttle_delay(8), 160);
+    EXPECT_EQ(throttle_delay(9), 300);
+    EXPECT_EQ(throttle_delay(10), 300);
+    EXPECT_EQ(throttle_delay(1'000'000), 300);
+}
+
+TEST_F(VerifyTest, ThrottledAfterThreeFailuresWithoutLookingAtTheCode) {
+    const Code good = code_at(step_base);
+    const Code bad = other_code(good);
+    for (int i = 1; i <= 3; ++i)
+        EXPECT_EQ(verify(bad, t_base).status, VerifyStatus::rejected) << i;
+    // Even the right code is refused inside the delay, and the refusal is not counted.
+    auto early = verify(good, t_base + 4);
+    EXPECT_EQ(early.status, VerifyStatus::throttled);
+    EXPECT_EQ(early.retry_in, 1);
+    EXPECT_EQ(early.failures, 3);
+    EXPECT_EQ(verify(bad, t_base + 1).retry_in, 4);
+    EXPECT_EQ(registry->info("GAKT00000001")->state.failures, 3);
+    // A clock set back before the last failure waits too.
+    EXPECT_EQ(verify(good, t_base - 100).status, VerifyStatus::throttled);
+    // After the delay the code is looked at again; a miss doubles the next delay.
+    auto fourth = verify(bad, t_base + 5);
+    EXPECT_EQ(fourth.status, VerifyStatus::rejected);
+    EXPECT_EQ(fourth.failures, 4);
+    EXPECT_EQ(verify(good, t_base + 14).retry_in, 1);
+    EXPECT_EQ(verify(good, t_base + 15).status, VerifyStatus::accepted);
+    // Success resets: the next miss is the first again, not throttled.
+    EXPECT_EQ(registry->info("GAKT00000001")->state.failures, 0);
+}
+
+TEST_F(VerifyTest, UnlockClearsTheThrottle) {
+    const Code bad = other_code(code_at(step_base));
+    for (int i = 0; i < 3; ++i)
+        (void)verify(bad, t_base);
+    ASSERT_TRUE(registry->unlock("GAKT00000001"));
+    EXPECT_FALSE(registry->info("GAKT00000001")->state.last_failure_at);
+    EXPECT_EQ(verify(code_at(step_base), t_base).status, VerifyStatus::accepted);
+}
+
+TEST_F(VerifyTest, ReplaysAreNotCountedAsFailures) {
+    const Code used = code_at(step_base);
+    ASSERT_EQ(verify(used, t_base).status, VerifyStatus::accepted);
+    // Someone who saw the used code replays it 20 times: its owner is neither locked nor slowed.
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(verify(used, t_base + 1).status, VerifyStatus::replay);
+    auto info = registry->info("GAKT00000001");
+    EXPECT_EQ(info->state.failures, 0);
+    EXPECT_FALSE(info->state.locked);
+    EXPECT_EQ(verify(code_at(step_base + 1), t_base + 30).status, VerifyStatus::accepted);
 }
 
 TEST_F(VerifyTest, HotpLooksAheadAndAdvancesCounter) {

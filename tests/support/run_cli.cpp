@@ -6,8 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -38,7 +41,37 @@ struct Pipe {
     }
 };
 
+// Appends one record to <log dir>/<test>.<pid>.log with a single O_APPEND write, so forked
+// children of one test never interleave. The checker greps the OUT/ERR parts, not the command
+// line (which holds seeds on purpose: --hex, --secret).
+void log_run(const std::vector<std::string>& args, const CliResult& result) {
+    std::string test = "no-test";
+    if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info())
+        test = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : test)
+        if (c == '/')
+            c = '_';
+    std::error_code ec;
+    std::filesystem::create_directories(cli_log_dir(), ec);
+    const std::string path = cli_log_dir() + "/" + test + "." + std::to_string(getpid()) + ".log";
+    std::string record = "@@CMD " + test + ": hwtotp";
+    for (const auto& a : args)
+        record += " " + a;
+    record += "\n@@OUT\n" + result.out + "\n@@ERR\n" + result.err + "\n@@END\n";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::runtime_error("cannot write the leak log " + path);
+    const auto n = ::write(fd, record.data(), record.size());
+    ::close(fd);
+    if (n != static_cast<ssize_t>(record.size()))
+        throw std::runtime_error("short write to the leak log " + path);
+}
+
 }  // namespace
+
+std::string cli_log_dir() {
+    return HWTOTP_CLI_LOG_DIR;
+}
 
 std::string hwtotp_binary() {
     return HWTOTP_BINARY;
@@ -87,6 +120,10 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
 
     // Feed stdin and drain both outputs together so that no pipe fills and blocks the child.
     CliResult result;
+    using clock = std::chrono::steady_clock;
+    std::optional<clock::time_point> kill_at;
+    if (options.kill_after)
+        kill_at = clock::now() + *options.kill_after;
     std::size_t written = 0;
     if (options.stdin_text.empty())
         in.close_end(1);
@@ -101,7 +138,17 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
             fds.push_back({in.fd[1], POLLOUT, 0});
         if (fds.empty())
             break;
-        if (poll(fds.data(), fds.size(), -1) < 0) {
+        int timeout_ms = -1;
+        if (kill_at) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*kill_at - clock::now());
+            if (left.count() <= 0) {
+                ::kill(pid, SIGKILL);  // still running: its pipes are open
+                kill_at.reset();
+                continue;
+            }
+            timeout_ms = static_cast<int>(left.count());
+        }
+        if (poll(fds.data(), fds.size(), timeout_ms) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -134,6 +181,8 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (options.log_output)
+        log_run(args, result);
     return result;
 }
 

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <type_traits>
+
+#include <openssl/crypto.h>
 
 #include "hwtotp/totp/secret.h"
 
@@ -39,6 +42,20 @@ TEST(Secret, WipeMemoryZeroesTheBuffer) {
     wipe_memory(buffer.data(), buffer.size());
     for (auto b : buffer)
         EXPECT_EQ(b, 0);
+}
+
+// CTest runs each test in its own process, so this heap is set up for this test only.
+TEST(Secret, LivesInTheSecureHeapOnceSetUpAndFallsBackWhenFull) {
+    ASSERT_TRUE(init_secure_heap(4096));
+    const std::array<std::uint8_t, 20> bytes{1, 2, 3};
+    Secret in_heap(bytes);
+    EXPECT_EQ(CRYPTO_secure_allocated(in_heap.expose().data()), 1);
+    // Larger than the whole secure heap: the normal heap, still zero-filled and usable.
+    Secret big = Secret::zeroed(8192);
+    EXPECT_EQ(CRYPTO_secure_allocated(big.expose().data()), 0);
+    EXPECT_EQ(big.expose()[8191], 0);
+    Secret moved = std::move(in_heap);
+    EXPECT_EQ(moved.expose()[0], 1);
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "secure_alloc.h"
+
 namespace hwtotp {
 namespace {
 
@@ -116,9 +118,16 @@ struct Scratch {
     }
 };
 
+// The prepared inner/outer states are as good as the key: they live in OpenSSL's secure heap
+// (mlock'd, guard pages) when main() set one up, else on the normal heap; wiped when freed
+// either way. Only construction allocates: computing a code copies the states to the stack.
 class PreparedBase {
   public:
     virtual ~PreparedBase() = default;
+    static void* operator new(std::size_t size) { return detail::secure_zalloc(size); }
+    static void operator delete(void* p, std::size_t size) noexcept {
+        detail::secure_clear_free(p, size);
+    }
     virtual void hmac(std::uint64_t counter, std::uint8_t* out) const = 0;
     virtual std::uint32_t truncated(std::uint64_t counter) const = 0;
     virtual std::vector<std::uint64_t> find(std::uint64_t first, std::uint64_t last,

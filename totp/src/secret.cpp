@@ -5,6 +5,8 @@
 
 #include <openssl/crypto.h>
 
+#include "secure_alloc.h"
+
 namespace hwtotp {
 
 void wipe_memory(void* data, std::size_t size) noexcept {
@@ -13,25 +15,40 @@ void wipe_memory(void* data, std::size_t size) noexcept {
     }
 }
 
+namespace {
+
+std::uint8_t* allocate(std::size_t size) {
+    if (size == 0)
+        return nullptr;
+    return static_cast<std::uint8_t*>(detail::secure_zalloc(size));
+}
+
+}  // namespace
+
+bool init_secure_heap(std::size_t bytes) noexcept {
+    // 16-byte granules: seeds are 10-64 bytes; 1 = secure heap ready (2 = ready, not mlock'd).
+    return CRYPTO_secure_malloc_init(bytes, 16) != 0;
+}
+
 Secret::Secret(std::span<const std::uint8_t> bytes)
-    : data_(std::make_unique<std::uint8_t[]>(bytes.size())), size_(bytes.size()) {
-    std::copy(bytes.begin(), bytes.end(), data_.get());
+    : data_(allocate(bytes.size())), size_(bytes.size()) {
+    std::copy(bytes.begin(), bytes.end(), data_);
 }
 
 Secret Secret::zeroed(std::size_t size) {
     Secret secret;
-    secret.data_ = std::make_unique<std::uint8_t[]>(size);  // value-initialised: zeros
+    secret.data_ = allocate(size);  // zero-filled
     secret.size_ = size;
     return secret;
 }
 
 Secret::Secret(Secret&& other) noexcept
-    : data_(std::move(other.data_)), size_(std::exchange(other.size_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 
 Secret& Secret::operator=(Secret&& other) noexcept {
     if (this != &other) {
         wipe();
-        data_ = std::move(other.data_);
+        data_ = std::exchange(other.data_, nullptr);
         size_ = std::exchange(other.size_, 0);
     }
     return *this;
@@ -42,8 +59,9 @@ Secret::~Secret() {
 }
 
 void Secret::wipe() noexcept {
-    wipe_memory(data_.get(), size_);
-    data_.reset();
+    if (data_ != nullptr)
+        detail::secure_clear_free(data_, size_);  // cleanses, then frees from whichever heap
+    data_ = nullptr;
     size_ = 0;
 }
 
@@ -51,7 +69,7 @@ bool Secret::equals(const Secret& other) const {
     if (size_ != other.size_) {
         return false;
     }
-    return size_ == 0 || CRYPTO_memcmp(data_.get(), other.data_.get(), size_) == 0;
+    return size_ == 0 || CRYPTO_memcmp(data_, other.data_, size_) == 0;
 }
 
 }  // namespace hwtotp

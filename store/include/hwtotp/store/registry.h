@@ -28,7 +28,7 @@
 
 namespace hwtotp::store {
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 
 class Registry;
 
@@ -103,7 +103,8 @@ class Registry {
     // Records an accepted HOTP counter: next expected counter = counter + 1, same guarantees.
     [[nodiscard]] Result<AcceptOutcome> record_hotp_accept(std::string_view serial,
                                                            std::uint64_t counter);
-    // Counts a failed code; locks the token when the count reaches max_failures.
+    // Counts a failed code and stamps last_failure_at = at (for throttling); locks the token
+    // when the count reaches max_failures.
     [[nodiscard]] Result<FailureOutcome> record_failure(std::string_view serial, int max_failures,
                                                         std::int64_t at);
     // After a resync (two consecutive codes): last_step = step of the second code, the new
@@ -115,7 +116,7 @@ class Registry {
                                                       ObservedBy how = ObservedBy::resync);
     // Observed offsets, oldest first.
     [[nodiscard]] Result<std::vector<HistoryEntry>> history(std::string_view serial);
-    // Clears the lock and the failure count; not_found when absent.
+    // Clears the lock, the failure count and so the throttle; not_found when absent.
     [[nodiscard]] Result<void> unlock(std::string_view serial);
 
     class Impl;

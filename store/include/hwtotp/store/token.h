@@ -49,6 +49,7 @@ struct TokenState {
     int failures = 0;                        // consecutive failed verifications
     bool locked = false;                     // refused until `tokens unlock`
     std::optional<std::int64_t> locked_since;
+    std::optional<std::int64_t> last_failure_at;  // Unix seconds of the last failed verify
 };
 
 // Everything but the seed.

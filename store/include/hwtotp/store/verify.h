@@ -9,6 +9,11 @@
 // succeeds. Because an accepted step is always after the last one, the window never moves back
 // past the last accepted step. HOTP: counters [next, next + window] (look-ahead only).
 // A miss counts a failure; max_failures consecutive misses lock the token until unlocked.
+// Throttling (RFC 4226 section 7.3): after k >= throttle_after consecutive failures, a verify
+// earlier than throttle_delay(k) seconds after the last failure is refused without looking at
+// the code (and is not counted). The state lives in the registry, so it spans processes; "now"
+// is the request's time. A replayed code is refused but never counted as a failure: whoever saw
+// a used code could otherwise lock its owner out by replaying it.
 
 #include <cstdint>
 #include <optional>
@@ -32,7 +37,16 @@ struct VerifyRequest {
     std::optional<std::int64_t> centre_offset_steps = std::nullopt;
 };
 
-enum class VerifyStatus { accepted, rejected, replay, locked };
+enum class VerifyStatus { accepted, rejected, replay, locked, throttled };
+
+// Failures before throttling starts: a user mistyping twice is not slowed down.
+inline constexpr int throttle_after = 3;
+// Longest throttle delay: 5 minutes.
+inline constexpr std::int64_t throttle_cap_seconds = 300;
+
+// Seconds a verify must wait after the last of `failures` consecutive failures:
+// 0 below throttle_after, then 5 s doubling per failure (5, 10, 20, ...), capped at 300 s.
+[[nodiscard]] std::int64_t throttle_delay(int failures);
 
 struct VerifyOutcome {
     VerifyStatus status = VerifyStatus::rejected;
@@ -41,6 +55,7 @@ struct VerifyOutcome {
     std::int64_t window_used = 0;  // the radius that was searched
     int failures = 0;              // consecutive failures after this attempt
     bool first_use = false;
+    std::int64_t retry_in = 0;  // throttled: seconds until a verify is looked at again
 };
 
 [[nodiscard]] Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& request);

@@ -3,11 +3,12 @@
 //
 // Move-only, no printing, no implicit conversions. The bytes are reachable only through
 // expose(), so every place that touches raw key material can be found with `grep expose(`.
-// Equality is constant-time (CRYPTO_memcmp).
+// Equality is constant-time (CRYPTO_memcmp). Storage comes from OpenSSL's secure heap (locked
+// in memory, guard pages) when init_secure_heap() succeeded and it has room, else from the
+// normal heap; it is wiped when freed either way.
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 
 namespace hwtotp {
@@ -30,8 +31,8 @@ class Secret {
     [[nodiscard]] bool empty() const { return size_ == 0; }
 
     // The raw key bytes. Every caller is a place that handles key material: keep them few.
-    [[nodiscard]] std::span<const std::uint8_t> expose() const { return {data_.get(), size_}; }
-    [[nodiscard]] std::span<std::uint8_t> mutable_bytes() { return {data_.get(), size_}; }
+    [[nodiscard]] std::span<const std::uint8_t> expose() const { return {data_, size_}; }
+    [[nodiscard]] std::span<std::uint8_t> mutable_bytes() { return {data_, size_}; }
 
     // Explicit copy, so duplicating key material is never accidental.
     [[nodiscard]] Secret clone() const { return Secret(expose()); }
@@ -42,9 +43,14 @@ class Secret {
   private:
     void wipe() noexcept;
 
-    std::unique_ptr<std::uint8_t[]> data_;
+    std::uint8_t* data_ = nullptr;  // owned; from OPENSSL_secure_zalloc, null when empty
     std::size_t size_ = 0;
 };
+
+// Sets up OpenSSL's secure heap of `bytes` (a power of two) for Secrets and prepared keys, once,
+// from main() before any Secret exists. Best effort: returns false when the system refuses
+// (e.g. no mmap, or an mlock limit OpenSSL treats as fatal); Secrets then use the normal heap.
+bool init_secure_heap(std::size_t bytes) noexcept;
 
 // Wipes a buffer that held secret material (OPENSSL_cleanse, which the compiler cannot elide).
 void wipe_memory(void* data, std::size_t size) noexcept;
