@@ -79,8 +79,8 @@ Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& requ
         auto now_step = step_at(params, request.now);
         if (!now_step)
             return tl::unexpected(now_step.error());
-        const std::uint64_t centre = step_add(
-            *now_step, request.centre_offset_steps.value_or(info.state.offset_steps));
+        const std::uint64_t centre =
+            step_add(*now_step, request.centre_offset_steps.value_or(info.state.offset_steps));
         std::uint64_t radius = request.window;
         if (!info.state.last_step) {
             // First use after import: vendors' tokens arrive already drifted.
