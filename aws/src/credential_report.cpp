@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <map>
 
-#include "audit_base64.h"
 #include "credential_report_csv.h"
 #include "credential_report_json.h"
 #include "hwtotp/aws/audit_arn.h"
+#include "hwtotp/totp/codec.h"
 #include "hwtotp/totp/time_text.h"
 
 namespace hwtotp::aws {
@@ -213,15 +213,16 @@ Result<CredentialReport> parse_credential_report(std::string_view text,
     auto wrapper = detail::parse_report_wrapper(text, file_name);
     if (!wrapper)
         return tl::unexpected(wrapper.error());
-    const auto csv = detail::decode_base64(wrapper->content_base64);
-    if (!csv) {
+    const auto decoded = base64_decode(wrapper->content_base64);
+    if (!decoded) {
         return fail(ErrorCode::invalid_input,
                     std::string(file_name) + ":" + std::to_string(wrapper->content_line) +
                         ": field Content is not valid base64 (expected the output of aws iam "
                         "get-credential-report, unmodified)");
     }
     const std::string file(file_name);
-    auto report = parse_csv_named(*csv, file_name, [file](std::size_t line) {
+    const std::string_view csv(reinterpret_cast<const char*>(decoded->data()), decoded->size());
+    auto report = parse_csv_named(csv, file_name, [file](std::size_t line) {
         return file + ": Content line " + std::to_string(line);
     });
     if (!report)

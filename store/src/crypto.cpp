@@ -1,4 +1,4 @@
-// OpenSSL adapter for the store: AES-256-GCM seed sealing, PSKC ciphers, HMAC, PBKDF2, base64.
+// OpenSSL adapter for the store: AES-256-GCM seed sealing, PSKC ciphers, HMAC, PBKDF2.
 
 #include "crypto.h"
 
@@ -83,82 +83,6 @@ Result<void> random_bytes(std::span<std::uint8_t> out) {
 
 bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-namespace {
-
-// Value of each base64 character; 64 for '=', 0xff for anything else. Whitespace is skipped
-// before the lookup.
-constexpr std::array<std::uint8_t, 256> base64_table = [] {
-    std::array<std::uint8_t, 256> t{};
-    t.fill(0xff);
-    constexpr std::string_view alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (std::size_t i = 0; i < alphabet.size(); ++i)
-        t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
-    t['='] = 64;
-    return t;
-}();
-
-bool base64_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-}  // namespace
-
-// One pass with a table, no intermediate string: a PSKC import decodes two values per key.
-Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-    std::size_t count = 0;  // significant characters
-    for (char c : text) {
-        if (base64_space(c))
-            continue;
-        if (base64_table[static_cast<unsigned char>(c)] == 0xff)
-            return fail(ErrorCode::invalid_input,
-                        "base64 value has a character outside A-Z a-z 0-9 + / =");
-        ++count;
-    }
-    if (count == 0)
-        return std::vector<std::uint8_t>{};
-    if (count % 4 != 0)
-        return fail(ErrorCode::invalid_input,
-                    "base64 value has a length that is not a multiple of 4");
-    std::vector<std::uint8_t> out;
-    out.reserve(count / 4 * 3);
-    std::array<std::uint8_t, 4> quad{};
-    std::size_t in_quad = 0;
-    std::size_t seen = 0;
-    for (char c : text) {
-        if (base64_space(c))
-            continue;
-        quad[in_quad++] = base64_table[static_cast<unsigned char>(c)];
-        ++seen;
-        if (in_quad < 4)
-            continue;
-        in_quad = 0;
-        // '=' only as the last one or two characters of the value ("xx==", "xxx=").
-        const int pads = (quad[3] == 64) + (quad[2] == 64);
-        if (quad[0] == 64 || quad[1] == 64 || (quad[2] == 64 && quad[3] != 64) ||
-            (pads > 0 && seen != count))
-            return fail(ErrorCode::invalid_input, "base64 value does not decode");
-        const std::uint32_t v = (std::uint32_t{quad[0]} << 18) | (std::uint32_t{quad[1]} << 12) |
-                                (std::uint32_t{quad[2] & 63U} << 6) | std::uint32_t{quad[3] & 63U};
-        out.push_back(static_cast<std::uint8_t>(v >> 16));
-        if (pads < 2)
-            out.push_back(static_cast<std::uint8_t>(v >> 8));
-        if (pads < 1)
-            out.push_back(static_cast<std::uint8_t>(v));
-    }
-    wipe_memory(quad.data(), quad.size());
-    return out;
-}
-
-Result<Secret> base64_decode_secret(std::string_view text) {
-    auto bytes = base64_decode(text);
-    if (!bytes)
-        return tl::unexpected(bytes.error());
-    Secret secret(*bytes);
-    wipe_memory(bytes->data(), bytes->size());
-    return secret;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,10 +27,6 @@ inline constexpr std::size_t master_key_size = 32;
 // Constant-time equality (CRYPTO_memcmp); different lengths are unequal.
 [[nodiscard]] bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
-// Standard base64 with or without line breaks and surrounding whitespace.
-[[nodiscard]] Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);
-[[nodiscard]] Result<Secret> base64_decode_secret(std::string_view text);
-
 // AES-256-GCM sealing of seeds at rest, one context reused.
 class SeedBox {
   public:

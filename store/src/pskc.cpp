@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "file_util.h"
 #include "hwtotp/store/import.h"
+#include "hwtotp/totp/codec.h"
 #include "pskc_chunker.h"
 #include "text_util.h"
 
@@ -94,7 +95,7 @@ class Opener {
                     reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
                 return std::optional<Secret>(Secret(bytes));
             }
-            auto decoded = crypto::base64_decode_secret(text);
+            auto decoded = base64_decode_secret(text);
             if (!decoded) {
                 return fail(
                     ErrorCode::invalid_input,
@@ -122,8 +123,7 @@ class Opener {
         auto cipher = crypto::parse_cipher_uri(algorithm);
         if (!cipher)
             return tl::unexpected(cipher.error());
-        auto data =
-            crypto::base64_decode(child_text(child(encrypted, "CipherData"), "CipherValue"));
+        auto data = base64_decode(child_text(child(encrypted, "CipherData"), "CipherValue"));
         if (!data)
             return fail(ErrorCode::invalid_input,
                         "encrypted " + name + ": " + data.error().message);
@@ -136,7 +136,7 @@ class Opener {
             auto mac = mac_for();
             if (!mac)
                 return tl::unexpected(mac.error());
-            auto expected = crypto::base64_decode(value_mac.child_value());
+            auto expected = base64_decode(value_mac.child_value());
             if (!expected)
                 return fail(ErrorCode::invalid_input,
                             name + " ValueMAC: " + expected.error().message);
@@ -196,7 +196,7 @@ class Opener {
         if (!params)
             return fail(ErrorCode::invalid_input,
                         "incomplete PBKDF2 parameters (no PBKDF2-params)");
-        auto salt = crypto::base64_decode(child_text(child(params, "Salt"), "Specified"));
+        auto salt = base64_decode(child_text(child(params, "Salt"), "Specified"));
         if (!salt || salt->empty())
             return fail(ErrorCode::invalid_input, "incomplete PBKDF2 parameters (no Salt)");
         auto iterations = text::parse_int(child_text(params, "IterationCount"), "IterationCount");
@@ -278,8 +278,7 @@ class Opener {
             auto cipher = crypto::parse_cipher_uri(algorithm);
             if (!cipher)
                 return tl::unexpected(cipher.error());
-            auto data =
-                crypto::base64_decode(child_text(child(mac_key_node, "CipherData"), "CipherValue"));
+            auto data = base64_decode(child_text(child(mac_key_node, "CipherData"), "CipherValue"));
             if (!data || data->empty())
                 return fail(ErrorCode::invalid_input, "MACKey has no valid CipherValue");
             auto decryptor = decryptor_for(*cipher);

@@ -1,6 +1,7 @@
 #pragma once
-// Text encodings of key material: base32 (RFC 4648, as authenticator apps and AWS print seeds)
-// and hex (as RFC test vectors and vendor CSV files give them).
+// Text encodings of key material: base32 (RFC 4648, as authenticator apps and AWS print seeds),
+// hex (as RFC test vectors and vendor CSV files give them) and base64 (as PSKC files and AWS
+// credential reports carry them).
 //
 // Decoders return a Secret directly so that decoded seeds never sit in an ordinary buffer.
 // Errors name the offending character and its 1-based position, never the whole input.
@@ -30,5 +31,12 @@ namespace hwtotp {
 // Same rules, for material that is not secret (IVs, MAC values, test digests).
 [[nodiscard]] Result<std::vector<std::uint8_t>> hex_decode(std::string_view text);
 [[nodiscard]] std::string hex_encode(std::span<const std::uint8_t> bytes);
+
+// RFC 4648 base64 (standard alphabet), decoded by OpenSSL. Whitespace and line breaks anywhere
+// are ignored (PSKC and AWS wrap long values); '=' only as the last one or two characters; the
+// significant length must be a multiple of 4. Empty input decodes to nothing.
+[[nodiscard]] Result<std::vector<std::uint8_t>> base64_decode(std::string_view text);
+// Same rules, for seeds: the bytes never sit in an ordinary buffer.
+[[nodiscard]] Result<Secret> base64_decode_secret(std::string_view text);
 
 }  // namespace hwtotp

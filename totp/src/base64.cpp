@@ -1,0 +1,118 @@
+// Base64 decoding. The text is checked here (alphabet, padding, length); the bytes are decoded
+// by OpenSSL's EVP_DecodeBlock, which alone is too lenient to be the check: it accepts '='
+// inside the text ("YQ=a", "=QQQ") and three pad characters ("Y===").
+
+#include <openssl/evp.h>
+
+#include <climits>
+#include <string>
+
+#include "hwtotp/totp/codec.h"
+
+namespace hwtotp {
+namespace {
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool in_alphabet(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
+Error bad(const std::string& what) {
+    return Error{ErrorCode::invalid_input, "base64 value " + what};
+}
+
+// The decoded size of a checked text, and whether it holds whitespace to drop first.
+struct Shape {
+    std::size_t significant = 0;  // characters other than whitespace
+    std::size_t pads = 0;
+    bool spaced = false;
+};
+
+Result<Shape> check(std::string_view text) {
+    Shape shape;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_space(c)) {
+            shape.spaced = true;
+            continue;
+        }
+        ++shape.significant;
+        if (c == '=') {
+            ++shape.pads;
+            continue;
+        }
+        // Positions, never the character: the text may be a seed.
+        if (!in_alphabet(c)) {
+            return tl::unexpected(bad("has a character outside A-Z a-z 0-9 + / = at position " +
+                                      std::to_string(i + 1)));
+        }
+        if (shape.pads > 0) {
+            return tl::unexpected(bad("has '=' before position " + std::to_string(i + 1) +
+                                      " ('=' pads only the end of the value)"));
+        }
+    }
+    if (shape.significant % 4 != 0)
+        return tl::unexpected(bad("has a length that is not a multiple of 4"));
+    if (shape.pads > 2)
+        return tl::unexpected(bad("ends in more than two '='"));
+    if (shape.significant > static_cast<std::size_t>(INT_MAX))
+        return tl::unexpected(bad("is too large"));
+    return shape;
+}
+
+// Decodes a checked text into `out` (room for significant / 4 * 3 bytes); the decoded length.
+Result<std::size_t> decode_checked(std::string_view text, const Shape& shape, std::uint8_t* out) {
+    std::string compact;  // only when the value is wrapped; wiped below
+    const char* source = text.data();
+    if (shape.spaced) {
+        compact.reserve(shape.significant);
+        for (char c : text) {
+            if (!is_space(c))
+                compact.push_back(c);
+        }
+        source = compact.data();
+    }
+    const int written = EVP_DecodeBlock(out, reinterpret_cast<const unsigned char*>(source),
+                                        static_cast<int>(shape.significant));
+    wipe_memory(compact.data(), compact.size());
+    if (written < 0 || static_cast<std::size_t>(written) != shape.significant / 4 * 3)
+        return tl::unexpected(bad("does not decode"));
+    return static_cast<std::size_t>(written) - shape.pads;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
+    auto shape = check(text);
+    if (!shape)
+        return tl::unexpected(shape.error());
+    std::vector<std::uint8_t> out(shape->significant / 4 * 3);
+    if (out.empty())
+        return out;
+    auto size = decode_checked(text, *shape, out.data());
+    if (!size)
+        return tl::unexpected(size.error());
+    out.resize(*size);
+    return out;
+}
+
+Result<Secret> base64_decode_secret(std::string_view text) {
+    auto shape = check(text);
+    if (!shape)
+        return tl::unexpected(shape.error());
+    Secret room = Secret::zeroed(shape->significant / 4 * 3);
+    if (room.empty())
+        return room;
+    auto size = decode_checked(text, *shape, room.mutable_bytes().data());
+    if (!size)
+        return tl::unexpected(size.error());
+    if (*size == room.size())
+        return room;
+    return Secret(room.expose().first(*size));
+}
+
+}  // namespace hwtotp
