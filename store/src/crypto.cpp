@@ -353,9 +353,8 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
             EVP_DecryptFinal_ex(ctx, out.mutable_bytes().data() + len, &final_len) != 1) {
             return tl::unexpected(wrong_key());
         }
-        const auto size = static_cast<std::size_t>(len + final_len);
-        Secret trimmed(out.expose().first(size));
-        return trimmed;
+        out.truncate(static_cast<std::size_t>(len + final_len));  // the padding
+        return out;
     }
     // RFC 3394 key wrap (8-byte integrity block, 64-bit semiblocks); python-pskc and others
     // switch to RFC 5649 padded wrap for keys that are not a multiple of 8 bytes, under the same

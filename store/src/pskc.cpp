@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,15 +22,24 @@
 namespace hwtotp::store {
 namespace {
 
-std::string_view local_name(const pugi::xml_node& node) {
-    const std::string_view name = node.name();
-    const auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+// The part of a qualified name after its prefix.
+const char* local_part(const char* qname) {
+    const char* colon = std::strchr(qname, ':');
+    return colon == nullptr ? qname : colon + 1;
 }
 
+std::string_view local_name(const pugi::xml_node& node) {
+    return local_part(node.name());
+}
+
+// The first child element with this local name. A package is looked up about twenty times:
+// the names are compared in place, without measuring them first.
 pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
     for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_element && local_name(c) == name)
+        if (c.type() != pugi::node_element)
+            continue;
+        const char* local = local_part(c.name());
+        if (std::strncmp(local, name.data(), name.size()) == 0 && local[name.size()] == '\0')
             return c;
     }
     return {};
@@ -84,18 +94,11 @@ class Opener {
 
     // The value of a Data child (Secret, Counter...) as bytes: base64 PlainValue, or
     // EncryptedValue checked against ValueMAC and decrypted. nullopt when absent.
-    // For integers, `plain_is_text` makes PlainValue the literal text instead of base64.
-    Result<std::optional<Secret>> value(const pugi::xml_node& element, bool plain_is_text) {
+    Result<std::optional<Secret>> value(const pugi::xml_node& element) {
         if (!element)
             return std::optional<Secret>{};
         if (const auto plain = child(element, "PlainValue")) {
-            const std::string_view text = text::trim(plain.child_value());
-            if (plain_is_text) {
-                const std::span<const std::uint8_t> bytes(
-                    reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-                return std::optional<Secret>(Secret(bytes));
-            }
-            auto decoded = base64_decode_secret(text);
+            auto decoded = base64_decode_secret(text::trim(plain.child_value()));
             if (!decoded) {
                 return fail(
                     ErrorCode::invalid_input,
@@ -316,8 +319,16 @@ class Opener {
 Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xml_node& data,
                                                   std::string_view name) {
     const auto element = child(data, name);
-    const bool plain = static_cast<bool>(child(element, "PlainValue"));
-    auto bytes = opener.value(element, true);
+    if (!element)
+        return std::optional<std::int64_t>{};
+    // A plain integer (TimeInterval 30, Counter 0) is not key material: parsed from the text.
+    if (const auto plain = child(element, "PlainValue")) {
+        auto parsed = text::parse_int(text::trim(plain.child_value()), name);
+        if (!parsed)
+            return tl::unexpected(parsed.error());
+        return std::optional<std::int64_t>(*parsed);
+    }
+    auto bytes = opener.value(element);
     if (!bytes)
         return tl::unexpected(bytes.error());
     if (!*bytes)
@@ -331,7 +342,7 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
               std::isspace(static_cast<unsigned char>(c)) != 0))
             digits = false;
     }
-    if (plain || digits) {
+    if (digits) {
         auto parsed = text::parse_int(as_text, name);
         if (!parsed)
             return tl::unexpected(parsed.error());
@@ -407,7 +418,7 @@ Result<NewToken> read_package(const pugi::xml_node& package, Opener& opener,
     }
 
     const auto data = child(key, "Data");
-    auto seed = opener.value(child(data, "Secret"), false);
+    auto seed = opener.value(child(data, "Secret"));
     if (!seed)
         return tl::unexpected(seed.error());
     if (!*seed || (*seed)->empty()) {

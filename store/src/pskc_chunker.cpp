@@ -3,6 +3,7 @@
 #include "pskc_chunker.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "hwtotp/totp/secret.h"
 
@@ -104,6 +105,60 @@ Result<std::size_t> PskcChunker::find(std::string_view needle, std::size_t from)
         from = std::max(from, buf_.size() > needle.size() + read_size
                                   ? buf_.size() - read_size - needle.size()
                                   : std::size_t{0});
+    }
+}
+
+// Most of an import's reading is the inside of KeyPackages, which the XML parser goes through
+// anyway: lexing each tag here as well cost as much as the parse. So a package is skimmed: the
+// '<' inside it are visited with memchr, and the first end tag with the package's own name ends
+// it. That is only sound when nothing inside can hide or fake an end tag: a comment, CDATA
+// section, processing instruction or declaration ('<!', '<?'), or an element of the same name.
+// Any of those sends the package back to the lexer, tag by tag. The XML parser still checks
+// the piece's well-formedness either way ('<' inside an attribute value, which XML forbids,
+// would end the piece early and fail there).
+Result<std::optional<std::size_t>> PskcChunker::skim_package(std::string_view name) {
+    // Enough to read "</" name, blanks and '>' at one '<' without refilling in between.
+    const std::size_t look = name.size() + 16;
+    std::size_t i = pos_;
+    for (;;) {
+        const void* hit =
+            i < buf_.size() ? std::memchr(buf_.data() + i, '<', buf_.size() - i) : nullptr;
+        if (hit == nullptr) {
+            // No '<' up to the end of what was read: go on from there once more is read.
+            const std::size_t scanned = buf_.size();
+            const std::size_t before = pos_;
+            auto more = fill();
+            if (!more)
+                return tl::unexpected(more.error());
+            if (!*more)
+                return std::optional<std::size_t>{};  // truncated: the lexer says where
+            i = scanned - (before - pos_);
+            continue;
+        }
+        std::size_t lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf_.data());
+        if (buf_.size() - lt < look && !eof_) {
+            const std::size_t before = pos_;
+            if (auto ok = want(lt, look); !ok)
+                return tl::unexpected(ok.error());
+            lt -= before - pos_;
+        }
+        const std::string_view tag(buf_.data() + lt, std::min(look, buf_.size() - lt));
+        if (tag.size() < 2 || tag[1] == '!' || tag[1] == '?')
+            return std::optional<std::size_t>{};
+        const bool end_tag = tag[1] == '/';
+        const std::string_view rest = tag.substr(end_tag ? 2 : 1);
+        if (rest.starts_with(name) && rest.size() > name.size()) {
+            std::size_t k = name.size();
+            while (k < rest.size() && is_space(rest[k]))
+                ++k;
+            if (k == rest.size())
+                return std::optional<std::size_t>{};  // an odd run of blanks: let the lexer
+            if (!end_tag && (k > name.size() || rest[k] == '>' || rest[k] == '/'))
+                return std::optional<std::size_t>{};  // a nested element of the same name
+            if (end_tag && rest[k] == '>')
+                return std::optional<std::size_t>(lt + (end_tag ? 2 : 1) + k + 1);
+        }
+        i = lt + 1;
     }
 }
 
@@ -286,6 +341,25 @@ Result<PskcChunker::Piece> PskcChunker::next() {
                              base_ + start};
             }
             package_start_ = pos_;
+        }
+        if (package_start_ == pos_) {
+            // skim_package may read more, which moves the buffer `name` points into.
+            const std::string qname(name);
+            pos_ = gt + 1;
+            auto end = skim_package(qname);
+            if (!end)
+                return tl::unexpected(end.error());
+            if (*end) {
+                pos_ = **end;
+                Piece piece{Kind::package,
+                            std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
+                            base_ + package_start_};
+                package_start_ = std::string::npos;
+                return piece;
+            }
+            stack_.push_back(open_names_.size());
+            open_names_ += qname;
+            continue;
         }
         pos_ = gt + 1;
         if (!self_closing) {

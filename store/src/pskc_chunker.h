@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ class PskcChunker {
     [[nodiscard]] Result<void> want(std::size_t index, std::size_t count);
     // Finds `needle` at or after `from`, reading more as needed; npos at the end of input.
     [[nodiscard]] Result<std::size_t> find(std::string_view needle, std::size_t from);
+    // The end of the KeyPackage element `name` whose start tag ends before pos_, found without
+    // lexing the tags inside it; nullopt when the package must be lexed tag by tag instead.
+    [[nodiscard]] Result<std::optional<std::size_t>> skim_package(std::string_view name);
     [[nodiscard]] std::string_view open_name() const {
         return std::string_view(open_names_).substr(stack_.back());
     }

@@ -64,6 +64,28 @@ TEST(PskcChunker, SameSplitForEveryReadSize) {
     }
 }
 
+// Packages are skimmed for their end tag rather than lexed tag by tag (the fast path); each of
+// these hides or fakes an end tag, or looks like one, and must still give the whole package.
+TEST(PskcChunker, PackagesThatMustNotBeCutEarly) {
+    const std::vector<std::string> packages = {
+        "<p:KeyPackage><?pi </p:KeyPackage> ?><p:Key/></p:KeyPackage>",
+        "<p:KeyPackage><a><p:KeyPackage></p:KeyPackage></a></p:KeyPackage>",
+        "<p:KeyPackage><a><p:KeyPackage x='1'/></a></p:KeyPackage>",
+        "<p:KeyPackage><p:KeyPackageInfo></p:KeyPackageInfo><p:Key/></p:KeyPackage >",
+        "<p:KeyPackage><KeyPackage></KeyPackage><q:KeyPackage/></p:KeyPackage\n\t>",
+        "<p:KeyPackage><p:Secret>" + std::string(3000, 'A') + "</p:Secret></p:KeyPackage>",
+    };
+    std::string xml = "<p:KeyContainer xmlns:p=\"urn:ietf:params:xml:ns:keyprov:pskc\">";
+    for (const auto& package : packages)
+        xml += "\n " + package;
+    xml += "\n</p:KeyContainer>";
+    for (std::size_t size : {1UL, 5UL, 17UL, 4096UL, 100000UL}) {
+        auto got = split(xml, size);
+        ASSERT_TRUE(got) << size << ": " << got.error().message;
+        EXPECT_EQ(got->packages, packages) << size;
+    }
+}
+
 TEST(PskcChunker, ContainerWithoutPackagesIsOneHeader) {
     auto got = split("<KeyContainer Version=\"1.0\"><EncryptionKey/></KeyContainer>", 5);
     ASSERT_TRUE(got);

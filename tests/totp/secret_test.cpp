@@ -36,6 +36,22 @@ TEST(Secret, EqualsComparesContentsAndLength) {
     EXPECT_FALSE(a.equals(Secret(std::vector<std::uint8_t>{1, 2})));
 }
 
+TEST(Secret, TruncateKeepsThePrefixAndWipesTheTailInPlace) {
+    Secret s(std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6});
+    const std::uint8_t* storage = s.expose().data();
+    s.truncate(4);
+    ASSERT_EQ(s.size(), 4U);
+    EXPECT_EQ(s.expose().data(), storage);  // no copy of the key was made
+    EXPECT_TRUE(s.equals(Secret(std::vector<std::uint8_t>{1, 2, 3, 4})));
+    EXPECT_EQ(storage[4], 0);  // the dropped bytes are wiped, still inside the live block
+    EXPECT_EQ(storage[5], 0);
+    s.truncate(9);  // longer than the secret: nothing changes
+    EXPECT_EQ(s.size(), 4U);
+    s.truncate(0);
+    EXPECT_TRUE(s.empty());
+    EXPECT_TRUE(s.expose().empty());
+}
+
 TEST(Secret, WipeMemoryZeroesTheBuffer) {
     std::array<std::uint8_t, 16> buffer{};
     buffer.fill(0xAB);

@@ -4,7 +4,9 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <climits>
+#include <cstdint>
 #include <string>
 
 #include "hwtotp/totp/codec.h"
@@ -12,13 +14,28 @@
 namespace hwtotp {
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+// What each byte is to a base64 text; one lookup per character (PSKC files hold two base64
+// values per key).
+enum Class : std::uint8_t { foreign, symbol, pad, space };
 
-bool in_alphabet(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
+constexpr std::array<Class, 256> classes = [] {
+    std::array<Class, 256> table{};  // foreign
+    for (char c = 'A'; c <= 'Z'; ++c)
+        table[static_cast<unsigned char>(c)] = symbol;
+    for (char c = 'a'; c <= 'z'; ++c)
+        table[static_cast<unsigned char>(c)] = symbol;
+    for (char c = '0'; c <= '9'; ++c)
+        table[static_cast<unsigned char>(c)] = symbol;
+    table['+'] = symbol;
+    table['/'] = symbol;
+    table['='] = pad;
+    for (char c : {' ', '\t', '\n', '\r', '\f', '\v'})
+        table[static_cast<unsigned char>(c)] = space;
+    return table;
+}();
+
+Class class_of(char c) {
+    return classes[static_cast<unsigned char>(c)];
 }
 
 Error bad(const std::string& what) {
@@ -35,25 +52,24 @@ struct Shape {
 Result<Shape> check(std::string_view text) {
     Shape shape;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (is_space(c)) {
-            shape.spaced = true;
-            continue;
+        switch (class_of(text[i])) {
+            case space:
+                shape.spaced = true;
+                continue;
+            case pad:
+                ++shape.pads;
+                break;
+            case symbol:
+                if (shape.pads == 0)
+                    break;
+                return tl::unexpected(bad("has '=' before position " + std::to_string(i + 1) +
+                                          " ('=' pads only the end of the value)"));
+            case foreign:
+                // The position, never the character: the text may be a seed.
+                return tl::unexpected(bad("has a character outside A-Z a-z 0-9 + / = at position " +
+                                          std::to_string(i + 1)));
         }
         ++shape.significant;
-        if (c == '=') {
-            ++shape.pads;
-            continue;
-        }
-        // Positions, never the character: the text may be a seed.
-        if (!in_alphabet(c)) {
-            return tl::unexpected(bad("has a character outside A-Z a-z 0-9 + / = at position " +
-                                      std::to_string(i + 1)));
-        }
-        if (shape.pads > 0) {
-            return tl::unexpected(bad("has '=' before position " + std::to_string(i + 1) +
-                                      " ('=' pads only the end of the value)"));
-        }
     }
     if (shape.significant % 4 != 0)
         return tl::unexpected(bad("has a length that is not a multiple of 4"));
@@ -71,7 +87,7 @@ Result<std::size_t> decode_checked(std::string_view text, const Shape& shape, st
     if (shape.spaced) {
         compact.reserve(shape.significant);
         for (char c : text) {
-            if (!is_space(c))
+            if (class_of(c) != space)
                 compact.push_back(c);
         }
         source = compact.data();

@@ -65,6 +65,15 @@ void Secret::wipe() noexcept {
     size_ = 0;
 }
 
+void Secret::truncate(std::size_t size) noexcept {
+    if (size >= size_)
+        return;
+    wipe_memory(data_ + size, size_ - size);
+    size_ = size;  // the storage keeps its length; free does not need it (the tail is wiped)
+    if (size_ == 0)
+        wipe();
+}
+
 bool Secret::equals(const Secret& other) const {
     if (size_ != other.size_) {
         return false;

@@ -34,6 +34,11 @@ class Secret {
     [[nodiscard]] std::span<const std::uint8_t> expose() const { return {data_, size_}; }
     [[nodiscard]] std::span<std::uint8_t> mutable_bytes() { return {data_, size_}; }
 
+    // Keeps the first `size` bytes (no-op when size >= size()) and wipes the rest in place: a
+    // decryption that learns the plaintext length only at its end writes into zeroed() storage
+    // and trims it, without a second copy of the key.
+    void truncate(std::size_t size) noexcept;
+
     // Explicit copy, so duplicating key material is never accidental.
     [[nodiscard]] Secret clone() const { return Secret(expose()); }
 
