@@ -103,6 +103,46 @@ class Registry::Impl {
         return stmt->run();
     }
 
+    enum class Lock { refuses, ignored };
+
+    // Sets last_step, the offset and failures = 0, and appends a history entry, in one
+    // transaction -- only when `step` is after the last accepted step (and the token is not
+    // locked, if the lock refuses). The check and the write are one UPDATE: of two processes
+    // recording the same step, the second finds last_step already equal to it and changes
+    // nothing (a read followed by a later write would let both through).
+    Result<AcceptOutcome> record_step(std::string_view serial, std::uint64_t step,
+                                      std::int64_t offset, std::int64_t at, ObservedBy how,
+                                      Lock lock) {
+        if (step > static_cast<std::uint64_t>(INT64_MAX))
+            return fail(ErrorCode::invalid_input, "step out of range");
+        auto tx = sql::Transaction::begin_immediate(db);
+        if (!tx)
+            return tl::unexpected(tx.error());
+        auto update = db.prepare(
+            "UPDATE tokens SET last_step = ?1, offset_steps = ?2, failures = 0 "
+            "WHERE serial = ?3 AND (?4 = 0 OR locked = 0) "
+            "AND (last_step IS NULL OR last_step < ?1)");
+        if (!update)
+            return tl::unexpected(update.error());
+        update->bind(1, static_cast<std::int64_t>(step))
+            .bind(2, offset)
+            .bind(3, serial)
+            .bind(4, std::int64_t{lock == Lock::refuses ? 1 : 0});
+        if (auto ok = update->run(); !ok)
+            return tl::unexpected(ok.error());
+        if (db.changes() != 1) {
+            auto why = explain_no_change(serial);
+            if (!why || lock == Lock::refuses)
+                return why;
+            return AcceptOutcome::replay;
+        }
+        if (auto ok = append_history(serial, at, offset, how); !ok)
+            return tl::unexpected(ok.error());
+        if (auto ok = tx->commit(); !ok)
+            return tl::unexpected(ok.error());
+        return AcceptOutcome::recorded;
+    }
+
     // Why a conditional update changed nothing: the token is gone, locked, or it was a replay.
     Result<AcceptOutcome> explain_no_change(std::string_view serial) {
         auto stmt = db.prepare("SELECT locked FROM tokens WHERE serial = ?");
@@ -487,28 +527,7 @@ Result<void> Registry::remove(std::string_view serial) {
 Result<AcceptOutcome> Registry::record_accept(std::string_view serial, std::uint64_t step,
                                               std::int64_t new_offset, std::int64_t at,
                                               ObservedBy how) {
-    if (step > static_cast<std::uint64_t>(INT64_MAX))
-        return fail(ErrorCode::invalid_input, "step out of range");
-    auto tx = sql::Transaction::begin_immediate(impl_->db);
-    if (!tx)
-        return tl::unexpected(tx.error());
-    // The replay check and the record are one statement: of two processes accepting the same
-    // step, the second finds last_step already equal to it and changes nothing.
-    auto update = impl_->db.prepare(
-        "UPDATE tokens SET last_step = ?1, offset_steps = ?2, failures = 0 "
-        "WHERE serial = ?3 AND locked = 0 AND (last_step IS NULL OR last_step < ?1)");
-    if (!update)
-        return tl::unexpected(update.error());
-    update->bind(1, static_cast<std::int64_t>(step)).bind(2, new_offset).bind(3, serial);
-    if (auto ok = update->run(); !ok)
-        return tl::unexpected(ok.error());
-    if (impl_->db.changes() != 1)
-        return impl_->explain_no_change(serial);
-    if (auto ok = impl_->append_history(serial, at, new_offset, how); !ok)
-        return tl::unexpected(ok.error());
-    if (auto ok = tx->commit(); !ok)
-        return tl::unexpected(ok.error());
-    return AcceptOutcome::recorded;
+    return impl_->record_step(serial, step, new_offset, at, how, Impl::Lock::refuses);
 }
 
 Result<AcceptOutcome> Registry::record_hotp_accept(std::string_view serial, std::uint64_t counter) {
@@ -552,30 +571,8 @@ Result<FailureOutcome> Registry::record_failure(std::string_view serial, int max
 Result<AcceptOutcome> Registry::record_resync(std::string_view serial, std::uint64_t last_step,
                                               std::int64_t offset, std::int64_t at,
                                               ObservedBy how) {
-    if (last_step > static_cast<std::uint64_t>(INT64_MAX))
-        return fail(ErrorCode::invalid_input, "step out of range");
-    auto tx = sql::Transaction::begin_immediate(impl_->db);
-    if (!tx)
-        return tl::unexpected(tx.error());
-    auto update = impl_->db.prepare(
-        "UPDATE tokens SET last_step = ?1, offset_steps = ?2, failures = 0 "
-        "WHERE serial = ?3 AND (last_step IS NULL OR last_step < ?1)");
-    if (!update)
-        return tl::unexpected(update.error());
-    update->bind(1, static_cast<std::int64_t>(last_step)).bind(2, offset).bind(3, serial);
-    if (auto ok = update->run(); !ok)
-        return tl::unexpected(ok.error());
-    if (impl_->db.changes() != 1) {
-        auto why = impl_->explain_no_change(serial);
-        if (!why)
-            return why;
-        return AcceptOutcome::replay;  // a lock does not stop a resync from being recorded
-    }
-    if (auto ok = impl_->append_history(serial, at, offset, how); !ok)
-        return tl::unexpected(ok.error());
-    if (auto ok = tx->commit(); !ok)
-        return tl::unexpected(ok.error());
-    return AcceptOutcome::recorded;
+    // A lock does not stop a resync from being recorded; it stays until unlock().
+    return impl_->record_step(serial, last_step, offset, at, how, Impl::Lock::ignored);
 }
 
 Result<void> Registry::unlock(std::string_view serial) {
