@@ -94,25 +94,15 @@ Result<NewToken> read_line(const std::vector<std::string_view>& f, std::string_v
 
 Result<std::size_t> read_csv(std::string_view text_in, std::string_view source,
                              const ImportCallbacks& callbacks) {
-    std::size_t line_no = 0;
     std::size_t records = 0;
-    std::size_t pos = 0;
     bool first_content = true;
-    while (pos <= text_in.size()) {
-        const auto nl = text_in.find('\n', pos);
-        const std::string_view raw =
-            text_in.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text_in.size() + 1 : nl + 1;
-        ++line_no;
-        const std::string_view line = text::trim(raw);
-        if (line.empty() || line.front() == '#')
-            continue;
-        const auto fields = split(line);
+    auto ok = text::for_each_content_line(text_in, [&](const text::Line& line) -> Result<void> {
+        const auto fields = split(line.text);
         const bool header = first_content && text::iequals(fields[0], "serial");
         first_content = false;
         if (header)
-            continue;
-        const std::string what = "line " + std::to_string(line_no);
+            return {};
+        const std::string what = "line " + std::to_string(line.number);
         auto token = read_line(fields, source);
         if (!token) {
             const std::string serial(fields[0].substr(0, 64));
@@ -120,12 +110,15 @@ Result<std::size_t> read_csv(std::string_view text_in, std::string_view source,
                                                 (serial.empty() ? "" : " (serial " + serial + ")") +
                                                 ": " + token.error().message);
         }
-        if (auto ok = callbacks.sink(std::move(*token), what); !ok)
-            return tl::unexpected(ok.error());
+        if (auto sunk = callbacks.sink(std::move(*token), what); !sunk)
+            return sunk;
         ++records;
         if (callbacks.progress && records % 256 == 0)
-            callbacks.progress(pos > text_in.size() ? text_in.size() : pos, text_in.size());
-    }
+            callbacks.progress(line.end, text_in.size());
+        return {};
+    });
+    if (!ok)
+        return tl::unexpected(ok.error());
     if (records == 0)
         return fail(ErrorCode::invalid_input, std::string(source) + ": no tokens in the file");
     return records;

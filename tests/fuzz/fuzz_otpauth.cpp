@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto again = hwtotp::parse_otpauth_uri(hwtotp::format_otpauth_uri(*key));
         if (!again || !again->secret.equals(key->secret) || !(again->params == key->params) ||
             again->issuer != key->issuer || again->account != key->account ||
-            again->type != key->type) {
+            again->type != key->type || again->counter != key->counter ||
+            again->extra != key->extra) {
             std::abort();
         }
     }

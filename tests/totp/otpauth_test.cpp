@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "hwtotp/totp/codec.h"
 #include "hwtotp/totp/otpauth.h"
 
@@ -114,6 +116,31 @@ TEST(OtpauthUri, HotpWithAPeriodRoundTrips) {
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(back->params, key->params);
     EXPECT_EQ(back->counter, 7U);
+}
+
+// Parameters the format does not define are the caller's (a vendor's serial=): kept decoded,
+// names lower-cased, and written back by format.
+TEST(OtpauthUri, KeepsParametersItDoesNotDefine) {
+    auto key = parse_otpauth_uri(
+        "otpauth://totp/ACME:alice?secret=MZXW6YTBOI&Serial=GAKT%2012345678&image=a%26b");
+    ASSERT_TRUE(key.has_value());
+    const std::map<std::string, std::string> expected{{"image", "a&b"},
+                                                      {"serial", "GAKT 12345678"}};
+    EXPECT_EQ(key->extra, expected);
+    auto back = parse_otpauth_uri(format_otpauth_uri(*key));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->extra, expected);
+    EXPECT_FALSE(parse_otpauth_uri("otpauth://totp/a?secret=MZXW6YTBOI&serial=1&serial=2"))
+        << "a parameter given twice is refused, defined or not";
+}
+
+// A TOTP URI may carry a counter; formatting keeps it so that parsing gives the same key.
+TEST(OtpauthUri, TotpWithACounterRoundTrips) {
+    auto key = parse_otpauth_uri("otpauth://totp/x?secret=MZXW6YTBOI&counter=5");
+    ASSERT_TRUE(key.has_value());
+    auto back = parse_otpauth_uri(format_otpauth_uri(*key));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->counter, 5U);
 }
 
 }  // namespace

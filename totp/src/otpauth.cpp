@@ -44,6 +44,16 @@ Result<std::string> percent_decode(std::string_view text, std::string_view what,
     return out;
 }
 
+// The parameters parse_otpauth_uri reads itself; any other lands in KeyUri::extra.
+bool is_defined_parameter(std::string_view name) {
+    for (std::string_view defined :
+         {"secret", "issuer", "algorithm", "digits", "period", "counter"}) {
+        if (name == defined)
+            return true;
+    }
+    return false;
+}
+
 std::string percent_encode(std::string_view text) {
     static constexpr std::string_view digits = "0123456789ABCDEF";
     std::string out;
@@ -224,6 +234,10 @@ Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
     if (!params)
         return fail(ErrorCode::invalid_input, "otpauth URI: " + params.error().message);
     key.params = *params;
+    for (auto& [name, value] : fields) {
+        if (!is_defined_parameter(name))
+            key.extra.emplace(name, std::move(value));
+    }
     return key;
 }
 
@@ -248,8 +262,12 @@ std::string format_otpauth_uri(const KeyUri& key) {
     if (key.type == OtpType::totp || key.params.period() != 30) {
         uri += "&period=" + std::to_string(key.params.period());
     }
-    if (key.type == OtpType::hotp) {
+    if (key.type == OtpType::hotp || key.counter != 0) {
         uri += "&counter=" + std::to_string(key.counter);
+    }
+    for (const auto& [name, value] : key.extra) {
+        if (!is_defined_parameter(name))
+            uri += "&" + percent_encode(name) + "=" + percent_encode(value);
     }
     return uri;
 }

@@ -4,6 +4,7 @@
 // TYPE is totp or hotp; LABEL is "issuer:account" or "account", percent-encoded.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ struct KeyUri {
     Secret secret;
     Params params = Params::standard();
     std::uint64_t counter = 0;  // HOTP only
+    // Parameters the format does not define, kept for the caller: a vendor's serial=, an
+    // image=. Names lower-cased, names and values percent-decoded.
+    std::map<std::string, std::string> extra;
 };
 
 // Parses a URI. Missing algorithm/digits/period take the format's defaults (SHA1, 6, 30).
@@ -30,7 +34,8 @@ struct KeyUri {
 // Error messages never include the secret.
 [[nodiscard]] Result<KeyUri> parse_otpauth_uri(std::string_view uri);
 
-// Formats a URI that parse_otpauth_uri reads back to the same values. Holds the secret: wipe
+// Formats a URI that parse_otpauth_uri reads back to the same values (extra ones included).
+// Holds the secret: wipe
 // the string (wipe_memory) when done, and print it only when the user asked for it.
 [[nodiscard]] std::string format_otpauth_uri(const KeyUri& key);
 
