@@ -104,6 +104,36 @@ def write_csv(path, count):
             f.write("TOK%08d,%s\n" % (i, token_seed(i).hex()))
 
 
+def machine_floor(work):
+    """What this machine charges for the two things no program here avoids: a durable commit
+    (one fdatasync of a 16 KiB append, as a WAL commit does) and touching a fresh page of memory
+    (a page fault: starting a process that maps OpenSSL and SQLite touches several hundred)."""
+    import mmap
+    path = os.path.join(work, "sync-probe")
+    syncs = []
+    with open(path, "wb") as f:
+        for _ in range(21):
+            f.write(b"\0" * 16384)
+            f.flush()
+            start = time.perf_counter()
+            os.fdatasync(f.fileno())
+            syncs.append(time.perf_counter() - start)
+    os.unlink(path)
+    pages = 4096
+    faults = []
+    for _ in range(7):
+        area = mmap.mmap(-1, pages * mmap.PAGESIZE)
+        start = time.perf_counter()
+        for i in range(0, pages * mmap.PAGESIZE, mmap.PAGESIZE):
+            area[i] = 1
+        faults.append((time.perf_counter() - start) / pages)
+        area.close()
+    return statistics.median(syncs), statistics.median(faults)
+
+
+FLOOR = None
+
+
 def main():
     global RSS_FILE
     args = sys.argv[1:]
@@ -249,11 +279,16 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
     start, true = alternate(n, lambda: run([hw, "--version"]), lambda: run(["/bin/true"]))
     row("hwtotp --version (process start floor)", start, true, "/bin/true",
         "what starting any process costs on this machine now")
+    global FLOOR
+    FLOOR = machine_floor(work)
 
     print_table(quick, runs)
 
 
 def print_table(quick, runs):
+    if FLOOR:
+        print("machine floor: one fdatasync of a 16 KiB append %.2f ms; one page fault "
+              "(first touch of a page) %.1f us" % (FLOOR[0] * 1000, FLOOR[1] * 1e6))
     print()
     print("| benchmark | hwtotp | reference | wall ratio | hwtotp CPU | reference CPU "
           "| CPU ratio | notes |")
