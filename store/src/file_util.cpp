@@ -164,4 +164,16 @@ Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
     return Secret(buffer.expose().first(total));
 }
 
+Result<void> sync_directory(const std::string& dir, ErrorCode code) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(code, "cannot open directory " + dir + ": " + std::strerror(errno));
+    const bool synced = ::fsync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!synced)
+        return fail(code, "cannot sync directory " + dir + ": " + std::strerror(err));
+    return {};
+}
+
 }  // namespace hwtotp::store::files

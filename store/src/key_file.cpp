@@ -52,7 +52,9 @@ Result<void> create_key_file(const std::string& path) {
     if (linked != 0 && err != EEXIST)
         return fail(ErrorCode::registry,
                     "cannot create key file " + path + ": " + std::strerror(err));
-    return {};
+    // The new name must be on disk before any seed sealed under this key is: otherwise a power
+    // cut could keep the registry (which syncs its commits) and lose the key file's entry.
+    return files::sync_directory(files::parent_dir(path), ErrorCode::registry);
 }
 
 }  // namespace
