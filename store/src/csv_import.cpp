@@ -4,6 +4,7 @@
 
 #include "hwtotp/store/import.h"
 #include "hwtotp/totp/codec.h"
+#include "line_import.h"
 #include "text_util.h"
 
 namespace hwtotp::store {
@@ -94,34 +95,24 @@ Result<NewToken> read_line(const std::vector<std::string_view>& f, std::string_v
 
 Result<std::size_t> read_csv(std::string_view text_in, std::string_view source,
                              const ImportCallbacks& callbacks) {
-    std::size_t records = 0;
     bool first_content = true;
-    auto ok = text::for_each_content_line(text_in, [&](const text::Line& line) -> Result<void> {
-        const auto fields = split(line.text);
-        const bool header = first_content && text::iequals(fields[0], "serial");
-        first_content = false;
-        if (header)
-            return {};
-        const std::string what = "line " + std::to_string(line.number);
-        auto token = read_line(fields, source);
-        if (!token) {
-            const std::string serial(fields[0].substr(0, 64));
-            return fail(token.error().code, what +
+    return import_lines(text_in, source, callbacks,
+                        [&](const ContentLine& line) -> Result<std::optional<NewToken>> {
+                            const auto fields = split(line.text);
+                            const bool header = first_content && text::iequals(fields[0], "serial");
+                            first_content = false;
+                            if (header)
+                                return std::optional<NewToken>{};
+                            auto token = read_line(fields, source);
+                            if (!token) {
+                                const std::string serial(fields[0].substr(0, 64));
+                                return fail(token.error().code,
+                                            line.what +
                                                 (serial.empty() ? "" : " (serial " + serial + ")") +
                                                 ": " + token.error().message);
-        }
-        if (auto sunk = callbacks.sink(std::move(*token), what); !sunk)
-            return sunk;
-        ++records;
-        if (callbacks.progress && records % 256 == 0)
-            callbacks.progress(line.end, text_in.size());
-        return {};
-    });
-    if (!ok)
-        return tl::unexpected(ok.error());
-    if (records == 0)
-        return fail(ErrorCode::invalid_input, std::string(source) + ": no tokens in the file");
-    return records;
+                            }
+                            return std::optional<NewToken>(std::move(*token));
+                        });
 }
 
 }  // namespace hwtotp::store

@@ -103,6 +103,21 @@ class Registry::Impl {
         return stmt->run();
     }
 
+    // The token's row (token_columns), stepped onto it; not_found when there is none.
+    Result<sql::Statement> select_token(std::string_view serial) {
+        auto stmt =
+            db.prepare(std::string("SELECT ") + token_columns + " FROM tokens WHERE serial = ?");
+        if (!stmt)
+            return tl::unexpected(stmt.error());
+        stmt->bind(1, serial);
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            return tl::unexpected(no_such_token(serial, paths.db));
+        return stmt;
+    }
+
     enum class Lock { refuses, ignored };
 
     // Sets last_step, the offset and failures = 0, and appends a history entry, in one
@@ -418,30 +433,16 @@ Result<void> Import::commit() {
 // Reads
 
 Result<TokenInfo> Registry::info(std::string_view serial) {
-    auto stmt =
-        impl_->db.prepare(std::string("SELECT ") + token_columns + " FROM tokens WHERE serial = ?");
+    auto stmt = impl_->select_token(serial);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, serial);
-    auto row = stmt->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    if (!*row)
-        return tl::unexpected(no_such_token(serial, impl_->paths.db));
     return read_token_row(*stmt, impl_->paths.db);
 }
 
 Result<Token> Registry::get(std::string_view serial) {
-    auto stmt =
-        impl_->db.prepare(std::string("SELECT ") + token_columns + " FROM tokens WHERE serial = ?");
+    auto stmt = impl_->select_token(serial);
     if (!stmt)
         return tl::unexpected(stmt.error());
-    stmt->bind(1, serial);
-    auto row = stmt->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    if (!*row)
-        return tl::unexpected(no_such_token(serial, impl_->paths.db));
     auto info = read_token_row(*stmt, impl_->paths.db);
     if (!info)
         return tl::unexpected(info.error());

@@ -41,22 +41,4 @@ Result<std::int64_t> parse_int(std::string_view text, std::string_view what) {
     return value;
 }
 
-Result<void> for_each_content_line(std::string_view text,
-                                   const std::function<Result<void>(const Line&)>& visit) {
-    std::size_t number = 0;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const auto nl = text.find('\n', pos);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        const std::string_view line = trim(text.substr(pos, end - pos));
-        pos = end + 1;
-        ++number;
-        if (line.empty() || line.front() == '#')
-            continue;
-        if (auto ok = visit(Line{line, number, end}); !ok)
-            return ok;
-    }
-    return {};
-}
-
 }  // namespace hwtotp::store::text
