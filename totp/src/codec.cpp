@@ -1,6 +1,7 @@
 #include "hwtotp/totp/codec.h"
 
 #include <array>
+#include "hex_digit.h"
 
 namespace hwtotp {
 namespace {
@@ -14,16 +15,6 @@ int base32_value(char c) {
         return c - 'a';
     if (c >= '2' && c <= '7')
         return c - '2' + 26;
-    return -1;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
     return -1;
 }
 
@@ -50,7 +41,7 @@ Result<std::size_t> hex_decode_into(std::string_view text, Sink&& sink) {
         if (c == ' ' || c == ':') {
             continue;
         }
-        const int v = hex_value(c);
+        const int v = detail::hex_digit(c);
         if (v < 0) {
             return fail(ErrorCode::invalid_input, "invalid hex character " + describe_char(c) +
                                                       " at position " + std::to_string(i + 1) +
@@ -79,7 +70,7 @@ Result<std::size_t> hex_decode_into(std::string_view text, Sink&& sink) {
 std::size_t count_hex_digits(std::string_view text) {
     std::size_t n = 0;
     for (char c : text) {
-        n += hex_value(c) >= 0 ? 1U : 0U;
+        n += detail::hex_digit(c) >= 0 ? 1U : 0U;
     }
     return n;
 }

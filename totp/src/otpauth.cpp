@@ -4,20 +4,11 @@
 #include <charconv>
 #include <map>
 
+#include "hex_digit.h"
 #include "hwtotp/totp/codec.h"
 
 namespace hwtotp {
 namespace {
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 Result<std::string> percent_decode(std::string_view text, std::string_view what,
                                    bool plus_is_space) {
@@ -26,8 +17,8 @@ Result<std::string> percent_decode(std::string_view text, std::string_view what,
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '%') {
             const bool complete = i + 2 < text.size();
-            const int hi = complete ? hex_digit(text[i + 1]) : -1;
-            const int lo = complete ? hex_digit(text[i + 2]) : -1;
+            const int hi = complete ? detail::hex_digit(text[i + 1]) : -1;
+            const int lo = complete ? detail::hex_digit(text[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 return fail(ErrorCode::invalid_input, "otpauth URI: bad percent-escape in the " +
                                                           std::string(what) +
