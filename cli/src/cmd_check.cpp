@@ -59,10 +59,10 @@ Result<int> run_check(const CheckOptions& o, Context& ctx) {
         auto resolved = resolve_key(o.key, ctx);
         if (!resolved)
             return tl::unexpected(resolved.error());
-        if (resolved->type != OtpType::totp) {
-            return fail(ErrorCode::invalid_input,
-                        "check is for TOTP tokens (AWS hardware tokens are time-based); drop "
-                        "--hotp");
+        if (auto totp =
+                require_totp(*resolved, o.key, "check", " (AWS hardware tokens are time-based)");
+            !totp) {
+            return tl::unexpected(totp.error());
         }
         key = std::move(*resolved);
         request.key = &*key;

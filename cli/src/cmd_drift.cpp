@@ -1,6 +1,10 @@
 // hwtotp drift: a token's offset history, its drift rate, and when it will leave the window.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <memory>
 #include <ostream>
 #include <sstream>
@@ -30,6 +34,28 @@ struct DriftOptions {
 
 constexpr double seconds_per_year = 31'557'600;
 
+// Writes `text` to `path` (created 0644, truncated); the error names the system's reason.
+Result<void> write_file(const std::string& path, const std::string& text) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fail(ErrorCode::io, std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : EIO;
+            ::close(fd);
+            return fail(ErrorCode::io, std::strerror(err));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0)
+        return fail(ErrorCode::io, std::strerror(errno));
+    return {};
+}
+
 std::string fixed(double v, int decimals, bool sign = false) {
     std::ostringstream s;
     s.setf(std::ios::fixed);
@@ -57,7 +83,8 @@ Result<TokenOffsetHistory::Entry> parse_observation(const std::string& text) {
     std::string steps = text.substr(comma + 1);
     if (!steps.empty() && steps[0] == '+')
         steps.erase(0, 1);
-    auto offset = parse_integer(steps, "--observe STEPS", -1'000'000'000'000, 1'000'000'000'000);
+    auto offset = parse_integer(steps, "--observe " + text + ": STEPS", -1'000'000'000'000,
+                                1'000'000'000'000);
     if (!offset)
         return tl::unexpected(offset.error());
     return TokenOffsetHistory::Entry{*time, *offset, "observed"};
@@ -109,7 +136,8 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
     if (!o.token.empty()) {
         if (!o.period.empty() || !o.t0.empty()) {
             return fail(ErrorCode::invalid_input,
-                        "--period and --t0 come from the registry with --token");
+                        "--period and --t0 are for --observe; with --token they come from the "
+                        "registry (drop them)");
         }
         auto loaded = load_offset_history(o.token, ctx);
         if (!loaded)
@@ -133,8 +161,12 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
             auto e = parse_observation(text);
             if (!e)
                 return tl::unexpected(e.error());
-            if (e->time < params->t0())
-                return fail(ErrorCode::invalid_input, "--observe " + text + ": before T0");
+            if (e->time < params->t0()) {
+                return fail(ErrorCode::invalid_input,
+                            "--observe " + text +
+                                ": the time is before T0 = " + std::to_string(params->t0()) +
+                                " (accepted: times at or after --t0)");
+            }
             history.entries.push_back(*e);
         }
         std::stable_sort(history.entries.begin(), history.entries.end(),
@@ -160,9 +192,12 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
         observations.push_back(observation_from_steps(params, e.time, e.offset_steps));
     auto fit = fit_drift(observations);
     if (!fit) {
-        return fail(ErrorCode::invalid_input, fit.error().message + " (have " +
-                                                  std::to_string(observations.size()) +
-                                                  "; resync the token again later)");
+        const std::string have = " (have " + std::to_string(observations.size()) + "; ";
+        return fail(ErrorCode::invalid_input,
+                    fit.error().message + have +
+                        (o.token.empty() ? "give --observe TIME,STEPS for two different times)"
+                                         : "each hwtotp resync --token " + o.token +
+                                               " adds one: resync again later)"));
     }
     const double centre = static_cast<double>(history.stored_offset_steps * period);
     std::vector<std::uint64_t> radii{1};
@@ -184,11 +219,10 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
             radii.back(),
             shown.kind == WindowExit::Kind::leaves ? std::optional(shown.time) : std::nullopt,
             title};
-        std::ofstream file(o.plot, std::ios::binary | std::ios::trunc);
-        file << render_drift_svg(plot);
-        file.close();
-        if (!file)
-            return fail(ErrorCode::io, "--plot " + o.plot + ": cannot be written");
+        if (auto written = write_file(o.plot, render_drift_svg(plot)); !written)
+            return fail(ErrorCode::io, "--plot " + o.plot +
+                                           ": cannot be written: " + written.error().message +
+                                           " (give a writable path for the SVG file)");
     }
 
     if (ctx.json) {
@@ -262,7 +296,8 @@ void add_drift_command(CLI::App& app, Context& ctx) {
         ->type_name("SERIAL");
     cmd->add_option("--observe", opts->observe,
                     "An offset observed by a resync: TIME,STEPS (repeat; instead of --token)")
-        ->type_name("T,STEPS");
+        ->type_name("T,STEPS")
+        ->allow_extra_args(false);  // one observation per --observe: a stray word is not one
     cmd->add_option("--period", opts->period, "Time step with --observe (default 30)")
         ->type_name("SECONDS");
     cmd->add_option("--t0", opts->t0, "T0 with --observe (default 0)")->type_name("EPOCH");

@@ -26,23 +26,24 @@ struct EnrollOptions {
     bool no_wait = false;
     std::string time;
     std::string device;  // a HID key to read the codes from instead of asking
-    std::string slot = "2";
+    std::string slot;    // with --device; empty: 2
 };
 
 // A mistyped code on a terminal is asked again, this many times in all.
 constexpr int max_attempts = 3;
 
-// One line from stdin after a prompt on stderr (stdout stays for the report or the JSON).
+// One line from stdin. On a terminal a prompt on stderr asks for it (stdout stays for the report
+// or the JSON); piped answers come without prompts, as bash's read -p does, so that stderr holds
+// only what went wrong.
 Result<std::string> ask(Context& ctx, const std::string& prompt, const std::string& what) {
-    ctx.err << prompt << std::flush;
+    if (ctx.stdin_is_terminal)
+        ctx.err << prompt << std::flush;
     std::string line;
-    if (!std::getline(ctx.in, line)) {
-        if (!ctx.stdin_is_terminal)
-            ctx.err << '\n';
-        return fail(ErrorCode::invalid_input, "no " + what + " given (input ended)");
-    }
-    if (!ctx.stdin_is_terminal)
-        ctx.err << '\n';  // the piped answer is not echoed: end the prompt's line
+    if (!std::getline(ctx.in, line))
+        return fail(ErrorCode::invalid_input,
+                    "no " + what +
+                        " given (input ended; pipe the answers one a line, or run enroll on a "
+                        "terminal)");
     const auto first = line.find_first_not_of(" \t\r");
     const auto last = line.find_last_not_of(" \t\r");
     return first == std::string::npos ? std::string() : line.substr(first, last - first + 1);
@@ -100,7 +101,7 @@ Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
 Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
                                std::optional<std::int64_t> fixed_time, const Submitter& submitter,
                                Context& ctx) {
-    auto slot = parse_integer(o.slot, "--slot", 1, 2);
+    auto slot = parse_integer(o.slot.empty() ? "2" : o.slot, "--slot", 1, 2);
     if (!slot)
         return tl::unexpected(slot.error());
     // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 6 digits, 30 s.
@@ -144,8 +145,8 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         auto resolved = resolve_key(o.key, ctx);
         if (!resolved)
             return tl::unexpected(resolved.error());
-        if (resolved->type != OtpType::totp)
-            return fail(ErrorCode::invalid_input, "enroll is for TOTP tokens; drop --hotp");
+        if (auto totp = require_totp(*resolved, o.key, "enroll"); !totp)
+            return tl::unexpected(totp.error());
         key = std::move(*resolved);
     }
     std::optional<std::int64_t> fixed_time;
@@ -154,6 +155,20 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         if (!t)
             return tl::unexpected(t.error());
         fixed_time = *t;
+    }
+    if (!o.slot.empty() && o.device.empty()) {
+        return fail(ErrorCode::invalid_input,
+                    "--slot is for --device (a HID key's HMAC slot); without --device the codes "
+                    "are typed in");
+    }
+    // Refuse what the check would refuse before asking for codes that are then wasted.
+    if (key && fixed_time) {
+        if (auto step = step_at(key->params, *fixed_time); !step)
+            return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
+    }
+    if (key && !o.serial.empty()) {
+        if (auto fits = key_fits_enrollment(o.serial, *key); !fits)
+            return tl::unexpected(fits.error());
     }
     if (!o.device.empty()) {
         return enroll_from_device(o, key, fixed_time, *submitter, ctx);
@@ -171,7 +186,16 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         auto answer = ask(ctx, "Serial number (printed on the back of the token): ", "serial");
         if (!answer)
             return tl::unexpected(answer.error());
+        if (answer->empty()) {
+            return fail(ErrorCode::invalid_input,
+                        "no serial given (an empty answer): type the serial printed on the back of "
+                        "the token, or pass --serial");
+        }
         serial = *answer;
+    }
+    if (key) {
+        if (auto fits = key_fits_enrollment(serial, *key, "the serial"); !fits)
+            return tl::unexpected(fits.error());
     }
     if (const auto sc = aws::check_serial(serial); !sc.accepted_by_aws)
         ctx.err << "  note: AWS would reject this serial: " << sc.problems.front() << '\n';
@@ -223,8 +247,9 @@ void add_enroll_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--slot", opts->slot, "With --device: the key's HMAC slot, 1 or 2 (default 2)")
         ->type_name("N");
     cmd->footer(
-        "Prompts go to stderr, answers come from stdin (one a line when piped), the report to "
-        "stdout.\nExit codes: 0 READY (or formats OK without a seed), 1 NOT READY, 2 bad input.\n"
+        "On a terminal, prompts go to stderr; piped answers are read one a line, without "
+        "prompts. The report goes to stdout.\nExit codes: 0 READY (or formats OK without a seed), "
+        "1 NOT READY, 2 bad input.\n"
         "Example:\n  hwtotp enroll --serial GAKT12345678 --secret-file seed.txt --user alice\n"
         "  hwtotp enroll --device unix:/tmp/yk.sock --serial arn:aws:iam::123456789012:mfa/alice");
     cmd->callback([opts, &ctx] { finish(ctx, run_enroll(*opts, ctx)); });

@@ -79,7 +79,10 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
         auto parsed = parse_unsigned(o.search_window, "--search-window", max_radius);
         if (!parsed) {
             return fail(ErrorCode::invalid_input,
-                        parsed.error().message + " (or: all, for every step since T0)");
+                        "--search-window '" + o.search_window +
+                            "' is not accepted (accepted: a whole number of steps from 0 to " +
+                            std::to_string(max_radius) +
+                            ", or all: every step from T0 to 20 years ahead)");
         }
         window.radius = *parsed;
         window_text = o.search_window;
@@ -93,12 +96,21 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
     auto key = resolve_key(o.key, ctx);
     if (!key)
         return tl::unexpected(key.error());
-    if (key->type != OtpType::totp)
-        return fail(ErrorCode::invalid_input, "resync is for TOTP tokens; drop --hotp");
+    if (auto totp = require_totp(*key, o.key, "resync"); !totp)
+        return tl::unexpected(totp.error());
     const Params& params = key->params;
     auto range = resync_range(params, *time, window);
     if (!range)
         return fail(range.error().code, "--time: " + range.error().message);
+    // "all" reaches from T0 to 20 years after --time: a far-future --time would make it a
+    // search of centuries. Hold it to what the largest numeric window covers.
+    if (window.all && range->size() > 2 * max_radius + 1) {
+        return fail(ErrorCode::invalid_input,
+                    "--search-window all: every step from T0 to 20 years after --time is " +
+                        std::to_string(range->size()) + " steps, more than a search may cover (" +
+                        std::to_string(2 * max_radius + 1) +
+                        "); give an earlier --time or --search-window N");
+    }
 
     // One code over a window proves little: refuse, and say how little.
     if (o.code2.empty()) {
@@ -118,16 +130,16 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
         return tl::unexpected(code2.error());
     for (const auto* c : {&*code1, &*code2}) {
         if (c->length() != params.digits()) {
-            return fail(ErrorCode::invalid_input,
-                        std::string(c == &*code1 ? "--code1" : "--code2") + " has " +
-                            std::to_string(c->length()) + " digits but the token makes " +
-                            std::to_string(params.digits()) + " (set --digits)");
+            return fail(
+                ErrorCode::invalid_input,
+                code_length_mismatch(c == &*code1 ? "--code1" : "--code2", c->length(), *key));
         }
     }
     std::string serial = o.serial.empty() ? o.key.token : o.serial;
     if (!serial.empty() && !key->serial.empty() && serial != key->serial) {
         return fail(ErrorCode::invalid_input,
-                    "--serial " + serial + " does not match the seed's serial " + key->serial);
+                    "--serial " + serial + " does not match the seed's serial " + key->serial +
+                        " (" + key->source + "): the offset would be found for another token");
     }
     if (!submitter->user.empty() || submitter->root) {
         if (serial.empty() && !submitter->root) {

@@ -62,9 +62,7 @@ Result<int> run_verify(const VerifyOptions& o, Context& ctx) {
     if (!key)
         return tl::unexpected(key.error());
     if (code->length() != key->params.digits()) {
-        return fail(ErrorCode::invalid_input,
-                    "CODE has " + std::to_string(code->length()) + " digits but the token makes " +
-                        std::to_string(key->params.digits()) + " (set --digits)");
+        return fail(ErrorCode::invalid_input, code_length_mismatch("CODE", code->length(), *key));
     }
     auto otp = OtpKey::create(key->secret, key->params.hash());
     if (!otp)

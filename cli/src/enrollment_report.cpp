@@ -72,12 +72,25 @@ Result<Submitter> parse_submitter(const std::string& user, bool root) {
     return s;
 }
 
-Result<int> report_check(const CheckRequest& r, Context& ctx) {
-    if (r.key != nullptr && !r.key->serial.empty() && r.key->serial != r.serial) {
+Result<void> key_fits_enrollment(const std::string& serial, const ResolvedKey& key,
+                                 const std::string& what) {
+    if (!key.serial.empty() && key.serial != serial) {
         return fail(ErrorCode::invalid_input,
-                    "--serial " + r.serial + " does not match the seed's serial " + r.key->serial +
-                        " (" + r.key->source +
-                        "): the codes would be checked against another token");
+                    what + " " + serial + " does not match the seed's serial " + key.serial + " (" +
+                        key.source + "): the codes would be checked against another token");
+    }
+    if (key.params.digits() != 6) {
+        return fail(ErrorCode::invalid_input, "the seed (" + key.source + ") makes " +
+                                                  std::to_string(key.params.digits()) +
+                                                  "-digit codes; AWS accepts only 6-digit tokens");
+    }
+    return {};
+}
+
+Result<int> report_check(const CheckRequest& r, Context& ctx) {
+    if (r.key != nullptr) {
+        if (auto fits = key_fits_enrollment(r.serial, *r.key); !fits)
+            return tl::unexpected(fits.error());
     }
     const aws::SerialCheck serial = aws::check_serial(r.serial);
     std::vector<Item> reasons;
@@ -92,11 +105,6 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
         auto otp = OtpKey::create(r.key->secret, r.key->params.hash());
         if (!otp)
             return tl::unexpected(otp.error());
-        if (r.key->params.digits() != 6) {
-            return fail(ErrorCode::invalid_input,
-                        "the seed makes " + std::to_string(r.key->params.digits()) +
-                            "-digit codes; AWS accepts only 6-digit tokens");
-        }
         // AWS's hardware tokens are SHA-1 with 30-s steps; a seed file that says otherwise is
         // either another kind of token or a misread file: worth saying before enrolling.
         if (r.key->params.period() != 30) {

@@ -33,6 +33,12 @@ struct CheckRequest {
 // "FORMAT OK (not verified)", 1 NOT READY. Fails when the key names another serial.
 [[nodiscard]] Result<int> report_check(const CheckRequest& request, Context& ctx);
 
+// Fails when the key names another serial than `serial`, or makes codes AWS does not take
+// (not 6 digits): report_check's own refusals, which enroll makes before asking for codes.
+// `what` names where the serial came from in the message.
+[[nodiscard]] Result<void> key_fits_enrollment(const std::string& serial, const ResolvedKey& key,
+                                               const std::string& what = "--serial");
+
 // Parses --user/--root: at most one; the user name must be a valid IAM user name.
 [[nodiscard]] Result<Submitter> parse_submitter(const std::string& user, bool root);
 

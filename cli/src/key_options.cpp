@@ -201,13 +201,14 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
         auto decoded = base32_decode(o.secret_base32);
         if (!decoded)
             return fail(decoded.error().code, "--secret: " + decoded.error().message);
-        key =
-            ResolvedKey{std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--secret"};
+        key = ResolvedKey{
+            std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--secret", false};
     } else if (!o.secret_hex.empty()) {
         auto decoded = hex_decode_secret(o.secret_hex);
         if (!decoded)
             return fail(decoded.error().code, "--hex: " + decoded.error().message);
-        key = ResolvedKey{std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--hex"};
+        key = ResolvedKey{
+            std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--hex", false};
     } else if (!o.uri.empty()) {
         key = decode_uri(o.uri, "--uri");
         source_states_params = true;
@@ -224,6 +225,7 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
     }
     if (!key)
         return key;
+    key->params_stated = source_states_params;
 
     const Params& p = key->params;
     Hash hash = p.hash();
@@ -274,6 +276,27 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
                     "--hotp needs --counter N (the token's event counter)");
     }
     return key;
+}
+
+Result<void> require_totp(const ResolvedKey& key, const KeyOptions& options,
+                          const std::string& command, const std::string& note) {
+    if (key.type == OtpType::totp)
+        return {};
+    const std::string what = command + " is for TOTP (time-based) tokens" + note;
+    if (options.hotp)
+        return fail(ErrorCode::invalid_input, what + "; drop --hotp");
+    return fail(ErrorCode::invalid_input,
+                what + ", and " + key.source + " is a HOTP (counter-based) token");
+}
+
+std::string code_length_mismatch(const std::string& what, int code_digits, const ResolvedKey& key) {
+    const std::string digits = std::to_string(key.params.digits());
+    std::string text =
+        what + " has " + std::to_string(code_digits) + " digits but the token makes " + digits;
+    if (key.params_stated)
+        return text + " (as " + key.source + " says; check the code)";
+    return text + " (set --digits " + std::to_string(code_digits) + " if the token shows " +
+           std::to_string(code_digits) + " digits)";
 }
 
 }  // namespace hwtotp::cli

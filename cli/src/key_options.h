@@ -37,9 +37,10 @@ struct ResolvedKey {
     Secret secret;
     Params params = Params::standard();
     OtpType type = OtpType::totp;
-    std::uint64_t counter = 0;  // HOTP
-    std::string serial;         // from the registry or a seed file, when known
-    std::string source;         // "--secret", "--token GAKT...", ... (for messages; no secret)
+    std::uint64_t counter = 0;   // HOTP
+    std::string serial;          // from the registry or a seed file, when known
+    std::string source;          // "--secret", "--token GAKT...", ... (for messages; no secret)
+    bool params_stated = false;  // the source states its parameters (a URI, the registry)
 };
 
 // Declares the options on `command`.
@@ -54,5 +55,15 @@ void add_key_options(CLI::App& command, KeyOptions& options);
 // Reads the one key source given and applies the parameter options over the source's own.
 // Fails when none or several sources were given, or on any malformed value.
 [[nodiscard]] Result<ResolvedKey> resolve_key(const KeyOptions& options, Context& ctx);
+
+// Fails unless `key` is a TOTP key: `command` ("resync", ...) needs a clock. Says whether the
+// --hotp flag or the key source itself (a registry token, a hotp URI) made it HOTP.
+[[nodiscard]] Result<void> require_totp(const ResolvedKey& key, const KeyOptions& options,
+                                        const std::string& command, const std::string& note = {});
+
+// "CODE has 6 digits but the token makes 8", with the fix: --digits when the parameters are the
+// user's, the key source when it states them (--digits would contradict it).
+[[nodiscard]] std::string code_length_mismatch(const std::string& what, int code_digits,
+                                               const ResolvedKey& key);
 
 }  // namespace hwtotp::cli

@@ -57,7 +57,10 @@ Result<TokenOffsetHistory> load_offset_history(const std::string& serial, Contex
     if (!info)
         return fail(info.error().code, "--token " + serial + ": " + info.error().message);
     if (info->description.type != OtpType::totp)
-        return fail(ErrorCode::invalid_input, "--token " + serial + " is a HOTP token: no clock");
+        return fail(ErrorCode::invalid_input,
+                    "--token " + serial +
+                        " is a HOTP (counter-based) token: it has no clock to drift (drift is for "
+                        "TOTP tokens)");
     auto history = registry->history(serial);
     if (!history)
         return fail(history.error().code, "--token " + serial + ": " + history.error().message);

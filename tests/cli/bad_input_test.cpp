@@ -14,7 +14,8 @@ namespace {
 // line, then the arguments. docs/bad-input.md shows the same rows (scripts/bad-input-table.sh
 // renders them); DocumentListsExactlyTheseRows keeps the two equal. Placeholders: @DIR@ is the
 // row's scratch directory (a registry holding vectors/pskc/pp-plain.pskcxml and the files
-// written below), @VEC@ the vectors directory.
+// written below), @VEC@ the vectors directory. A last argument <<<TEXT is stdin, as in bash:
+// TEXT and a newline; <<<$'A\nB' gives two lines. Without it stdin is empty (closed).
 struct BadInput {
     int line = 0;  // in the TSV
     int exit_code = 2;
@@ -56,6 +57,18 @@ std::vector<BadInput> catalogue() {
     return rows;
 }
 
+// The stdin of a "<<<TEXT" argument (bash here-string): TEXT plus a newline, with \n inside
+// $'...' read as a newline.
+std::string here_string(const std::string& arg) {
+    std::string text = arg.substr(3);
+    if (text.size() >= 3 && text.starts_with("$'") && text.ends_with("'")) {
+        text = text.substr(2, text.size() - 3);
+        for (auto at = text.find("\\n"); at != std::string::npos; at = text.find("\\n", at))
+            text.replace(at, 2, "\n");
+    }
+    return text + "\n";
+}
+
 std::string substituted(std::string text, const std::string& dir) {
     for (const auto& [from, to] : {std::pair<std::string, std::string>{"@DIR@", dir},
                                    {"@VEC@", std::string(HWTOTP_VECTORS_DIR)}}) {
@@ -95,8 +108,12 @@ TEST_P(CliBadInput, ExitCodeAndExactlyTheCataloguedErrorLine) {
     std::ofstream(dir.file("notadb")) << "this is not an SQLite database, just text\n";
 
     std::vector<std::string> args;
-    for (const auto& a : c.args)
-        args.push_back(substituted(a, dir.path()));
+    for (const auto& a : c.args) {
+        if (a.starts_with("<<<"))
+            options.stdin_text = here_string(a);
+        else
+            args.push_back(substituted(a, dir.path()));
+    }
     const auto r = run_cli(args, options);
     EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
     EXPECT_EQ(r.out, "");

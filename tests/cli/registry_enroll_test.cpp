@@ -77,6 +77,9 @@ TEST_F(RegistryEnroll, ResyncStoresTheOffsetAndRefusesOldCodes) {
         hw({"resync", "--token", serial, "--code1", code(base_time + 7170), "--code2",
             code(base_time + 7200), "--time", std::to_string(base_time + 5)});
     EXPECT_EQ(again.exit_code, 5) << again.err;
+    EXPECT_EQ(again.err, "hwtotp: error: --token " + serial +
+                             ": code 2's step is not after the last accepted step (codes used "
+                             "before); read two new codes\n");
     // A code from the token's drifted clock now verifies within ±1 around the stored offset.
     const auto v = hw({"verify", "--token", serial, code(base_time + 7260), "--time",
                        std::to_string(base_time + 60)});

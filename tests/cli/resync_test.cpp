@@ -121,7 +121,7 @@ TEST(CliResync, BadInput) {
         {{"--code1", codes[0], "--code2", codes[0]}, "are the same"},
         {{"--code1", "12345", "--code2", codes[1]}, "--code1"},
         {{"--code1", codes[0], "--code2", "12x456"}, "--code2"},
-        {{"--code1", codes[0], "--code2", codes[1], "--search-window", "some"}, "or: all"},
+        {{"--code1", codes[0], "--code2", codes[1], "--search-window", "some"}, "or all"},
         {{"--code1", codes[0], "--code2", codes[1], "--user", "bad name", "--serial",
           "GAKT12345678"},
          "--user contains a space"},

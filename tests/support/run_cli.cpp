@@ -121,9 +121,10 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     // Feed stdin and drain both outputs together so that no pipe fills and blocks the child.
     CliResult result;
     using clock = std::chrono::steady_clock;
+    const auto started = clock::now();  // kill_after and elapsed count from here
     std::optional<clock::time_point> kill_at;
     if (options.kill_after)
-        kill_at = clock::now() + *options.kill_after;
+        kill_at = started + *options.kill_after;
     std::size_t written = 0;
     if (options.stdin_text.empty())
         in.close_end(1);
@@ -180,6 +181,7 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (options.log_output)
         log_run(args, result);

@@ -14,6 +14,8 @@ struct CliResult {
     int exit_code = -1;  // 128 + signal number when killed by a signal
     std::string out;
     std::string err;
+    // From starting the child to reaping it: its life, without the test's own bookkeeping.
+    std::chrono::microseconds elapsed{0};
 };
 
 struct CliOptions {
