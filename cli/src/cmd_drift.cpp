@@ -16,6 +16,7 @@
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_option.h"
+#include "number_text.h"
 #include "registry_hooks.h"
 #include "time_option.h"
 
@@ -64,10 +65,6 @@ std::string fixed(double v, int decimals, bool sign = false) {
         s << '+';
     s << v;
     return s.str();
-}
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
 }
 
 // "T,STEPS": a time (Unix seconds or ISO-8601) and the offset in steps a resync found then.

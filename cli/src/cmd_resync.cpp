@@ -13,6 +13,7 @@
 #include "json_output.h"
 #include "key_options.h"
 #include "number_option.h"
+#include "number_text.h"
 #include "progress_bar.h"
 #include "registry_hooks.h"
 #include "time_option.h"
@@ -35,17 +36,6 @@ constexpr std::uint64_t default_radius = 2880;  // ±24 h at 30 s
 constexpr std::uint64_t max_radius = 10'000'000'000ULL;
 // Scans this large get a progress bar on a terminal (about a second of work).
 constexpr std::uint64_t progress_threshold = 5'000'000;
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
-}
-
-std::string odds_text(double odds) {
-    std::ostringstream s;
-    s.precision(2);
-    s << odds;
-    return s.str();
-}
 
 // "2 h 0 min fast", "in step", "3 min 30 s slow".
 std::string drift_words(std::int64_t seconds) {

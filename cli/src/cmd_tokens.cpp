@@ -10,6 +10,7 @@
 #include "hwtotp/totp/otpauth.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
+#include "number_text.h"
 #include "registry_access.h"
 
 namespace hwtotp::cli {
@@ -43,10 +44,6 @@ nlohmann::json token_json(const store::TokenInfo& info) {
     j["locked_since"] =
         info.state.locked_since ? nlohmann::json(*info.state.locked_since) : nullptr;
     return j;
-}
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
 }
 
 Result<int> run_list(Context& ctx) {

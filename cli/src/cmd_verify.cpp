@@ -10,6 +10,7 @@
 #include "json_output.h"
 #include "key_options.h"
 #include "number_option.h"
+#include "number_text.h"
 #include "registry_hooks.h"
 #include "time_option.h"
 
@@ -26,17 +27,6 @@ struct VerifyOptions {
 constexpr std::uint64_t max_window = 1'000'000'000;
 // Above this chance of a false match, a single-code match proves little: say so.
 constexpr double flag_odds = 0.01;
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
-}
-
-std::string odds_text(double odds) {
-    std::ostringstream s;
-    s.precision(2);
-    s << odds;
-    return s.str();
-}
 
 Result<int> run_verify(const VerifyOptions& o, Context& ctx) {
     auto code = Code::parse(o.code, "CODE");

@@ -9,6 +9,7 @@
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
+#include "number_text.h"
 
 namespace hwtotp::cli {
 namespace {
@@ -17,10 +18,6 @@ struct Item {
     std::string id;
     std::string text;
 };
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
-}
 
 std::string kind_text(aws::SerialKind kind) {
     switch (kind) {

@@ -5,6 +5,7 @@
 #include "hwtotp/store/verify.h"
 #include "json_output.h"
 #include "key_options.h"
+#include "number_text.h"
 #include "registry_access.h"
 #include "registry_hooks.h"
 
@@ -12,10 +13,6 @@ namespace hwtotp::cli {
 namespace {
 
 constexpr int max_failures = 10;
-
-std::string signed_text(std::int64_t v) {
-    return (v > 0 ? "+" : "") + std::to_string(v);
-}
 
 std::string_view status_name(store::VerifyStatus status) {
     switch (status) {
