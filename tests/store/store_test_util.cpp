@@ -16,23 +16,6 @@
 
 namespace hwtotp::store::test {
 
-TempDir::TempDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/hwtotp-store-XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr)
-        throw std::runtime_error("mkdtemp failed");
-    path_ = buffer.data();
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::add, ec);
-    std::filesystem::remove_all(path_, ec);
-}
-
 RegistryPaths paths_in(const TempDir& dir) {
     return RegistryPaths{dir.file("tokens.db"), dir.file("tokens.key")};
 }
@@ -42,22 +25,6 @@ Registry open_registry(const TempDir& dir) {
     if (!registry)
         throw std::runtime_error("open_registry: " + registry.error().message);
     return std::move(*registry);
-}
-
-std::string sqlite_shell(const std::string& db, const std::string& sql) {
-    const std::string command = "sqlite3 -batch '" + db + "' \"" + sql + "\" 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        return "popen failed";
-    std::string out;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        out.append(buffer.data(), n);
-    ::pclose(pipe);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
-        out.pop_back();
-    return out;
 }
 
 void write_file(const std::string& path, const std::string& content) {

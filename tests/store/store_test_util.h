@@ -1,35 +1,23 @@
 #pragma once
-// Helpers for the store tests: a private temporary registry, the sqlite3 shell, vector paths.
+// Helpers for the store tests: a private temporary registry, files, vector paths (the
+// temporary directory and the sqlite3 shell come from tests/support).
 
 #include <cstdint>
 #include <string>
 
 #include "hwtotp/store/registry.h"
 #include "hwtotp/totp/secret.h"
+#include "run_cli.h"
 
 namespace hwtotp::store::test {
 
-// A fresh directory under $TMPDIR (mkdtemp), removed with its contents when the object dies.
-class TempDir {
-  public:
-    TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir();
-    [[nodiscard]] const std::string& path() const { return path_; }
-    [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
+using hwtotp::test::sqlite_shell;
+using hwtotp::test::TempDir;
 
 // db = <dir>/tokens.db, key = <dir>/tokens.key.
 [[nodiscard]] RegistryPaths paths_in(const TempDir& dir);
 // Opens the registry; fails the test (ASSERT) on error.
 [[nodiscard]] Registry open_registry(const TempDir& dir);
-
-// Runs the sqlite3 shell on `db` with `sql`; returns its stdout (trimmed).
-std::string sqlite_shell(const std::string& db, const std::string& sql);
 
 void write_file(const std::string& path, const std::string& content);
 [[nodiscard]] std::string read_file(const std::string& path);

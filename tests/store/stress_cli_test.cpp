@@ -32,23 +32,6 @@ const std::string pskc_plain = std::string(HWTOTP_VECTORS_DIR) + "/pskc/pp-plain
 constexpr std::int64_t t0 = 1'700'000'010;  // a 30 s step boundary
 constexpr int killed = 128 + 9;
 
-// Runs the sqlite3 shell (Debian package sqlite3) on `db`; stdout and stderr, trimmed.
-std::string sqlite(const std::string& db, const std::string& sql) {
-    const std::string command = "sqlite3 -batch '" + db + "' \"" + sql + "\" 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        return "popen failed";
-    std::string out;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        out.append(buffer.data(), n);
-    ::pclose(pipe);
-    while (!out.empty() && out.back() == '\n')
-        out.pop_back();
-    return out;
-}
-
 class Registry {
   public:
     explicit Registry(const std::string& db) : db_(db) {}
@@ -173,12 +156,13 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
         EXPECT_EQ(j["last_step"],
                   (t0 + (steps - 1) * period) / period + j["offset_steps"].get<int>())
             << serial;
-        EXPECT_EQ(sqlite(reg.db(), std::string("SELECT count(*) FROM history WHERE serial = '") +
+        EXPECT_EQ(
+            sqlite_shell(reg.db(), std::string("SELECT count(*) FROM history WHERE serial = '") +
                                        serial + "' AND observed_by = 'verify'"),
-                  std::to_string(steps))
+            std::to_string(steps))
             << serial;
     }
-    EXPECT_EQ(sqlite(reg.db(), "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(sqlite_shell(reg.db(), "PRAGMA integrity_check"), "ok");
 }
 
 // ---- Crash safety: SIGKILL at random moments ----------------------------------------------
@@ -287,9 +271,9 @@ TEST(CrashSafety, ImportKilledAtRandomMomentsIsAllOrNothing) {
     };
     loop.holds_new_state = [&](int round) {
         const auto reg = registry(round);
-        const auto state = sqlite(reg.db(),
-                                  "PRAGMA integrity_check; SELECT count(*) FROM tokens; "
-                                  "SELECT count(*) FROM history;");
+        const auto state = sqlite_shell(reg.db(),
+                                        "PRAGMA integrity_check; SELECT count(*) FROM tokens; "
+                                        "SELECT count(*) FROM history;");
         const auto all = "ok\n" + std::to_string(tokens) + "\n" + std::to_string(tokens);
         EXPECT_TRUE(state == "ok\n0\n0" || state == all) << "round " << round << ": " << state;
         EXPECT_EQ(reg.hw({"tokens", "list"}).exit_code, 0) << round;
@@ -310,7 +294,7 @@ TEST(CrashSafety, VerifyKilledAtRandomMomentsRecordsStepAndHistoryTogether) {
                       kill_after);
     };
     const auto state = [&] {
-        return sqlite(
+        return sqlite_shell(
             reg.db(),
             "PRAGMA integrity_check; SELECT last_step FROM tokens WHERE serial = "
             "'GAKT00000001'; SELECT count(*) FROM history WHERE serial = 'GAKT00000001';");
@@ -380,12 +364,13 @@ TEST(CrashSafety, ResyncKilledAtRandomMomentsStoresOffsetAndHistoryTogether) {
         }
     };
     const auto read_state = [&] {
-        return sqlite(reg.db(),
-                      "PRAGMA integrity_check; SELECT last_step, offset_steps FROM tokens WHERE "
-                      "serial = '" +
-                          serial + "'; SELECT count(*) FROM history WHERE serial = '" + serial +
-                          "'; SELECT offset_steps, at, observed_by FROM history WHERE serial = '" +
-                          serial + "' ORDER BY id DESC LIMIT 1;");
+        return sqlite_shell(
+            reg.db(),
+            "PRAGMA integrity_check; SELECT last_step, offset_steps FROM tokens WHERE "
+            "serial = '" +
+                serial + "'; SELECT count(*) FROM history WHERE serial = '" + serial +
+                "'; SELECT offset_steps, at, observed_by FROM history WHERE serial = '" + serial +
+                "' ORDER BY id DESC LIMIT 1;");
     };
     const auto after = [&](int j, const State& before) {
         return State{base + 3 * j + 1, j + 1, before.history + 1,

@@ -56,4 +56,7 @@ class TempDir {
     std::string path_;
 };
 
+// Runs the sqlite3 shell (Debian package sqlite3) on `db` with `sql`: stdout and stderr, trimmed.
+std::string sqlite_shell(const std::string& db, const std::string& sql);
+
 }  // namespace hwtotp::test
