@@ -31,6 +31,7 @@ struct DriftOptions {
     std::string window;
     std::string time;
     std::string plot;
+    bool plot_given = false;  // --plot '' is a mistake, not "no plot"
 };
 
 constexpr double seconds_per_year = 31'557'600;
@@ -123,6 +124,8 @@ std::string exit_text(const WindowExit& w) {
 }
 
 Result<int> run_drift(const DriftOptions& o, Context& ctx) {
+    if (o.plot_given && o.plot.empty())
+        return fail(ErrorCode::invalid_input, "--plot needs a file name (--plot FILE.svg)");
     if (o.token.empty() == o.observe.empty()) {
         return fail(ErrorCode::invalid_input,
                     "give either --token SERIAL (the registry's history) or --observe TIME,STEPS "
@@ -302,11 +305,15 @@ void add_drift_command(CLI::App& app, Context& ctx) {
                     "Also predict when it leaves ±N steps (±1 is always shown)")
         ->type_name("N");
     add_time_option(*cmd, opts->time, "Predict from this time (default now)");
-    cmd->add_option("--plot", opts->plot, "Write an SVG plot to FILE")->type_name("FILE.svg");
+    auto* plot =
+        cmd->add_option("--plot", opts->plot, "Write an SVG plot to FILE")->type_name("FILE.svg");
     cmd->footer(
         "Example:\n  hwtotp drift --observe 2025-11-23T10:00:00Z,0 --observe "
         "2026-11-23T10:00:00Z,37 --plot drift.svg");
-    cmd->callback([opts, &ctx] { finish(ctx, run_drift(*opts, ctx)); });
+    cmd->callback([opts, plot, &ctx] {
+        opts->plot_given = plot->count() > 0;
+        finish(ctx, run_drift(*opts, ctx));
+    });
 }
 
 }  // namespace hwtotp::cli
