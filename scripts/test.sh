@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quick start, command 2: build and run every test suite (unit, vectors, cli).
+# Quick start, command 2: build and run every test suite (unit, vectors, cli, stress, install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
