@@ -31,7 +31,7 @@ int main() {
         failures += got != code;
     }
     failures += !hwtotp::store::parse_import_format("pskc").has_value();
-    failures += hwtotp::aws::check_serial("GAKT12345678").kind !=
-                hwtotp::aws::SerialKind::aws_hardware;
+    failures +=
+        hwtotp::aws::check_serial("GAKT12345678").kind != hwtotp::aws::SerialKind::aws_hardware;
     return failures == 0 ? 0 : 1;
 }
