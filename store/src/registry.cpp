@@ -103,10 +103,10 @@ class Registry::Impl {
         return stmt->run();
     }
 
-    // The token's row (token_columns), stepped onto it; not_found when there is none.
-    Result<sql::Statement> select_token(std::string_view serial) {
-        auto stmt =
-            db.prepare(std::string("SELECT ") + token_columns + " FROM tokens WHERE serial = ?");
+    // `columns` of the token's row, stepped onto it; not_found when there is none.
+    Result<sql::Statement> select_token(std::string_view serial,
+                                        std::string_view columns = token_columns) {
+        auto stmt = db.prepare("SELECT " + std::string(columns) + " FROM tokens WHERE serial = ?");
         if (!stmt)
             return tl::unexpected(stmt.error());
         stmt->bind(1, serial);
@@ -160,15 +160,9 @@ class Registry::Impl {
 
     // Why a conditional update changed nothing: the token is gone, locked, or it was a replay.
     Result<AcceptOutcome> explain_no_change(std::string_view serial) {
-        auto stmt = db.prepare("SELECT locked FROM tokens WHERE serial = ?");
+        auto stmt = select_token(serial, "locked");
         if (!stmt)
             return tl::unexpected(stmt.error());
-        stmt->bind(1, serial);
-        auto row = stmt->step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
-            return tl::unexpected(no_such_token(serial, paths.db));
         return stmt->column_int(0) != 0 ? AcceptOutcome::locked : AcceptOutcome::replay;
     }
 };
