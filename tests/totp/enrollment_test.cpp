@@ -6,16 +6,10 @@
 #include "hwtotp/totp/enrollment.h"
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/window.h"
+#include "test_key.h"
 
 namespace hwtotp {
 namespace {
-
-OtpKey test_key() {
-    const std::string seed = "12345678901234567890";
-    return std::move(*OtpKey::create(
-        Secret(std::span(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size())),
-        Hash::sha1));
-}
 
 const Params params = Params::standard();
 constexpr std::int64_t now = 1'795'000'000;  // 10 s into a step
@@ -27,7 +21,7 @@ bool has(const EnrollmentCheck& c, EnrollIssue issue) {
 }
 
 EnrollmentCheck check(std::uint64_t s1, std::uint64_t s2) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     return *check_enrollment(key, params, key.code(s1, 6), key.code(s2, 6), now);
 }
 
@@ -90,7 +84,7 @@ TEST(Enrollment, CodesTwoStepsApartGiveTheGap) {
 }
 
 TEST(Enrollment, MistypedCodeTwoIsPointedOut) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     const Code c1 = key.code(n - 1, 6);
     // A code that occurs nowhere within ±2880 steps of now.
     Code c2 = *Code::parse("000000");
@@ -107,7 +101,7 @@ TEST(Enrollment, MistypedCodeTwoIsPointedOut) {
 }
 
 TEST(Enrollment, WrongLengthIsAnError) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     EXPECT_FALSE(check_enrollment(key, params, key.code(n, 8), key.code(n + 1, 8), now));
 }
 

@@ -2,23 +2,17 @@
 
 #include "hwtotp/totp/resync.h"
 #include "hwtotp/totp/steps.h"
+#include "test_key.h"
 
 namespace hwtotp {
 namespace {
-
-OtpKey test_key() {
-    const std::string seed = "12345678901234567890";
-    return std::move(*OtpKey::create(
-        Secret(std::span(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size())),
-        Hash::sha1));
-}
 
 const Params params = Params::standard();
 constexpr std::int64_t now = 1'795'000'000;
 const std::uint64_t n = *step_at(params, now);
 
 TEST(Resync, FindsATokenTwoHoursFastToTheStep) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     const auto r = *resync(key, params, key.code(n + 239, 6), key.code(n + 240, 6), now,
                            ResyncWindow{false, 1000});
     ASSERT_EQ(r.matches.size(), 1U);
@@ -29,7 +23,7 @@ TEST(Resync, FindsATokenTwoHoursFastToTheStep) {
 }
 
 TEST(Resync, OutsideTheWindowIsNoMatch) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     const auto r = *resync(key, params, key.code(n + 1239, 6), key.code(n + 1240, 6), now,
                            ResyncWindow{false, 1000});
     EXPECT_FALSE(r.found());
@@ -39,7 +33,7 @@ TEST(Resync, AllReachesBackToStepZero) {
     // Hour-long steps keep "every step since T0 until 20 years ahead" small for a unit test.
     const Params hourly = *Params::create(Hash::sha1, 6, 3600, 0);
     const std::uint64_t h = *step_at(hourly, now);
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     const auto r = *resync(key, hourly, key.code(3, 6), key.code(4, 6), now, ResyncWindow{true, 0});
     EXPECT_EQ(r.searched.first, 0U);
     EXPECT_EQ(r.searched.last, h + static_cast<std::uint64_t>(resync_all_future_seconds / 3600));
@@ -49,7 +43,7 @@ TEST(Resync, AllReachesBackToStepZero) {
 }
 
 TEST(Resync, IdenticalCodesAreRefused) {
-    const OtpKey key = test_key();
+    const OtpKey key = test::rfc6238_key();
     const auto r = resync(key, params, key.code(n, 6), key.code(n, 6), now, ResyncWindow{});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("same"), std::string::npos);
