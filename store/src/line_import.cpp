@@ -12,11 +12,12 @@ Result<std::size_t> import_lines(std::string_view text, std::string_view source,
     while (pos <= text.size()) {
         const auto nl = text.find('\n', pos);
         const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        const ContentLine line{text::trim(text.substr(pos, end - pos)), ++number,
-                               "line " + std::to_string(number)};
+        const std::string_view trimmed = text::trim(text.substr(pos, end - pos));
         pos = end + 1;
-        if (line.text.empty() || line.text.front() == '#')
+        ++number;
+        if (trimmed.empty() || trimmed.front() == '#')
             continue;
+        const ContentLine line{trimmed, number, "line " + std::to_string(number)};
         auto token = parse(line);
         if (!token)
             return tl::unexpected(token.error());
