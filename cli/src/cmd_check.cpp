@@ -25,7 +25,11 @@ struct CheckOptions {
 
 constexpr std::uint64_t max_check_window = 1'000'000;
 
+constexpr const char* aws_is_time_based = " (AWS hardware tokens are time-based)";
+
 Result<int> run_check(const CheckOptions& o, Context& ctx) {
+    if (auto totp = refuse_hotp_options(o.key, "check", aws_is_time_based); !totp)
+        return tl::unexpected(totp.error());
     std::string serial = o.serial;
     if (serial.empty() && !o.key.token.empty())
         serial = o.key.token;  // the registry's serial is the device's serial
@@ -59,11 +63,8 @@ Result<int> run_check(const CheckOptions& o, Context& ctx) {
         auto resolved = resolve_key(o.key, ctx);
         if (!resolved)
             return tl::unexpected(resolved.error());
-        if (auto totp =
-                require_totp(*resolved, o.key, "check", " (AWS hardware tokens are time-based)");
-            !totp) {
+        if (auto totp = require_totp(*resolved, "check", aws_is_time_based); !totp)
             return tl::unexpected(totp.error());
-        }
         key = std::move(*resolved);
         request.key = &*key;
     }

@@ -176,10 +176,13 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
     }
     std::uint64_t radius = 1;
     if (!o.window.empty()) {
-        auto parsed = parse_unsigned(o.window, "--window", 1'000'000);
+        // At least 1: the prediction puts the window's edge N periods from its centre. With N = 0
+        // the edge would be the centre itself and every token would be reported outside at once,
+        // while a verifier with no window still accepts a clock inside the current step.
+        auto parsed = parse_integer(o.window, "--window", 1, 1'000'000);
         if (!parsed)
             return tl::unexpected(parsed.error());
-        radius = *parsed;
+        radius = static_cast<std::uint64_t>(*parsed);
     }
     auto now = resolve_time(o.time, ctx);
     if (!now)

@@ -137,6 +137,8 @@ Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<Resol
 }
 
 Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
+    if (auto totp = refuse_hotp_options(o.key, "enroll"); !totp)
+        return tl::unexpected(totp.error());
     auto submitter = parse_submitter(o.user, o.root);
     if (!submitter)
         return tl::unexpected(submitter.error());
@@ -145,7 +147,7 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
         auto resolved = resolve_key(o.key, ctx);
         if (!resolved)
             return tl::unexpected(resolved.error());
-        if (auto totp = require_totp(*resolved, o.key, "enroll"); !totp)
+        if (auto totp = require_totp(*resolved, "enroll"); !totp)
             return tl::unexpected(totp.error());
         key = std::move(*resolved);
     }

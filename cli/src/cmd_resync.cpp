@@ -59,6 +59,8 @@ std::string drift_words(std::int64_t seconds) {
 }
 
 Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
+    if (auto totp = refuse_hotp_options(o.key, "resync"); !totp)
+        return tl::unexpected(totp.error());
     ResyncWindow window;
     std::string window_text = std::to_string(default_radius);
     window.radius = default_radius;
@@ -86,7 +88,7 @@ Result<int> run_resync(const ResyncOptions& o, Context& ctx) {
     auto key = resolve_key(o.key, ctx);
     if (!key)
         return tl::unexpected(key.error());
-    if (auto totp = require_totp(*key, o.key, "resync"); !totp)
+    if (auto totp = require_totp(*key, "resync"); !totp)
         return tl::unexpected(totp.error());
     const Params& params = key->params;
     auto range = resync_range(params, *time, window);

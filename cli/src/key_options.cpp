@@ -278,15 +278,22 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
     return key;
 }
 
-Result<void> require_totp(const ResolvedKey& key, const KeyOptions& options,
-                          const std::string& command, const std::string& note) {
+Result<void> refuse_hotp_options(const KeyOptions& options, const std::string& command,
+                                 const std::string& note) {
+    const char* given = options.hotp ? "--hotp" : !options.counter.empty() ? "--counter" : nullptr;
+    if (given == nullptr)
+        return {};
+    return fail(ErrorCode::invalid_input,
+                command + " is for TOTP (time-based) tokens" + note + "; drop " + given);
+}
+
+Result<void> require_totp(const ResolvedKey& key, const std::string& command,
+                          const std::string& note) {
     if (key.type == OtpType::totp)
         return {};
-    const std::string what = command + " is for TOTP (time-based) tokens" + note;
-    if (options.hotp)
-        return fail(ErrorCode::invalid_input, what + "; drop --hotp");
-    return fail(ErrorCode::invalid_input,
-                what + ", and " + key.source + " is a HOTP (counter-based) token");
+    return fail(ErrorCode::invalid_input, command + " is for TOTP (time-based) tokens" + note +
+                                              ", and " + key.source +
+                                              " is a HOTP (counter-based) token");
 }
 
 std::string code_length_mismatch(const std::string& what, int code_digits, const ResolvedKey& key) {

@@ -56,10 +56,16 @@ void add_key_options(CLI::App& command, KeyOptions& options);
 // Fails when none or several sources were given, or on any malformed value.
 [[nodiscard]] Result<ResolvedKey> resolve_key(const KeyOptions& options, Context& ctx);
 
-// Fails unless `key` is a TOTP key: `command` ("resync", ...) needs a clock. Says whether the
-// --hotp flag or the key source itself (a registry token, a hotp URI) made it HOTP.
-[[nodiscard]] Result<void> require_totp(const ResolvedKey& key, const KeyOptions& options,
-                                        const std::string& command, const std::string& note = {});
+// For commands that need a clock (check, enroll, resync): refuses --hotp and --counter before
+// anything else is parsed, so that the first message already names the fix.
+[[nodiscard]] Result<void> refuse_hotp_options(const KeyOptions& options,
+                                               const std::string& command,
+                                               const std::string& note = {});
+
+// Fails unless `key` is a TOTP key: the key source itself (a registry token, a hotp URI) can
+// make it HOTP once the flags have passed refuse_hotp_options.
+[[nodiscard]] Result<void> require_totp(const ResolvedKey& key, const std::string& command,
+                                        const std::string& note = {});
 
 // "CODE has 6 digits but the token makes 8", with the fix: --digits when the parameters are the
 // user's, the key source when it states them (--digits would contradict it).
