@@ -142,6 +142,10 @@ Result<SeedBox> SeedBox::create(const Secret& key) {
     return SeedBox(std::move(impl));
 }
 
+Result<SeedBox> SeedBox::another() const {
+    return create(impl_->key);
+}
+
 Result<SeedBox::Sealed> SeedBox::seal(std::span<const std::uint8_t> plaintext,
                                       std::span<const std::uint8_t> aad) {
     Sealed sealed;

@@ -32,6 +32,8 @@ class SeedBox {
   public:
     // key: exactly 32 bytes.
     [[nodiscard]] static Result<SeedBox> create(const Secret& key);
+    // Another box for the same key, with contexts and nonce pool of its own (for another thread).
+    [[nodiscard]] Result<SeedBox> another() const;
     SeedBox(SeedBox&&) noexcept;
     SeedBox& operator=(SeedBox&&) noexcept;
     ~SeedBox();

@@ -17,15 +17,15 @@ namespace hwtotp::store {
 namespace {
 
 struct Record {
-    NewToken token;
+    SealedToken token;
     std::string what;
 };
 
-// Carries decoded records from the reading thread (parse, MAC check, decrypt) to the writing
-// thread (seal, insert): the two halves of an import cost about the same, so on two cores a
-// large file imports in about half the time. Records travel in batches, so the lock is taken
-// once per batch, and at most `max_batches` are in flight: memory stays bounded however large
-// the file. Seeds in the queue are Secrets, wiped wherever they are dropped.
+// Carries sealed records from the reading thread (parse, MAC check, decrypt, seal) to the
+// writing thread (insert): on two cores a large file imports in about half the time. Records
+// travel in batches, so the lock is taken once per batch, and at most `max_batches` are in
+// flight: memory stays bounded however large the file. Only sealed seeds are queued: the
+// plaintext never leaves the reading thread, where it is wiped as soon as it is sealed.
 class RecordQueue {
   public:
     static constexpr std::size_t batch_size = 128;
@@ -217,9 +217,14 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     auto import = registry.begin_import(request.replace, now);
     if (!import)
         return tl::unexpected(import.error());
+    // Sealing on the reading thread also balances the two: the writer's SQLite inserts were
+    // the slower half (docs/performance.md).
+    auto sealer = import->sealer();
+    if (!sealer)
+        return tl::unexpected(sealer.error());
 
-    // This thread reads and decodes (and runs every callback); the writer seals and inserts,
-    // in file order. The writer stops at its first error, which is then the earliest error in
+    // This thread reads, decodes and seals (and runs every callback); the writer inserts, in
+    // file order. The writer stops at its first error, which is then the earliest error in
     // the file: every record the reader had passed on came before the reader's own failure.
     RecordQueue queue;
     std::optional<Error> write_error;
@@ -268,7 +273,10 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
                            "): the secret is " + std::to_string(token.seed.size()) +
                            " bytes; RFC 4226 requires at least 16 (128 bits)");
         }
-        if (!queue.push(Record{std::move(token), std::string(what)}))
+        auto sealed = sealer->seal(std::move(token), what);
+        if (!sealed)
+            return tl::unexpected(sealed.error());
+        if (!queue.push(Record{std::move(*sealed), std::string(what)}))
             return fail(ErrorCode::internal, "import stopped");  // write_error says why
         return {};
     };
@@ -284,10 +292,10 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
             read = read_uri_list(text_view, request.path, inner);
             break;
     }
-    if (read) {
-        queue.close();
-        join_writer->drain();
-    }
+    // Even when reading failed, the writer adds what is queued: those records come before the
+    // reader's failure, so an error among them is the earlier one and is reported instead.
+    queue.close();
+    join_writer->drain();
     join_writer.reset();  // waits for the writer: after a close it has added every record
     if (write_error)
         return tl::unexpected(*write_error);  // the Import's destructor rolls back

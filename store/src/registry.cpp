@@ -290,6 +290,7 @@ class Import::Impl {
     std::optional<sql::Statement> insert_stmt;
     std::optional<sql::Statement> update_stmt;
     std::optional<sql::Statement> history_stmt;
+    std::optional<Import::Sealer> own_sealer;  // for add(NewToken), made on first use
     std::unordered_set<std::string> seen;
     // The registry held no token when the import began (and the IMMEDIATE transaction keeps
     // other writers out): a serial is then present exactly when this import added it, which
@@ -310,6 +311,38 @@ std::size_t Import::added() const {
 }
 std::size_t Import::replaced() const {
     return impl_->replaced;
+}
+
+class Import::Sealer::Impl {
+  public:
+    explicit Impl(crypto::SeedBox b) : box(std::move(b)) {}
+    crypto::SeedBox box;
+};
+
+Import::Sealer::Sealer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Import::Sealer::Sealer(Sealer&&) noexcept = default;
+Import::Sealer& Import::Sealer::operator=(Sealer&&) noexcept = default;
+Import::Sealer::~Sealer() = default;
+
+Result<SealedToken> Import::Sealer::seal(NewToken token, std::string_view what) {
+    TokenDescription& d = token.description;
+    if (auto ok = check_serial(d.serial); !ok)
+        return fail(ErrorCode::invalid_input, std::string(what) + ": " + ok.error().message);
+    if (token.seed.empty()) {
+        return fail(ErrorCode::invalid_input,
+                    std::string(what) + " (serial " + d.serial + "): the secret is empty");
+    }
+    auto sealed = impl_->box.seal(token.seed.expose(), seed_aad(d.serial));
+    if (!sealed)
+        return tl::unexpected(sealed.error());
+    return SealedToken(std::move(d), std::move(sealed->nonce), std::move(sealed->ciphertext));
+}
+
+Result<Import::Sealer> Import::sealer() const {
+    auto box = impl_->registry.box.another();
+    if (!box)
+        return tl::unexpected(box.error());
+    return Sealer(std::make_unique<Sealer::Impl>(std::move(*box)));
 }
 
 Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
@@ -347,14 +380,23 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
 }
 
 Result<void> Import::add(NewToken token, std::string_view what) {
+    if (!impl_->own_sealer) {
+        auto made = sealer();
+        if (!made)
+            return tl::unexpected(made.error());
+        impl_->own_sealer.emplace(std::move(*made));
+    }
+    auto sealed = impl_->own_sealer->seal(std::move(token), what);
+    if (!sealed)
+        return tl::unexpected(sealed.error());
+    return add(std::move(*sealed), what);
+}
+
+Result<void> Import::add(SealedToken token, std::string_view what) {
     Impl& im = *impl_;
-    const TokenDescription& d = token.description;
+    const TokenDescription& d = token.description();
     // Built only on failure: a successful add costs no message allocation.
     const auto prefix = [&] { return std::string(what) + " (serial " + d.serial + "): "; };
-    if (auto ok = check_serial(d.serial); !ok)
-        return fail(ErrorCode::invalid_input, std::string(what) + ": " + ok.error().message);
-    if (token.seed.empty())
-        return fail(ErrorCode::invalid_input, prefix() + "the secret is empty");
     const bool again = !im.seen.insert(d.serial).second;
     if (again && !im.replace) {
         return fail(ErrorCode::invalid_input,
@@ -378,10 +420,7 @@ Result<void> Import::add(NewToken token, std::string_view what) {
                         "--replace to overwrite it)");
     }
 
-    auto sealed = im.registry.box.seal(token.seed.expose(), seed_aad(d.serial));
-    if (!sealed)
-        return tl::unexpected(sealed.error());
-    // Borrowed bindings: `token` and `sealed` outlive the statement's run and reset below.
+    // Borrowed bindings: `token` outlives the statement's run and reset below.
     sql::Statement& stmt = present ? *im.update_stmt : *im.insert_stmt;
     stmt.bind_borrowed(1, d.serial)
         .bind_borrowed(2, d.label)
@@ -393,8 +432,8 @@ Result<void> Import::add(NewToken token, std::string_view what) {
         .bind(8, d.params.period())
         .bind(9, d.params.t0())
         .bind(10, static_cast<std::int64_t>(d.counter))
-        .bind_blob_borrowed(11, sealed->nonce)
-        .bind_blob_borrowed(12, sealed->ciphertext)
+        .bind_blob_borrowed(11, token.nonce())
+        .bind_blob_borrowed(12, token.sealed_seed())
         .bind_borrowed(13, d.source)
         .bind(14, im.now)
         .bind(15, d.offset_steps);

@@ -57,6 +57,24 @@ TEST(CsvImport, BadSeedNamesTheLineAndImportsNothing) {
     EXPECT_TRUE(registry.list()->empty());
 }
 
+TEST(Import, ReportsTheEarliestBadRecordWhicheverThreadFindsIt) {
+    // Line 2 repeats a serial, which the writing thread finds; line 3 has a bad seed, which the
+    // reading thread finds first. The file's first error is line 2's, and that is the answer.
+    TempDir dir;
+    auto registry = test::open_registry(dir);
+    auto summary = import_text(registry, dir, "t.csv",
+                               "A0000001,3132333435363738393031323334353637383930\n"
+                               "A0000001,3132333435363738393031323334353637383930\n"
+                               "A0000003,not!a!seed\n");
+    ASSERT_FALSE(summary);
+    EXPECT_EQ(summary.error().message.rfind("line 2 (serial A0000001): the serial appears more "
+                                            "than once in the file",
+                                            0),
+              0U)
+        << summary.error().message;
+    EXPECT_TRUE(registry.list()->empty());
+}
+
 TEST(CsvImport, BadDigitsAndType) {
     TempDir dir;
     auto registry = test::open_registry(dir);

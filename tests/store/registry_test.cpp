@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "hwtotp/store/registry.h"
@@ -48,6 +52,56 @@ TEST(Registry, SealedSeedRoundTrips) {
     const auto raw =
         test::read_file(dir.file("tokens.db")) + test::read_file(dir.file("tokens.db-wal"));
     EXPECT_EQ(raw.find("12345678901234567890"), std::string::npos);
+}
+
+TEST(Registry, SeedsSealedOnAnotherThreadOpenHere) {
+    TempDir dir;
+    auto registry = test::open_registry(dir);
+    auto import = registry.begin_import(false, 1'700'000'000);
+    ASSERT_TRUE(import) << import.error().message;
+    auto sealer = import->sealer();
+    ASSERT_TRUE(sealer) << sealer.error().message;
+    std::vector<SealedToken> sealed;
+    std::thread([&] {
+        for (const auto& [serial, seed] : {std::pair{"A0000001", seed_a}, {"B0000002", seed_b}}) {
+            auto token = sealer->seal(test::make_token(serial, seed), serial);
+            ASSERT_TRUE(token) << token.error().message;
+            sealed.push_back(std::move(*token));
+        }
+    }).join();
+    ASSERT_EQ(sealed.size(), 2U);
+    // Each seal draws its own nonce; the blob is the 20-byte seed's ciphertext and a 16-byte
+    // tag, and not the seed itself.
+    EXPECT_NE(sealed[0].nonce(), sealed[1].nonce());
+    ASSERT_EQ(sealed[0].sealed_seed().size(), 20U + 16U);
+    const Secret plain = test::secret_from_hex(seed_a);
+    EXPECT_FALSE(
+        std::equal(plain.expose().begin(), plain.expose().end(), sealed[0].sealed_seed().begin()));
+    for (auto& token : sealed) {
+        auto ok = import->add(std::move(token), "sealed");
+        ASSERT_TRUE(ok) << ok.error().message;
+    }
+    ASSERT_TRUE(import->commit());
+    EXPECT_EQ(test::hex_of(registry.get("A0000001")->seed), seed_a);
+    EXPECT_EQ(test::hex_of(registry.get("B0000002")->seed), seed_b);
+}
+
+TEST(Registry, SealerRefusesBadSerialAndEmptySeed) {
+    TempDir dir;
+    auto registry = test::open_registry(dir);
+    auto import = registry.begin_import(false, 1);
+    ASSERT_TRUE(import);
+    auto sealer = import->sealer();
+    ASSERT_TRUE(sealer);
+    auto bad_serial = sealer->seal(test::make_token("has space", seed_a), "line 7");
+    ASSERT_FALSE(bad_serial);
+    EXPECT_EQ(bad_serial.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(bad_serial.error().message.rfind("line 7: ", 0), 0U) << bad_serial.error().message;
+    NewToken empty = test::make_token("A0000001", seed_a);
+    empty.seed = Secret();
+    auto no_seed = sealer->seal(std::move(empty), "line 8");
+    ASSERT_FALSE(no_seed);
+    EXPECT_EQ(no_seed.error().message, "line 8 (serial A0000001): the secret is empty");
 }
 
 TEST(Registry, CiphertextMovedToAnotherSerialDoesNotOpen) {

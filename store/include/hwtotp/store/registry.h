@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hwtotp/store/paths.h"
@@ -32,19 +33,47 @@ inline constexpr int schema_version = 2;
 
 class Registry;
 
+class SealedToken;
+
 // An import in progress: one write transaction. Nothing is visible to others until commit();
 // destroying an uncommitted Import rolls everything back.
 class Import {
   public:
+    // Seals seeds for add(SealedToken). Each Sealer has its own cipher context and nonce pool,
+    // so a thread that decodes records can seal them while another thread adds them: the
+    // plaintext seed then never leaves the decoding thread. Not thread-safe itself.
+    class Sealer {
+      public:
+        Sealer(Sealer&&) noexcept;
+        Sealer& operator=(Sealer&&) noexcept;
+        ~Sealer();
+
+        // Checks the serial and that the seed is not empty, then seals it; the seed is wiped
+        // when `token` goes. `what` names the record in errors, as for add().
+        [[nodiscard]] Result<SealedToken> seal(NewToken token, std::string_view what);
+
+        class Impl;
+
+      private:
+        friend class Import;
+        explicit Sealer(std::unique_ptr<Impl> impl);
+        std::unique_ptr<Impl> impl_;
+    };
+
     Import(Import&&) noexcept;
     Import& operator=(Import&&) noexcept;
     ~Import();
+
+    // A Sealer for this registry's master key (its own copy, wiped with the Sealer).
+    [[nodiscard]] Result<Sealer> sealer() const;
 
     // Adds (or, with replace, replaces) one token. Fails on a duplicate serial without replace
     // ("serial X is already in the registry" / "serial X appears twice in the file"). A replaced
     // token starts afresh: new seed and parameters, state reset, an "import" history entry.
     // `what` names the record in errors ("KeyPackage 3", "line 4").
     [[nodiscard]] Result<void> add(NewToken token, std::string_view what);
+    // The same for a token sealed by a Sealer of this Import.
+    [[nodiscard]] Result<void> add(SealedToken token, std::string_view what);
     [[nodiscard]] std::size_t added() const;
     [[nodiscard]] std::size_t replaced() const;
     [[nodiscard]] Result<void> commit();
@@ -55,6 +84,27 @@ class Import {
     friend class Registry;
     explicit Import(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
+};
+
+// A token whose seed is already sealed under the registry's master key, with its serial as the
+// associated data. Only an Import::Sealer makes one, so the serial cannot change after sealing.
+class SealedToken {
+  public:
+    [[nodiscard]] const TokenDescription& description() const { return description_; }
+    [[nodiscard]] const std::vector<std::uint8_t>& nonce() const { return nonce_; }
+    [[nodiscard]] const std::vector<std::uint8_t>& sealed_seed() const { return sealed_seed_; }
+
+  private:
+    friend class Import::Sealer;
+    SealedToken(TokenDescription description, std::vector<std::uint8_t> nonce,
+                std::vector<std::uint8_t> sealed_seed)
+        : description_(std::move(description)),
+          nonce_(std::move(nonce)),
+          sealed_seed_(std::move(sealed_seed)) {}
+
+    TokenDescription description_;
+    std::vector<std::uint8_t> nonce_;        // 12 random bytes
+    std::vector<std::uint8_t> sealed_seed_;  // ciphertext || 16-byte tag
 };
 
 // The result of recording an accepted code.
