@@ -217,8 +217,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     auto import = registry.begin_import(request.replace, now);
     if (!import)
         return tl::unexpected(import.error());
-    // Sealing on the reading thread also balances the two: the writer's SQLite inserts were
-    // the slower half (docs/performance.md).
+    // Seeds are sealed on this, the reading, thread: no plaintext seed is ever queued.
     auto sealer = import->sealer();
     if (!sealer)
         return tl::unexpected(sealer.error());
