@@ -217,14 +217,14 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     auto import = registry.begin_import(request.replace, now);
     if (!import)
         return tl::unexpected(import.error());
-    // Seeds are sealed on this, the reading, thread: no plaintext seed is ever queued.
     auto sealer = import->sealer();
     if (!sealer)
         return tl::unexpected(sealer.error());
 
-    // This thread reads, decodes and seals (and runs every callback); the writer inserts, in
-    // file order. The writer stops at its first error, which is then the earliest error in
-    // the file: every record the reader had passed on came before the reader's own failure.
+    // This thread reads, decodes and seals (and runs every callback), so only sealed seeds are
+    // queued; the writer inserts, in file order. The writer stops at its first error, which is
+    // then the earliest error in the file: every record the reader had passed on came before
+    // the reader's own failure.
     RecordQueue queue;
     std::optional<Error> write_error;
     std::thread writer([&] {
