@@ -37,4 +37,32 @@ using Result = tl::expected<T, Error>;
     return tl::unexpected<Error>(Error{code, std::move(message)});
 }
 
+// Adds context once per layer: "registry /x: " + the inner message, same category.
+[[nodiscard]] inline Error with_context(std::string context, Error inner) {
+    return Error{inner.code, std::move(context) + inner.message};
+}
+
 }  // namespace hwtotp
+
+// The one idiom for passing a failure up (Tink's ASSIGN_OR_RETURN, Abseil's RETURN_IF_ERROR):
+//
+//   HWTOTP_TRY(stmt->run());                           // Result<void> or a value not needed
+//   HWTOTP_ASSIGN_OR_RETURN(auto row, stmt->step());   // declares `row` from the value
+//
+// Both return the inner Error unchanged from a function returning any Result<T>. They are
+// macros because only a macro can return from its caller. HWTOTP_ASSIGN_OR_RETURN declares a
+// variable in the enclosing scope, so it stands on its own line, never under an unbraced if.
+#define HWTOTP_CONCAT_INNER_(a, b) a##b
+#define HWTOTP_CONCAT_(a, b) HWTOTP_CONCAT_INNER_(a, b)
+#define HWTOTP_TRY(expr)                                                                     \
+    do {                                                                                     \
+        if (auto&& hwtotp_try_result_ = (expr); !hwtotp_try_result_)                         \
+            return ::tl::unexpected<::hwtotp::Error>(std::move(hwtotp_try_result_).error()); \
+    } while (false)
+#define HWTOTP_ASSIGN_OR_RETURN_IMPL_(tmp, decl, expr)                    \
+    auto tmp = (expr);                                                    \
+    if (!tmp)                                                             \
+        return ::tl::unexpected<::hwtotp::Error>(std::move(tmp).error()); \
+    decl = std::move(*tmp)
+#define HWTOTP_ASSIGN_OR_RETURN(decl, expr) \
+    HWTOTP_ASSIGN_OR_RETURN_IMPL_(HWTOTP_CONCAT_(hwtotp_result_, __LINE__), decl, expr)
