@@ -1,10 +1,5 @@
 // hwtotp drift: a token's offset history, its drift rate, and when it will leave the window.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cmath>
-#include <cstring>
+#include <algorithm>
 #include <memory>
 #include <ostream>
 #include <sstream>
@@ -12,11 +7,12 @@
 
 #include "commands.h"
 #include "drift_plot.h"
-#include "hwtotp/totp/drift.h"
+#include "hwtotp/totp/drift_analysis.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_option.h"
 #include "number_text.h"
+#include "output_file.h"
 #include "registry_hooks.h"
 #include "time_option.h"
 
@@ -35,28 +31,6 @@ struct DriftOptions {
 };
 
 constexpr double seconds_per_year = 31'557'600;
-
-// Writes `text` to `path` (created 0644, truncated); the error names the system's reason.
-Result<void> write_file(const std::string& path, const std::string& text) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return fail(ErrorCode::io, std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const int err = n < 0 ? errno : EIO;
-            ::close(fd);
-            return fail(ErrorCode::io, std::strerror(err));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0)
-        return fail(ErrorCode::io, std::strerror(errno));
-    return {};
-}
 
 std::string fixed(double v, int decimals, bool sign = false) {
     std::ostringstream s;
@@ -123,6 +97,148 @@ std::string exit_text(const WindowExit& w) {
     return {};
 }
 
+// The offsets to fit and the verifier's centre: from the registry with --token, typed in with
+// --observe (TIME,STEPS each).
+struct DriftInput {
+    TokenOffsetHistory history;
+    std::optional<std::int64_t> window_centre_steps;  // the registry's stored offset
+    std::string title;
+};
+
+Result<DriftInput> input_from_token(const DriftOptions& o, Context& ctx) {
+    if (!o.period.empty() || !o.t0.empty()) {
+        return fail(ErrorCode::invalid_input,
+                    "--period and --t0 are for --observe; with --token they come from the "
+                    "registry (drop them)");
+    }
+    DriftInput input;
+    HWTOTP_ASSIGN_OR_RETURN(input.history, load_offset_history(o.token, ctx));
+    input.window_centre_steps = input.history.stored_offset_steps;
+    input.title = "Token " + o.token;
+    return input;
+}
+
+Result<DriftInput> input_from_observations(const DriftOptions& o) {
+    HWTOTP_ASSIGN_OR_RETURN(const auto period, o.period.empty()
+                                                   ? Result<std::int64_t>(30)
+                                                   : parse_integer(o.period, "--period", 1, 86400));
+    HWTOTP_ASSIGN_OR_RETURN(const auto t0,
+                            o.t0.empty() ? Result<std::int64_t>(0)
+                                         : parse_integer(o.t0, "--t0", -(1LL << 40), 1LL << 40));
+    DriftInput input;
+    HWTOTP_ASSIGN_OR_RETURN(input.history.params, Params::create(Hash::sha1, 6, period, t0));
+    for (const auto& text : o.observe) {
+        HWTOTP_ASSIGN_OR_RETURN(auto e, parse_observation(text));
+        if (e.time < t0) {
+            return fail(ErrorCode::invalid_input,
+                        "--observe " + text + ": the time is before T0 = " + std::to_string(t0) +
+                            " (accepted: times at or after --t0)");
+        }
+        input.history.entries.push_back(std::move(e));
+    }
+    input.title = "Token clock drift";
+    return input;
+}
+
+Result<std::uint64_t> parse_radius(const std::string& window) {
+    if (window.empty())
+        return std::uint64_t{1};
+    // At least 1: the prediction puts the window's edge N periods from its centre. With N = 0
+    // the edge would be the centre itself and every token would be reported outside at once,
+    // while a verifier with no window still accepts a clock inside the current step.
+    HWTOTP_ASSIGN_OR_RETURN(const auto parsed, parse_integer(window, "--window", 1, 1'000'000));
+    return static_cast<std::uint64_t>(parsed);
+}
+
+// How each offset was observed ("resync", "verify", "observed"), in the analysis's time order.
+std::vector<std::string> sources_in_time_order(std::vector<TokenOffsetHistory::Entry> entries) {
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.time < b.time; });
+    std::vector<std::string> how;
+    for (auto& e : entries)
+        how.push_back(std::move(e.how));
+    return how;
+}
+
+Result<void> write_plot(const std::string& path, const DriftAnalysis& a, const std::string& title,
+                        std::int64_t period) {
+    const WindowPrediction& shown = a.windows.back();
+    const DriftPlot plot{
+        a.observations,
+        a.fit,
+        static_cast<double>(a.window_centre_steps * period),
+        static_cast<double>(shown.radius) * static_cast<double>(period),
+        shown.radius,
+        shown.exit.kind == WindowExit::Kind::leaves ? std::optional(shown.exit.time) : std::nullopt,
+        title};
+    if (auto written = write_output_file(path, render_drift_svg(plot)); !written) {
+        return fail(ErrorCode::io, "--plot " + path +
+                                       ": cannot be written: " + written.error().message +
+                                       " (give a writable path for the SVG file)");
+    }
+    return {};
+}
+
+void render_json(Context& ctx, const DriftAnalysis& a, const Params& params,
+                 const std::vector<std::string>& how, std::int64_t now, const std::string& plot) {
+    nlohmann::json j = params_json(params);
+    nlohmann::json obs = nlohmann::json::array();
+    for (std::size_t i = 0; i < a.observations.size(); ++i) {
+        obs.push_back({{"time", a.offsets[i].time},
+                       {"time_iso", format_time(a.offsets[i].time)},
+                       {"offset_steps", a.offsets[i].offset_steps},
+                       {"offset_seconds", a.observations[i].offset_seconds},
+                       {"uncertainty_seconds", a.observations[i].half_width_seconds},
+                       {"how", how[i]}});
+    }
+    j["observations"] = obs;
+    j["rate_ppm"] = a.fit.rate_ppm;
+    j["rate_stderr_ppm"] = a.fit.rate_stderr_ppm;
+    j["rate_bound_ppm"] = a.fit.rate_bound_ppm;
+    j["seconds_per_year"] = a.fit.rate_ppm * 1e-6 * seconds_per_year;
+    j["reference_time"] = a.fit.reference_time;
+    j["offset_at_reference_seconds"] = a.fit.offset_at_reference;
+    j["residual_rms_seconds"] = a.fit.residual_rms_seconds;
+    j["time"] = now;
+    j["predicted_offset_seconds"] = a.offset_now_seconds;
+    j["predicted_offset_steps"] = a.offset_now_steps;
+    j["window_centre_steps"] = a.window_centre_steps;
+    nlohmann::json windows = nlohmann::json::array();
+    for (const auto& w : a.windows) {
+        nlohmann::json entry = exit_json(w.exit);
+        entry["radius"] = w.radius;
+        windows.push_back(entry);
+    }
+    j["windows"] = windows;
+    j["plot"] = plot.empty() ? nlohmann::json(nullptr) : nlohmann::json(plot);
+    print_json(ctx, j);
+}
+
+void render_text(std::ostream& out, const DriftAnalysis& a, std::int64_t period,
+                 const std::vector<std::string>& how, std::int64_t now, const std::string& plot) {
+    out << "observations (" << a.observations.size() << "), period " << period << " s:\n";
+    for (std::size_t i = 0; i < a.observations.size(); ++i) {
+        out << "  " << format_time(a.offsets[i].time) << "  "
+            << signed_text(a.offsets[i].offset_steps) << " steps  offset "
+            << fixed(a.observations[i].offset_seconds, 1, true) << " s ± "
+            << fixed(a.observations[i].half_width_seconds, 0) << " s  (" << how[i] << ")\n";
+    }
+    out << "drift rate: " << fixed(a.fit.rate_ppm, 2, true) << " ppm ± "
+        << fixed(a.fit.rate_stderr_ppm, 2) << " ppm (1σ; quantisation alone bounds the error by "
+        << fixed(a.fit.rate_bound_ppm, 2)
+        << " ppm) = " << fixed(a.fit.rate_ppm * 1e-6 * seconds_per_year / 60, 1, true)
+        << " min/year\n";
+    out << "offset at " << format_time(now) << ": " << fixed(a.offset_now_seconds, 0, true)
+        << " s (" << signed_text(a.offset_now_steps) << " steps)\n";
+    for (const auto& w : a.windows) {
+        out << "leaves ±" << w.radius << (w.radius == 1 ? " step" : " steps")
+            << " around the stored offset (" << signed_text(a.window_centre_steps)
+            << " steps): " << exit_text(w.exit) << '\n';
+    }
+    if (!plot.empty())
+        out << "plot: " << plot << '\n';
+}
+
 Result<int> run_drift(const DriftOptions& o, Context& ctx) {
     if (o.plot_given && o.plot.empty())
         return fail(ErrorCode::invalid_input, "--plot needs a file name (--plot FILE.svg)");
@@ -131,161 +247,31 @@ Result<int> run_drift(const DriftOptions& o, Context& ctx) {
                     "give either --token SERIAL (the registry's history) or --observe TIME,STEPS "
                     "at least twice");
     }
-    TokenOffsetHistory history;
-    std::string title;
-    if (!o.token.empty()) {
-        if (!o.period.empty() || !o.t0.empty()) {
-            return fail(ErrorCode::invalid_input,
-                        "--period and --t0 are for --observe; with --token they come from the "
-                        "registry (drop them)");
-        }
-        auto loaded = load_offset_history(o.token, ctx);
-        if (!loaded)
-            return tl::unexpected(loaded.error());
-        history = std::move(*loaded);
-        title = "Token " + o.token;
-    } else {
-        auto period = o.period.empty() ? Result<std::int64_t>(30)
-                                       : parse_integer(o.period, "--period", 1, 86400);
-        if (!period)
-            return tl::unexpected(period.error());
-        auto t0 = o.t0.empty() ? Result<std::int64_t>(0)
-                               : parse_integer(o.t0, "--t0", -(1LL << 40), 1LL << 40);
-        if (!t0)
-            return tl::unexpected(t0.error());
-        auto params = Params::create(Hash::sha1, 6, *period, *t0);
-        if (!params)
-            return tl::unexpected(params.error());
-        history.params = *params;
-        for (const auto& text : o.observe) {
-            auto e = parse_observation(text);
-            if (!e)
-                return tl::unexpected(e.error());
-            if (e->time < params->t0()) {
-                return fail(ErrorCode::invalid_input,
-                            "--observe " + text +
-                                ": the time is before T0 = " + std::to_string(params->t0()) +
-                                " (accepted: times at or after --t0)");
-            }
-            history.entries.push_back(*e);
-        }
-        std::stable_sort(history.entries.begin(), history.entries.end(),
-                         [](const auto& a, const auto& b) { return a.time < b.time; });
-        history.stored_offset_steps = history.entries.back().offset_steps;
-        title = "Token clock drift";
-    }
-    std::uint64_t radius = 1;
-    if (!o.window.empty()) {
-        // At least 1: the prediction puts the window's edge N periods from its centre. With N = 0
-        // the edge would be the centre itself and every token would be reported outside at once,
-        // while a verifier with no window still accepts a clock inside the current step.
-        auto parsed = parse_integer(o.window, "--window", 1, 1'000'000);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        radius = static_cast<std::uint64_t>(*parsed);
-    }
-    auto now = resolve_time(o.time, ctx);
-    if (!now)
-        return tl::unexpected(now.error());
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto input, o.token.empty() ? input_from_observations(o) : input_from_token(o, ctx));
+    HWTOTP_ASSIGN_OR_RETURN(const auto radius, parse_radius(o.window));
+    HWTOTP_ASSIGN_OR_RETURN(const auto now, resolve_time(o.time, ctx));
 
-    const Params& params = history.params;
-    const std::int64_t period = params.period();
-    std::vector<OffsetObservation> observations;
-    for (const auto& e : history.entries)
-        observations.push_back(observation_from_steps(params, e.time, e.offset_steps));
-    auto fit = fit_drift(observations);
-    if (!fit) {
-        const std::string have = " (have " + std::to_string(observations.size()) + "; ";
+    const Params& params = input.history.params;
+    DriftQuery query{params, {}, input.window_centre_steps, radius, now};
+    for (const auto& e : input.history.entries)
+        query.offsets.push_back({e.time, e.offset_steps});
+    auto analysis = analyse_drift(std::move(query));
+    if (!analysis) {
+        const std::string have = " (have " + std::to_string(input.history.entries.size()) + "; ";
         return fail(ErrorCode::invalid_input,
-                    fit.error().message + have +
+                    analysis.error().message + have +
                         (o.token.empty() ? "give --observe TIME,STEPS for two different times)"
                                          : "each hwtotp resync --token " + o.token +
                                                " adds one: resync again later)"));
     }
-    const double centre = static_cast<double>(history.stored_offset_steps * period);
-    std::vector<std::uint64_t> radii{1};
-    if (radius != 1)
-        radii.push_back(radius);
-    std::vector<WindowExit> exits;
-    for (auto r : radii)
-        exits.push_back(predict_window_exit(*fit, period, r, centre, *now));
-    const double offset_now = fit->offset_at(*now);
-    const std::int64_t steps_now = offset_steps_at(params, *now, offset_now);
-
-    if (!o.plot.empty()) {
-        const WindowExit& shown = exits.back();
-        DriftPlot plot{
-            observations,
-            *fit,
-            centre,
-            static_cast<double>(radii.back()) * static_cast<double>(period),
-            radii.back(),
-            shown.kind == WindowExit::Kind::leaves ? std::optional(shown.time) : std::nullopt,
-            title};
-        if (auto written = write_file(o.plot, render_drift_svg(plot)); !written)
-            return fail(ErrorCode::io, "--plot " + o.plot +
-                                           ": cannot be written: " + written.error().message +
-                                           " (give a writable path for the SVG file)");
-    }
-
-    if (ctx.json) {
-        nlohmann::json j = params_json(params);
-        nlohmann::json obs = nlohmann::json::array();
-        for (std::size_t i = 0; i < observations.size(); ++i) {
-            obs.push_back({{"time", history.entries[i].time},
-                           {"time_iso", format_time(history.entries[i].time)},
-                           {"offset_steps", history.entries[i].offset_steps},
-                           {"offset_seconds", observations[i].offset_seconds},
-                           {"uncertainty_seconds", observations[i].half_width_seconds},
-                           {"how", history.entries[i].how}});
-        }
-        j["observations"] = obs;
-        j["rate_ppm"] = fit->rate_ppm;
-        j["rate_stderr_ppm"] = fit->rate_stderr_ppm;
-        j["rate_bound_ppm"] = fit->rate_bound_ppm;
-        j["seconds_per_year"] = fit->rate_ppm * 1e-6 * seconds_per_year;
-        j["reference_time"] = fit->reference_time;
-        j["offset_at_reference_seconds"] = fit->offset_at_reference;
-        j["residual_rms_seconds"] = fit->residual_rms_seconds;
-        j["time"] = *now;
-        j["predicted_offset_seconds"] = offset_now;
-        j["predicted_offset_steps"] = steps_now;
-        j["window_centre_steps"] = history.stored_offset_steps;
-        nlohmann::json windows = nlohmann::json::array();
-        for (std::size_t i = 0; i < radii.size(); ++i) {
-            nlohmann::json w = exit_json(exits[i]);
-            w["radius"] = radii[i];
-            windows.push_back(w);
-        }
-        j["windows"] = windows;
-        j["plot"] = o.plot.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.plot);
-        print_json(ctx, j);
-        return exit_ok;
-    }
-
-    auto& out = ctx.out;
-    out << "observations (" << observations.size() << "), period " << period << " s:\n";
-    for (std::size_t i = 0; i < observations.size(); ++i) {
-        out << "  " << format_time(history.entries[i].time) << "  "
-            << signed_text(history.entries[i].offset_steps) << " steps  offset "
-            << fixed(observations[i].offset_seconds, 1, true) << " s ± "
-            << fixed(observations[i].half_width_seconds, 0) << " s  (" << history.entries[i].how
-            << ")\n";
-    }
-    out << "drift rate: " << fixed(fit->rate_ppm, 2, true) << " ppm ± "
-        << fixed(fit->rate_stderr_ppm, 2) << " ppm (1σ; quantisation alone bounds the error by "
-        << fixed(fit->rate_bound_ppm, 2)
-        << " ppm) = " << fixed(fit->rate_ppm * 1e-6 * seconds_per_year / 60, 1, true)
-        << " min/year\n";
-    out << "offset at " << format_time(*now) << ": " << fixed(offset_now, 0, true) << " s ("
-        << signed_text(steps_now) << " steps)\n";
-    for (std::size_t i = 0; i < radii.size(); ++i) {
-        out << "leaves ±" << radii[i] << (radii[i] == 1 ? " step" : " steps")
-            << " around the stored offset (" << signed_text(history.stored_offset_steps)
-            << " steps): " << exit_text(exits[i]) << '\n';
-    }
     if (!o.plot.empty())
-        out << "plot: " << o.plot << '\n';
+        HWTOTP_TRY(write_plot(o.plot, *analysis, input.title, params.period()));
+    const auto how = sources_in_time_order(std::move(input.history.entries));
+    if (ctx.json)
+        render_json(ctx, *analysis, params, how, now, o.plot);
+    else
+        render_text(ctx.out, *analysis, params.period(), how, now, o.plot);
     return exit_ok;
 }
 
