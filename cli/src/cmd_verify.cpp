@@ -32,20 +32,21 @@ Result<int> run_verify(const VerifyOptions& o, Context& ctx) {
     auto code = Code::parse(o.code, "CODE");
     if (!code)
         return tl::unexpected(code.error());
-    std::uint64_t window = 1;
+    std::optional<std::uint64_t> given_window;
     if (!o.window.empty()) {
         auto parsed = parse_unsigned(o.window, "--window", max_window);
         if (!parsed)
             return tl::unexpected(parsed.error());
-        window = *parsed;
+        given_window = *parsed;
     }
+    const std::uint64_t window = given_window.value_or(1);
     auto time = resolve_time(o.time, ctx);
     if (!time)
         return tl::unexpected(time.error());
 
     if (!o.key.token.empty()) {
-        return verify_against_registry(
-            TokenVerifyRequest{o.key.token, *code, *time, window, !o.window.empty()}, ctx);
+        return verify_against_registry(TokenVerifyRequest{o.key.token, *code, *time, given_window},
+                                       ctx);
     }
 
     auto key = resolve_key(o.key, ctx);
@@ -133,7 +134,8 @@ void add_verify_command(CLI::App& app, Context& ctx) {
     add_time_option(*cmd, opts->time);
     cmd->add_option("--window", opts->window,
                     "Accept ±N steps around the time (default 1; with --token, around the "
-                    "token's stored offset)")
+                    "token's offset, and at most as wide as keeps a chance match under 1%: "
+                    "±4999 steps for 6 digits)")
         ->type_name("N");
     cmd->footer(
         "Example:\n  hwtotp verify --hex 3132333435363738393031323334353637383930 --digits 8 "

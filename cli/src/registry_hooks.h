@@ -3,6 +3,7 @@
 // integration (token_source.cpp); the fallback there reports that no registry is built in.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,11 @@ struct TokenVerifyRequest {
     std::string serial;
     Code code;
     std::int64_t time = 0;
-    std::uint64_t window = 1;
-    bool window_given = false;
+    std::optional<std::uint64_t> window;  // --window N; none: the verifier's default
 };
 
-// verify --token: window centred on the stored offset, replay refused, failures counted.
+// verify --token: store::verify_token's rules (window, replay, attempts, throttle, lockout),
+// its outcome printed as text or JSON.
 [[nodiscard]] Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& ctx);
 
 struct TokenResyncRecord {
@@ -33,7 +34,8 @@ struct TokenResyncRecord {
 // resync --token: store the new offset, last accepted step and a history entry.
 [[nodiscard]] Result<void> record_resync_in_registry(const TokenResyncRecord& record, Context& ctx);
 
-// drift --token: a token's parameters, stored offset and observed offsets (oldest first).
+// drift --token: a token's parameters, stored offset and the offsets a drift fit uses (oldest
+// first; store::offset_history says which).
 struct TokenOffsetHistory {
     struct Entry {
         std::int64_t time = 0;

@@ -2,6 +2,7 @@
 
 #include "hwtotp/store/registry.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_set>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "crypto.h"
 #include "file_util.h"
 #include "key_file.h"
+#include "saturating.h"
 #include "schema.h"
 #include "sqlite.h"
 
@@ -124,37 +126,39 @@ class Registry::Impl {
     // transaction -- only when `step` is after the last accepted step (and the token is not
     // locked, if the lock refuses). The check and the write are one UPDATE: of two processes
     // recording the same step, the second finds last_step already equal to it and changes
-    // nothing (a read followed by a later write would let both through).
+    // nothing (a read followed by a later write would let both through). With an `attempt`,
+    // the failures are settled as settle_success_sql says instead of reset.
     Result<AcceptOutcome> record_step(std::string_view serial, std::uint64_t step,
                                       std::int64_t offset, std::int64_t at, ObservedBy how,
-                                      Lock lock) {
+                                      Lock lock, const Attempt* attempt = nullptr) {
         if (step > static_cast<std::uint64_t>(INT64_MAX))
             return fail(ErrorCode::invalid_input, "step out of range");
-        auto tx = sql::Transaction::begin_immediate(db);
-        if (!tx)
-            return tl::unexpected(tx.error());
-        auto update = db.prepare(
-            "UPDATE tokens SET last_step = ?1, offset_steps = ?2, failures = 0 "
-            "WHERE serial = ?3 AND (?4 = 0 OR locked = 0) "
-            "AND (last_step IS NULL OR last_step < ?1)");
-        if (!update)
-            return tl::unexpected(update.error());
-        update->bind(1, static_cast<std::int64_t>(step))
-            .bind(2, offset)
-            .bind(3, serial)
-            .bind(4, std::int64_t{lock == Lock::refuses ? 1 : 0});
-        if (auto ok = update->run(); !ok)
-            return tl::unexpected(ok.error());
+        HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(db));
+        const std::string sql =
+            attempt == nullptr
+                ? "UPDATE tokens SET last_step = ?1, offset_steps = ?2, failures = 0 "
+                  "WHERE serial = ?3 AND (?4 = 0 OR locked = 0) "
+                  "AND (last_step IS NULL OR last_step < ?1)"
+                : std::string("UPDATE tokens SET last_step = ?1, offset_steps = ?2, ") +
+                      settle_success_sql + " WHERE serial = ?3 AND (locked = 0 OR " +
+                      attempt_held_sql + ") AND (last_step IS NULL OR last_step < ?1)";
+        HWTOTP_ASSIGN_OR_RETURN(auto update, db.prepare(sql));
+        update.bind(1, static_cast<std::int64_t>(step)).bind(2, offset).bind(3, serial);
+        if (attempt == nullptr)
+            update.bind(4, std::int64_t{lock == Lock::refuses ? 1 : 0});
+        else
+            bind_attempt(update, *attempt);
+        HWTOTP_TRY(update.run());
         if (db.changes() != 1) {
+            if (attempt != nullptr)
+                return explain_refused_accept(serial, "last_step", step);
             auto why = explain_no_change(serial);
             if (!why || lock == Lock::refuses)
                 return why;
             return AcceptOutcome::replay;
         }
-        if (auto ok = append_history(serial, at, offset, how); !ok)
-            return tl::unexpected(ok.error());
-        if (auto ok = tx->commit(); !ok)
-            return tl::unexpected(ok.error());
+        HWTOTP_TRY(append_history(serial, at, offset, how));
+        HWTOTP_TRY(tx.commit());
         return AcceptOutcome::recorded;
     }
 
@@ -164,6 +168,41 @@ class Registry::Impl {
         if (!stmt)
             return tl::unexpected(stmt.error());
         return stmt->column_int(0) != 0 ? AcceptOutcome::locked : AcceptOutcome::replay;
+    }
+
+    // Why an accept that settles an attempt changed nothing: a replay when `column` (last_step
+    // or counter) shows the match used, else the token is locked. A used code is a replay
+    // whatever the lock, so that its attempt is taken back rather than counted.
+    Result<AcceptOutcome> explain_refused_accept(std::string_view serial, std::string_view column,
+                                                 std::uint64_t matched) {
+        HWTOTP_ASSIGN_OR_RETURN(auto stmt, select_token(serial, "locked, " + std::string(column)));
+        const bool hotp = column == "counter";
+        const bool used = !stmt.column_is_null(1) &&
+                          (hotp ? static_cast<std::uint64_t>(stmt.column_int(1)) > matched
+                                : static_cast<std::uint64_t>(stmt.column_int(1)) >= matched);
+        return used || stmt.column_int(0) == 0 ? AcceptOutcome::replay : AcceptOutcome::locked;
+    }
+
+    // The attempt still holds its place in the count: no success or resync since it was
+    // counted (both change last_step or counter). Parameters ?7 and ?8, bound by bind_attempt.
+    static constexpr const char* attempt_held_sql = "(last_step IS ?7 AND counter = ?8)";
+
+    // A success settles its attempt: the count is reset, attempts still being checked
+    // included (as a success always did), and a lock is lifted while the attempt holds its
+    // place. A lock that came while it was being checked was brought about by counting it (at
+    // most max_failures attempts are ever counted, this one among them); a lock that came after
+    // a success or resync since then was not, and refuses it.
+    static constexpr const char* settle_success_sql =
+        "failures = 0, locked = 0, locked_since = NULL";
+
+    // ?6: the limit the attempt was counted under; ?7, ?8: attempt_held_sql's.
+    static void bind_attempt(sql::Statement& stmt, const Attempt& attempt) {
+        stmt.bind(6, static_cast<std::int64_t>(attempt.max_failures));
+        if (attempt.last_step)
+            stmt.bind(7, *attempt.last_step);
+        else
+            stmt.bind_null(7);
+        stmt.bind(8, attempt.counter);
     }
 };
 
@@ -600,6 +639,147 @@ Result<FailureOutcome> Registry::record_failure(std::string_view serial, int max
     if (auto ok = update->run(); !ok)
         return tl::unexpected(ok.error());
     return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attempts: counted before the code is looked at, settled by what it turned out to be.
+
+namespace {
+
+// "CASE failures WHEN k THEN last_failure_at >= ?(first + k) ... ELSE 0 END": true when the
+// attempts counted so far must still wait after the last failure. "Now < last + wait" is
+// written as "last >= now - wait + 1" with the threshold computed (saturating) by the caller:
+// SQLite would turn an overflowing sum into a rounded floating-point number.
+std::string throttled_sql(const AttemptRules& rules, int first) {
+    std::string sql = "CASE failures";
+    bool any = false;
+    for (std::size_t k = 0;
+         k < rules.waits.size() && k < static_cast<std::size_t>(std::max(rules.max_failures, 0));
+         ++k) {
+        if (rules.waits[k] <= 0)
+            continue;
+        sql += " WHEN " + std::to_string(k) + " THEN last_failure_at >= ?" +
+               std::to_string(first + static_cast<int>(k));
+        any = true;
+    }
+    return any ? sql + " ELSE 0 END" : "0";
+}
+
+// Seconds from `now` until `last_failure + wait` (at least 1 when throttled), saturating.
+std::int64_t seconds_until(std::int64_t last_failure, std::int64_t wait, std::int64_t now) {
+    return saturating_add(saturating_sub(last_failure, now), wait);
+}
+
+}  // namespace
+
+Result<AttemptReservation> Registry::reserve_attempt(std::string_view serial, std::int64_t now,
+                                                     const AttemptRules& rules) {
+    // One transaction, so that the explanation of a refusal reads the state the UPDATE saw.
+    HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(impl_->db));
+    constexpr int first_threshold = 3;  // ?3, ?4, ...: one threshold per count that waits
+    HWTOTP_ASSIGN_OR_RETURN(auto update,
+                            impl_->db.prepare("UPDATE tokens SET failures = failures + 1 "
+                                              "WHERE serial = ?1 AND locked = 0 AND failures < ?2 "
+                                              "AND NOT (last_failure_at IS NOT NULL AND " +
+                                              throttled_sql(rules, first_threshold) +
+                                              ") RETURNING failures, last_step, counter"));
+    update.bind(1, serial).bind(2, static_cast<std::int64_t>(rules.max_failures));
+    for (std::size_t k = 0; k < rules.waits.size(); ++k) {
+        if (rules.waits[k] > 0 && k < static_cast<std::size_t>(std::max(rules.max_failures, 0)))
+            update.bind(first_threshold + static_cast<int>(k),
+                        saturating_sub(now, rules.waits[k] - 1));
+    }
+    HWTOTP_ASSIGN_OR_RETURN(const bool counted, update.step());
+    AttemptReservation reservation;
+    if (counted) {
+        Attempt attempt;
+        attempt.position = static_cast<int>(update.column_int(0));
+        attempt.max_failures = rules.max_failures;
+        if (!update.column_is_null(1))
+            attempt.last_step = update.column_int(1);
+        attempt.counter = update.column_int(2);
+        HWTOTP_TRY(update.run());
+        reservation.failures = attempt.position;
+        reservation.attempt = attempt;
+    } else {
+        HWTOTP_ASSIGN_OR_RETURN(auto state,
+                                impl_->select_token(serial, "locked, failures, last_failure_at"));
+        reservation.failures = static_cast<int>(state.column_int(1));
+        if (state.column_int(0) != 0) {
+            reservation.refusal = AttemptRefusal::locked;
+        } else if (reservation.failures >= rules.max_failures) {
+            reservation.refusal = AttemptRefusal::limit;
+        } else {
+            // Neither locked nor at the limit: the throttle refused it, so the wait applies.
+            reservation.refusal = AttemptRefusal::throttled;
+            const auto k = static_cast<std::size_t>(std::max(reservation.failures, 0));
+            const std::int64_t wait = k < rules.waits.size() ? rules.waits[k] : 0;
+            reservation.retry_in =
+                std::max<std::int64_t>(1, seconds_until(state.column_int(2), wait, now));
+        }
+    }
+    HWTOTP_TRY(tx.commit());
+    return reservation;
+}
+
+Result<AcceptOutcome> Registry::record_accept(std::string_view serial, const Attempt& attempt,
+                                              std::uint64_t step, std::int64_t new_offset,
+                                              std::int64_t at) {
+    return impl_->record_step(serial, step, new_offset, at, ObservedBy::verify, Impl::Lock::refuses,
+                              &attempt);
+}
+
+Result<AcceptOutcome> Registry::record_hotp_accept(std::string_view serial, const Attempt& attempt,
+                                                   std::uint64_t counter) {
+    if (counter >= static_cast<std::uint64_t>(INT64_MAX))
+        return fail(ErrorCode::invalid_input, "counter out of range");
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto update,
+        impl_->db.prepare(std::string("UPDATE tokens SET counter = ?1 + 1, ") +
+                          Impl::settle_success_sql + " WHERE serial = ?2 AND (locked = 0 OR " +
+                          Impl::attempt_held_sql + ") AND counter <= ?1"));
+    update.bind(1, static_cast<std::int64_t>(counter)).bind(2, serial);
+    Impl::bind_attempt(update, attempt);
+    HWTOTP_TRY(update.run());
+    if (impl_->db.changes() != 1)
+        return impl_->explain_refused_accept(serial, "counter", counter);
+    return AcceptOutcome::recorded;
+}
+
+Result<FailureOutcome> Registry::record_failure(std::string_view serial, const Attempt& attempt,
+                                                std::int64_t at) {
+    // The attempt was counted when it was reserved. The lock counts attempts still in
+    // progress too: if one of them succeeds or is a replay, settling it lifts the lock again.
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto update,
+        impl_->db.prepare(
+            "UPDATE tokens SET last_failure_at = ?2, "
+            "locked_since = CASE WHEN locked = 0 AND failures >= ?1 THEN ?2 ELSE locked_since END, "
+            "locked = CASE WHEN failures >= ?1 THEN 1 ELSE locked END "
+            "WHERE serial = ?3 RETURNING failures, locked"));
+    update.bind(1, static_cast<std::int64_t>(attempt.max_failures)).bind(2, at).bind(3, serial);
+    HWTOTP_ASSIGN_OR_RETURN(const bool found, update.step());
+    if (!found)
+        return tl::unexpected(no_such_token(serial, impl_->paths.db));
+    const FailureOutcome outcome{static_cast<int>(update.column_int(0)), update.column_int(1) != 0};
+    HWTOTP_TRY(update.run());
+    return outcome;
+}
+
+Result<void> Registry::release_attempt(std::string_view serial, const Attempt& attempt) {
+    // Only while the attempt holds its place: after a success or resync the count it was part
+    // of is gone already, and taking one off again would free a place that a wrong code holds.
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto update,
+        impl_->db.prepare(std::string("UPDATE tokens SET failures = failures - 1, "
+                                      "locked = CASE WHEN failures - 1 < ?6 THEN 0 ELSE locked "
+                                      "END, locked_since = CASE WHEN failures - 1 < ?6 THEN NULL "
+                                      "ELSE locked_since END "
+                                      "WHERE serial = ?1 AND failures > 0 AND ") +
+                          Impl::attempt_held_sql));
+    update.bind(1, serial);
+    Impl::bind_attempt(update, attempt);
+    return update.run();
 }
 
 Result<AcceptOutcome> Registry::record_resync(std::string_view serial, std::uint64_t last_step,

@@ -1,26 +1,108 @@
-// verify --token: window around the stored offset, atomic replay check, lockout.
+// verify_token: validate, plan the window, count the attempt, look at the code, settle.
 
 #include "hwtotp/store/verify.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "hwtotp/totp/otp_key.h"
 #include "hwtotp/totp/steps.h"
-#include "hwtotp/totp/window.h"
+#include "saturating.h"
+#include "verify_search.h"
 
 namespace hwtotp::store {
 namespace {
 
-VerifyStatus status_of(AcceptOutcome outcome) {
-    switch (outcome) {
+// The lockout limit and the throttle delays, as the registry's attempt counter takes them.
+AttemptRules attempt_rules() {
+    AttemptRules rules;
+    rules.max_failures = max_failures;
+    for (int k = 0; k < max_failures; ++k)
+        rules.waits.push_back(throttle_delay(k));
+    return rules;
+}
+
+// What the outcome says before anything is counted: the token and the window searched.
+VerifyOutcome describe(const TokenInfo& info, const SearchPlan& plan) {
+    VerifyOutcome outcome;
+    outcome.type = info.description.type;
+    outcome.params = info.description.params;
+    outcome.failures = info.state.failures;
+    outcome.window_used = static_cast<std::int64_t>(plan.radius);  // <= max_window
+    outcome.first_use = plan.first_use;
+    outcome.centre_offset_steps = plan.centre_offset_steps;
+    outcome.centred_on_prediction = plan.centred_on_prediction;
+    return outcome;
+}
+
+// An attempt the registry did not count: the code was not looked at.
+VerifyOutcome refused(VerifyOutcome outcome, const AttemptReservation& reservation) {
+    outcome.failures = reservation.failures;
+    switch (reservation.refusal) {
+        case AttemptRefusal::locked:
+            outcome.status = VerifyStatus::locked;
+            break;
+        case AttemptRefusal::limit:
+            // The places are taken by attempts still being checked: they end in a lock, or
+            // free a place, within moments.
+            outcome.status = VerifyStatus::busy;
+            outcome.retry_in = 1;
+            break;
+        case AttemptRefusal::throttled:
+            outcome.status = VerifyStatus::throttled;
+            outcome.retry_in = reservation.retry_in;
+            break;
+    }
+    return outcome;
+}
+
+// A code that matched a step or counter: where, and how far from now's step (TOTP).
+void note_match(VerifyOutcome& outcome, const SearchPlan& plan, const Match& match) {
+    outcome.step = match.step;
+    if (plan.type == OtpType::totp) {
+        outcome.offset = step_diff(match.step, plan.now_step);
+        outcome.offset_seconds = saturating_mul(outcome.offset, outcome.params.period());
+    }
+}
+
+// Records what the code turned out to be, settling its counted attempt.
+Result<VerifyOutcome> settle(Registry& registry, const VerifyRequest& request,
+                             const Attempt& attempt, const SearchPlan& plan, const Match& match,
+                             VerifyOutcome outcome) {
+    outcome.code_checked = true;
+    if (match.kind == MatchKind::none) {
+        HWTOTP_ASSIGN_OR_RETURN(const FailureOutcome failed,
+                                registry.record_failure(request.serial, attempt, request.now));
+        outcome.failures = failed.failures;
+        outcome.status = failed.locked ? VerifyStatus::locked : VerifyStatus::rejected;
+        return outcome;
+    }
+    note_match(outcome, plan, match);
+    AcceptOutcome recorded = AcceptOutcome::replay;
+    if (match.kind == MatchKind::fresh) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            recorded, plan.type == OtpType::hotp
+                          ? registry.record_hotp_accept(request.serial, attempt, match.step)
+                          : registry.record_accept(request.serial, attempt, match.step,
+                                                   outcome.offset, request.now));
+    }
+    switch (recorded) {
         case AcceptOutcome::recorded:
-            return VerifyStatus::accepted;
+            outcome.status = VerifyStatus::accepted;
+            outcome.failures = 0;
+            return outcome;
         case AcceptOutcome::replay:
-            return VerifyStatus::replay;
+            // Never a failure: whoever saw a used code could otherwise lock its owner out.
+            HWTOTP_TRY(registry.release_attempt(request.serial, attempt));
+            outcome.status = VerifyStatus::replay;
+            outcome.failures = attempt.position - 1;
+            return outcome;
         case AcceptOutcome::locked:
-            return VerifyStatus::locked;
-    }  // throttled is decided before any write
-    return VerifyStatus::rejected;
+            outcome.status = VerifyStatus::locked;
+            outcome.failures = attempt.position;
+            return outcome;
+    }
+    return outcome;
 }
 
 }  // namespace
@@ -34,98 +116,31 @@ std::int64_t throttle_delay(int failures) {
 }
 
 Result<VerifyOutcome> verify_token(Registry& registry, const VerifyRequest& request) {
-    auto token = registry.get(request.serial);
-    if (!token)
-        return tl::unexpected(token.error());
-    const TokenInfo& info = token->info;
+    HWTOTP_ASSIGN_OR_RETURN(const Token token, registry.get(request.serial));
+    const TokenInfo& info = token.info;
     const Params& params = info.description.params;
-    VerifyOutcome outcome;
-    outcome.failures = info.state.failures;
-    if (info.state.locked) {
-        outcome.status = VerifyStatus::locked;
-        return outcome;
-    }
-    // Throttled before the code is looked at: a refused attempt reveals nothing and costs nothing.
-    // A clock set back before the last failure also waits (last_failure + delay - now > delay).
-    if (const auto delay = throttle_delay(info.state.failures);
-        delay > 0 && info.state.last_failure_at &&
-        request.now < *info.state.last_failure_at + delay) {
-        outcome.status = VerifyStatus::throttled;
-        outcome.retry_in = *info.state.last_failure_at + delay - request.now;
-        return outcome;
-    }
+    // Everything that can be refused as bad input is checked before the attempt is counted.
     if (request.code.length() != params.digits()) {
         return fail(ErrorCode::invalid_input, "token " + request.serial + " shows " +
                                                   std::to_string(params.digits()) +
                                                   "-digit codes; the code given has " +
                                                   std::to_string(request.code.length()));
     }
-    auto key = OtpKey::create(token->seed, params.hash());
-    if (!key)
-        return tl::unexpected(key.error());
+    std::vector<HistoryEntry> history;
+    if (info.description.type == OtpType::totp) {
+        HWTOTP_ASSIGN_OR_RETURN(history, registry.history(request.serial));
+    }
+    HWTOTP_ASSIGN_OR_RETURN(const SearchPlan plan, plan_search(info, history, request));
+    HWTOTP_ASSIGN_OR_RETURN(const OtpKey key, OtpKey::create(token.seed, params.hash()));
+    VerifyOutcome outcome = describe(info, plan);
 
-    bool matched = false;
-    std::uint64_t matched_step = 0;
-    if (info.description.type == OtpType::hotp) {
-        const std::uint64_t first = info.description.counter;
-        const std::uint64_t last = step_add(first, static_cast<std::int64_t>(request.window));
-        const auto found = key->find(first, last, request.code, 1);
-        outcome.window_used = static_cast<std::int64_t>(request.window);
-        if (!found.empty()) {
-            matched = true;
-            matched_step = found.front();
-        }
-    } else {
-        auto now_step = step_at(params, request.now);
-        if (!now_step)
-            return tl::unexpected(now_step.error());
-        const std::uint64_t centre =
-            step_add(*now_step, request.centre_offset_steps.value_or(info.state.offset_steps));
-        std::uint64_t radius = request.window;
-        if (!info.state.last_step) {
-            // First use after import: vendors' tokens arrive already drifted.
-            const auto first_use_steps =
-                (request.first_use_seconds + static_cast<std::uint64_t>(params.period()) - 1) /
-                static_cast<std::uint64_t>(params.period());
-            radius = std::max(radius, first_use_steps);
-            outcome.first_use = true;
-        }
-        outcome.window_used = static_cast<std::int64_t>(radius);
-        ScanOptions scan;
-        scan.threads = 1;
-        const Verification v = verify_code(*key, request.code, centre, radius, scan);
-        if (v.matched) {
-            matched = true;
-            matched_step = v.step;
-            outcome.offset = step_diff(v.step, *now_step);
-        }
-    }
-
-    if (!matched) {
-        auto failed = registry.record_failure(request.serial, request.max_failures, request.now);
-        if (!failed)
-            return tl::unexpected(failed.error());
-        outcome.failures = failed->failures;
-        outcome.status = failed->locked ? VerifyStatus::locked : VerifyStatus::rejected;
-        return outcome;
-    }
-    outcome.step = matched_step;
-    // An earlier step than the last accepted one is a replay before any write is attempted.
-    if (info.description.type == OtpType::totp && info.state.last_step &&
-        matched_step <= *info.state.last_step) {
-        outcome.status = VerifyStatus::replay;
-        return outcome;
-    }
-    auto recorded = info.description.type == OtpType::hotp
-                        ? registry.record_hotp_accept(request.serial, matched_step)
-                        : registry.record_accept(request.serial, matched_step, outcome.offset,
-                                                 request.now, ObservedBy::verify);
-    if (!recorded)
-        return tl::unexpected(recorded.error());
-    outcome.status = status_of(*recorded);
-    if (outcome.status == VerifyStatus::accepted)
-        outcome.failures = 0;
-    return outcome;
+    // Counted before the code is looked at: see registry.h, "Attempts".
+    HWTOTP_ASSIGN_OR_RETURN(const AttemptReservation reservation,
+                            registry.reserve_attempt(request.serial, request.now, attempt_rules()));
+    if (!reservation.attempt)
+        return refused(std::move(outcome), reservation);
+    const Match match = find_match(key, request.code, plan);
+    return settle(registry, request, *reservation.attempt, plan, match, std::move(outcome));
 }
 
 }  // namespace hwtotp::store

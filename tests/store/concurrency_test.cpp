@@ -99,6 +99,49 @@ TEST(Concurrency, ExactlyOneProcessAcceptsTheSameCode) {
     EXPECT_EQ(history->size(), 4U);  // import + one verify per round
 }
 
+TEST(Concurrency, ParallelAttemptsAreNeverCountedPastTheLimit) {
+    // The lockout's own bound, without the throttle (rules with no waits): 40 processes count
+    // an attempt at once, and exactly max_failures of them get one.
+    TempDir dir;
+    import_one(dir);
+    constexpr int processes = 40;
+    const AttemptRules rules{max_failures, {}};
+    std::array<int, 2> gate{};
+    ASSERT_EQ(::pipe(gate.data()), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < processes; ++i) {
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::close(gate[1]);
+            int code = 99;
+            {
+                auto registry = Registry::open({test::paths_in(dir), 5000});
+                char go = 0;
+                if (registry && ::read(gate[0], &go, 1) >= 0) {
+                    auto r = registry->reserve_attempt("GAKT00000001", t_base, rules);
+                    code = !r ? 4 : r->attempt ? 0 : r->refusal == AttemptRefusal::limit ? 5 : 1;
+                }
+            }
+            ::_exit(code);
+        }
+        children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);
+    int counted = 0;
+    int refused = 0;
+    for (pid_t pid : children) {
+        const int code = child_exit_code(pid);
+        counted += code == 0 ? 1 : 0;
+        refused += code == 5 ? 1 : 0;
+    }
+    EXPECT_EQ(counted, max_failures);
+    EXPECT_EQ(refused, processes - max_failures);
+    auto registry = test::open_registry(dir);
+    EXPECT_EQ(registry.info("GAKT00000001")->state.failures, max_failures);
+}
+
 TEST(CrashSafety, KilledImportLeavesRegistryUnchanged) {
     TempDir dir;
     import_one(dir);

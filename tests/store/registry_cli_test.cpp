@@ -5,6 +5,9 @@
 
 #include <array>
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -43,6 +46,67 @@ class RegistryCli : public ::testing::Test {
         auto r = hw({"code", "--token", serial, "--time", time});
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return r.out.substr(0, r.out.find('\n'));
+    }
+    // The token's codes for `count` steps from `time` on.
+    std::set<std::string> codes_from(std::int64_t time, int count,
+                                     const std::string& serial = "GAKT00000001") {
+        auto r = hw({"code", "--token", serial, "--time", std::to_string(time), "--count",
+                     std::to_string(count)});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        const auto all = lines(r.out);
+        return {all.begin(), all.end()};
+    }
+    // `n` distinct 6-digit codes, none of them in `taken`.
+    static std::vector<std::string> wrong_codes(int n, const std::set<std::string>& taken) {
+        std::vector<std::string> codes;
+        for (int i = 0; static_cast<int>(codes.size()) < n; ++i) {
+            std::string c = std::to_string(100'000 + i * 7'919 % 900'000);
+            if (!taken.contains(c))
+                codes.push_back(std::move(c));
+        }
+        return codes;
+    }
+    // Runs each argument list as its own hwtotp process, all released at the same moment.
+    std::vector<CliResult> run_together(const std::vector<std::vector<std::string>>& runs) {
+        std::array<int, 2> gate{};
+        EXPECT_EQ(::pipe(gate.data()), 0);
+        std::vector<pid_t> children;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const pid_t pid = ::fork();
+            EXPECT_GE(pid, 0);
+            if (pid == 0) {
+                ::close(gate[1]);
+                char go = 0;
+                (void)::read(gate[0], &go, 1);
+                const auto r = hw(runs[i]);
+                std::ofstream(dir.file("run." + std::to_string(i) + ".out")) << r.out;
+                std::ofstream(dir.file("run." + std::to_string(i) + ".err")) << r.err;
+                ::_exit(r.exit_code);
+            }
+            children.push_back(pid);
+        }
+        ::close(gate[0]);
+        ::close(gate[1]);  // EOF releases every child at once
+        std::vector<CliResult> results(runs.size());
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            int status = 0;
+            EXPECT_EQ(::waitpid(children[i], &status, 0), children[i]);
+            results[i].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            std::ifstream out(dir.file("run." + std::to_string(i) + ".out"));
+            std::ifstream err(dir.file("run." + std::to_string(i) + ".err"));
+            std::stringstream o;
+            std::stringstream e;
+            o << out.rdbuf();
+            e << err.rdbuf();
+            results[i].out = o.str();
+            results[i].err = e.str();
+        }
+        return results;
+    }
+    nlohmann::json show(const std::string& serial = "GAKT00000001") {
+        auto r = hw({"--json", "tokens", "show", serial});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out);
     }
 
     TempDir dir;
@@ -94,6 +158,8 @@ TEST_F(RegistryCli, VerifyRecordsAndRefusesReplay) {
     const auto j = nlohmann::json::parse(json.out);
     EXPECT_EQ(j["status"], "accepted");
     EXPECT_EQ(j["offset_steps"], 0);
+    EXPECT_EQ(j["code_checked"], true);
+    EXPECT_EQ(j["max_failures"], 10);
 }
 
 TEST_F(RegistryCli, LockoutAfterTenFailuresAndUnlock) {
@@ -174,6 +240,234 @@ TEST_F(RegistryCli, ConcurrentVerifiersAcceptOnce) {
     }
     EXPECT_EQ(accepted, 1);
     EXPECT_EQ(refused, processes - 1);
+}
+
+// ---- Attempts are counted before the code is looked at --------------------------------------
+
+constexpr std::int64_t t_accept = 1'700'000'010;  // a step boundary
+
+// Parallel verifies of distinct wrong codes, each its own process, and what each said.
+struct Race {
+    int checked = 0;                     // codes looked at (JSON code_checked)
+    int rejected = 0;                    // of those, answered "no match" (exit 1)
+    int exit_1 = 0;                      // "no match" answers, whatever the JSON says
+    std::map<std::string, int> refused;  // status of those not looked at -> how many
+};
+
+Race tally(const std::vector<CliResult>& results) {
+    Race race;
+    for (const auto& r : results) {
+        EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 5) << r.exit_code << ": " << r.err;
+        EXPECT_EQ(r.err.find("database is locked"), std::string::npos) << r.err;
+        race.exit_1 += r.exit_code == 1 ? 1 : 0;
+        const auto j = nlohmann::json::parse(r.out);
+        if (j.contains("code_checked") && j["code_checked"].get<bool>()) {
+            ++race.checked;
+            race.rejected += r.exit_code == 1 ? 1 : 0;
+        } else {
+            ++race.refused[j["status"].get<std::string>()];
+        }
+    }
+    return race;
+}
+
+TEST_F(RegistryCli, ParallelWrongCodesAreCountedBeforeTheyAreLookedAt) {
+    import_plain();
+    // One accepted code first, so that the window is ±1 step rather than the first use's ±20.
+    ASSERT_EQ(hw({"verify", "--token", "GAKT00000001", code_at(std::to_string(t_accept)), "--time",
+                  std::to_string(t_accept)})
+                  .exit_code,
+              0);
+    const std::int64_t burst = t_accept + 300;
+    const auto wrong = wrong_codes(100, codes_from(burst - 30, 3));
+    std::vector<std::vector<std::string>> runs;
+    for (const auto& c : wrong)
+        runs.push_back(
+            {"--json", "verify", "--token", "GAKT00000001", c, "--time", std::to_string(burst)});
+    Race race = tally(run_together(runs));
+    // All at the same --time. Each attempt is counted before its code is looked at, in the
+    // same statement that applies the lockout and the throttle. The first three are always
+    // looked at (the throttle starts at three failures); then the throttle waits 5 s after the
+    // last recorded failure, so beyond three only attempts counted before the first failure is
+    // recorded get through, and the lockout caps those: at most 10. (The old verifier read the
+    // state, looked at the code and counted afterwards: 27 to 65 of 100 were looked at.)
+    EXPECT_LE(race.exit_1, 10);
+    EXPECT_GE(race.checked, 3);
+    EXPECT_LE(race.checked, 10);
+    EXPECT_EQ(
+        race.checked + race.refused["throttled"] + race.refused["busy"] + race.refused["locked"],
+        100);
+    const auto state = show();
+    EXPECT_LE(state["failures"].get<int>(), 10);
+    EXPECT_EQ(state["failures"], race.checked);  // each looked-at code counted, none twice
+    EXPECT_EQ(state["locked"], race.checked == 10);
+    std::cout << "looked at " << race.checked << " of 100 wrong codes\n";
+}
+
+class RegistryCliLockout : public RegistryCli {
+  protected:
+    // Nine failures spaced as the throttle asks (0, 0, 5, 10, ... 160 s), then returns a time
+    // 300 s after the ninth: the throttle's longest wait, so it lets any attempt through there.
+    std::int64_t nine_failures(const std::string& bad) {
+        constexpr std::array<std::int64_t, 9> waits{0, 0, 5, 10, 20, 40, 80, 160, 300};
+        std::int64_t now = t_accept + 30;
+        for (std::size_t i = 0; i < waits.size(); ++i) {
+            EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", bad, "--time", std::to_string(now)})
+                          .exit_code,
+                      1)
+                << i;
+            now += waits[i];
+        }
+        return now;
+    }
+    void SetUp() override {
+        import_plain();
+        ASSERT_EQ(hw({"verify", "--token", "GAKT00000001", code_at(std::to_string(t_accept)),
+                      "--time", std::to_string(t_accept)})
+                      .exit_code,
+                  0);
+        // Every code of the token from the accepted step to well past the burst.
+        taken = codes_from(t_accept, 40);
+    }
+    std::set<std::string> taken;
+};
+
+TEST_F(RegistryCliLockout, TheLastAttemptBeforeTheLockIsLookedAtOnce) {
+    const auto wrong = wrong_codes(101, taken);
+    const std::int64_t burst = nine_failures(wrong.back());
+    std::vector<std::vector<std::string>> runs;
+    for (int i = 0; i < 100; ++i)
+        runs.push_back({"--json", "verify", "--token", "GAKT00000001",
+                        wrong.at(static_cast<std::size_t>(i)), "--time", std::to_string(burst)});
+    Race race = tally(run_together(runs));
+    // One place was left before the lock, and exactly one code took it (and locked the token).
+    // The 99 others were refused by the lockout (busy while that one was being checked,
+    // locked after), never by the throttle: at this time it lets attempts through.
+    EXPECT_EQ(race.checked, 1);
+    EXPECT_EQ(race.exit_1, 0);  // the tenth failure reports the lock (exit 5)
+    EXPECT_EQ(race.refused["busy"] + race.refused["locked"], 99);
+    EXPECT_EQ(race.refused["throttled"], 0);
+    const auto state = show();
+    EXPECT_EQ(state["failures"], 10);
+    EXPECT_EQ(state["locked"], true);
+}
+
+TEST_F(RegistryCliLockout, ARightCodeAmongParallelWrongOnesWinsUnlessTheLockCameFirst) {
+    const auto wrong = wrong_codes(100, taken);
+    const std::int64_t burst = nine_failures(wrong.back());
+    const std::string right = code_at(std::to_string(burst));
+    std::vector<std::vector<std::string>> runs;
+    for (int i = 0; i < 99; ++i)
+        runs.push_back({"--json", "verify", "--token", "GAKT00000001",
+                        wrong.at(static_cast<std::size_t>(i)), "--time", std::to_string(burst)});
+    constexpr std::size_t right_run = 50;
+    runs.insert(runs.begin() + right_run, {"--json", "verify", "--token", "GAKT00000001", right,
+                                           "--time", std::to_string(burst)});
+    auto results = run_together(runs);
+    const CliResult right_result = results[right_run];
+    results.erase(results.begin() + right_run);
+    Race race = tally(results);
+    const auto r = nlohmann::json::parse(right_result.out);
+    const auto state = show();
+    std::cout << "right code " << r["status"] << "; looked at " << race.checked
+              << " of 99 wrong codes\n";
+    if (right_result.exit_code == 0) {
+        // It took the last place and succeeded: the count started again, and the wrong codes
+        // looked at after it are exactly the failures counted now, at most 10.
+        EXPECT_EQ(r["status"], "accepted");
+        EXPECT_EQ(race.checked, state["failures"].get<int>());
+        EXPECT_LE(race.checked, 10);
+        EXPECT_EQ(state["locked"], race.checked == 10);
+    } else {
+        // A wrong code took the last place first: the right one was refused before it was
+        // looked at (never looked at and then refused), and exactly one wrong code was checked.
+        EXPECT_EQ(right_result.exit_code, 5) << right_result.err;
+        EXPECT_EQ(r["code_checked"], false);
+        EXPECT_NE(r["status"], "throttled");
+        EXPECT_EQ(race.checked, 1);
+        EXPECT_EQ(state["failures"], 10);
+        EXPECT_EQ(state["locked"], true);
+    }
+}
+
+// ---- A window too wide for one code is refused -----------------------------------------------
+
+TEST_F(RegistryCli, WideWindowIsRefusedAndRecordsNothing) {
+    import_plain();
+    // The old verifier found 000000 at +128,667 steps in this window, accepted it and stored
+    // that offset: every later code of the token then fell outside its window.
+    auto r = hw({"verify", "--token", "GAKT00000001", "000000", "--window", "2000000", "--time",
+                 "1700000000"});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "hwtotp: error: --window 2000000 with --token GAKT00000001: a wrong 6-digit code "
+              "matches one of the 4000001 steps of a ±2000000-step window by chance with odds up "
+              "to 4000001·10^-6, above 1% (accepted: up to ±4999 steps); to find how far the "
+              "token has drifted, resync with two consecutive codes: hwtotp resync --token "
+              "GAKT00000001 --code1 CODE --code2 NEXT\n");
+    const auto state = show();
+    EXPECT_TRUE(state["last_step"].is_null());
+    EXPECT_EQ(state["offset_steps"], 0);
+    EXPECT_EQ(state["failures"], 0);
+    // The widest window allowed is searched.
+    const auto edge = hw({"--json", "verify", "--token", "GAKT00000001", code_at("1700149950"),
+                          "--window", "4999", "--time", "1700000000"});
+    EXPECT_EQ(edge.exit_code, 0) << edge.err;
+}
+
+// ---- Replayed HOTP codes -------------------------------------------------------------------
+
+TEST_F(RegistryCli, HotpReplayIsRefusedAndNotCounted) {
+    import_plain();
+    const std::string code = code_at("0", "HOTP00000003");  // counter 42, the next expected
+    ASSERT_EQ(hw({"verify", "--token", "HOTP00000003", code}).exit_code, 0);
+    auto replay = hw({"--json", "verify", "--token", "HOTP00000003", code});
+    EXPECT_EQ(replay.exit_code, 5);
+    EXPECT_EQ(replay.err,
+              "hwtotp: error: token HOTP00000003: code already used (its counter was accepted "
+              "before); wait for the next code\n");
+    const auto j = nlohmann::json::parse(replay.out);
+    EXPECT_EQ(j["status"], "replay");
+    EXPECT_EQ(j["matched_counter"], 42);
+    EXPECT_EQ(show("HOTP00000003")["failures"], 0);
+}
+
+TEST_F(RegistryCli, ParallelSubmissionsOfOneHotpCodeNeverCountAFailure) {
+    import_plain();
+    const std::string code = code_at("0", "HOTP00000003");
+    const auto results = run_together(std::vector<std::vector<std::string>>(
+        20, {"--json", "verify", "--token", "HOTP00000003", code, "--time", "1700000000"}));
+    int accepted = 0;
+    for (const auto& r : results) {
+        accepted += r.exit_code == 0 ? 1 : 0;
+        EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 5) << r.exit_code << ": " << r.err;
+        const auto status = nlohmann::json::parse(r.out)["status"];
+        EXPECT_NE(status, "rejected");
+        EXPECT_NE(status, "locked");
+    }
+    EXPECT_EQ(accepted, 1);
+    const auto state = show("HOTP00000003");
+    EXPECT_EQ(state["failures"], 0);
+    EXPECT_EQ(state["locked"], false);
+    EXPECT_EQ(state["counter"], 43);
+}
+
+// ---- The throttle at the end of time ---------------------------------------------------------
+
+TEST_F(RegistryCli, ThrottleHoldsAfterFailuresAtTheEndOfTime) {
+    import_plain();
+    const std::string end = "9223372036854775807";
+    const std::string good = code_at(end);
+    const std::string bad = good == "000000" ? "111111" : "000000";
+    for (int i = 1; i <= 3; ++i)
+        EXPECT_EQ(hw({"verify", "--token", "GAKT00000001", bad, "--time", end}).exit_code, 1) << i;
+    // The old throttle added the delay to the last failure's time and wrapped past 2^63 - 1.
+    auto fourth = hw({"verify", "--token", "GAKT00000001", bad, "--time", end});
+    EXPECT_EQ(fourth.exit_code, 5);
+    EXPECT_EQ(fourth.err,
+              "hwtotp: error: token GAKT00000001 throttled: 3 failed attempts; retry in 5 s\n");
+    EXPECT_EQ(show()["failures"], 3);
 }
 
 TEST_F(RegistryCli, WrongKeyImportsNothing) {

@@ -1,5 +1,8 @@
 // verify_token: window around the stored offset, replay refused, lockout, bounded offset.
 
+#include <cstdint>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "hwtotp/store/verify.h"
@@ -40,11 +43,26 @@ class VerifyTest : public ::testing::Test {
         ASSERT_TRUE(import->commit());
     }
 
-    VerifyOutcome verify(const Code& code, std::int64_t now, std::string serial = "GAKT00000001") {
-        VerifyRequest request{.serial = std::move(serial), .code = code, .now = now};
+    VerifyOutcome verify(const Code& code, std::int64_t now, std::string serial = "GAKT00000001",
+                         std::optional<std::uint64_t> window = std::nullopt) {
+        VerifyRequest request{
+            .serial = std::move(serial), .code = code, .now = now, .window = window};
         auto outcome = verify_token(*registry, request);
         EXPECT_TRUE(outcome) << (outcome ? "" : outcome.error().message);
         return outcome ? *outcome : VerifyOutcome{};
+    }
+    // Adds one more token; `change` adjusts it before the import.
+    template <typename Change>
+    void add_token(const std::string& serial, Change change) {
+        auto import = registry->begin_import(false, t_base);
+        ASSERT_TRUE(import);
+        NewToken token = test::make_token(serial, seed_hex);
+        change(token.description);
+        ASSERT_TRUE(import->add(std::move(token), "extra"));
+        ASSERT_TRUE(import->commit());
+    }
+    int failures(const std::string& serial = "GAKT00000001") {
+        return registry->info(serial)->state.failures;
     }
 
     TempDir dir;
@@ -90,10 +108,13 @@ TEST_F(VerifyTest, OffsetMovesAtMostTheWindowAndNeverBehindLastStep) {
     auto back = verify(code_at(step_base + 9), t_base + 10 * 30);
     ASSERT_EQ(back.status, VerifyStatus::accepted);
     EXPECT_EQ(back.offset, -1);
-    // A code two steps back of the new centre (now - 1) is outside ±1: the window did not
-    // slide back further.
-    auto far_back = verify(code_at(step_base + 17), t_base + 20 * 30);
+    // Two observed offsets now, so the window centres on the drift prediction (-2 at +20
+    // steps), moved from the stored offset by at most ⌈100 ppm × 300 s / 30 s⌉ = 1 step: ±1
+    // around -2. A code 4 steps back is outside: the window did not slide back further.
+    auto far_back = verify(code_at(step_base + 16), t_base + 20 * 30);
     EXPECT_EQ(far_back.status, VerifyStatus::rejected);
+    EXPECT_TRUE(far_back.centred_on_prediction);
+    EXPECT_EQ(far_back.centre_offset_steps, -2);
     auto info = registry->info("GAKT00000001");
     ASSERT_TRUE(info);
     EXPECT_EQ(info->state.offset_steps, -1);
@@ -201,7 +222,8 @@ TEST_F(VerifyTest, HotpLooksAheadAndAdvancesCounter) {
     EXPECT_EQ(at6.status, VerifyStatus::accepted);
     EXPECT_EQ(registry->info("HOTP00000001")->description.counter, 7U);
     auto replay = verify(code_at(6), 0, "HOTP00000001");
-    EXPECT_EQ(replay.status, VerifyStatus::rejected);  // counter 6 is behind: never searched
+    EXPECT_EQ(replay.status, VerifyStatus::replay);  // counter 6 is behind the next one
+    EXPECT_EQ(replay.step, 6U);
 }
 
 TEST_F(VerifyTest, RecordAcceptIsConditional) {
@@ -209,6 +231,213 @@ TEST_F(VerifyTest, RecordAcceptIsConditional) {
     EXPECT_EQ(*registry->record_accept("GAKT00000001", 100, 0, 1), AcceptOutcome::replay);
     EXPECT_EQ(*registry->record_accept("GAKT00000001", 99, 0, 1), AcceptOutcome::replay);
     EXPECT_EQ(registry->record_accept("NOPE", 101, 0, 1).error().code, ErrorCode::not_found);
+}
+
+// ---- Replayed HOTP codes ------------------------------------------------------------------
+
+TEST_F(VerifyTest, HotpReplayIsRefusedWithoutCountingAFailure) {
+    ASSERT_EQ(verify(code_at(5), 0, "HOTP00000001").status, VerifyStatus::accepted);
+    // Whoever saw the used code replays it 20 times: refused as a replay every time, and its
+    // owner is neither throttled nor locked out.
+    for (int i = 0; i < 20; ++i) {
+        const auto replay = verify(code_at(5), i, "HOTP00000001");
+        EXPECT_EQ(replay.status, VerifyStatus::replay) << i;
+        EXPECT_EQ(replay.step, 5U);
+        EXPECT_TRUE(replay.code_checked);
+    }
+    EXPECT_EQ(failures("HOTP00000001"), 0);
+    EXPECT_FALSE(registry->info("HOTP00000001")->state.locked);
+    EXPECT_EQ(verify(code_at(6), 30, "HOTP00000001").status, VerifyStatus::accepted);
+}
+
+TEST_F(VerifyTest, HotpReplayLooksBackAWindowsWorthOfCounters) {
+    // Counter 5 is next; window 2 accepts 7, and the next expected counter is 8.
+    ASSERT_EQ(verify(code_at(7), 0, "HOTP00000001", 2).status, VerifyStatus::accepted);
+    // Window 2 looks back at 6 and 7: counter 6 (skipped, but behind) is a replay.
+    EXPECT_EQ(verify(code_at(6), 0, "HOTP00000001", 2).status, VerifyStatus::replay);
+    // Window 1 looks back at 7 only: counter 6 is then just a wrong code.
+    EXPECT_EQ(verify(code_at(6), 0, "HOTP00000001", 1).status, VerifyStatus::rejected);
+    EXPECT_EQ(failures("HOTP00000001"), 1);
+}
+
+TEST_F(VerifyTest, HotpAtCounterZeroHasNothingToLookBackAt) {
+    add_token("HOTP00000002", [](TokenDescription& d) {
+        d.type = OtpType::hotp;
+        d.counter = 0;
+    });
+    EXPECT_EQ(verify(code_at(2), 0, "HOTP00000002").status, VerifyStatus::rejected);
+    EXPECT_EQ(verify(code_at(0), 0, "HOTP00000002").status, VerifyStatus::accepted);
+}
+
+// ---- The window limit: a chance match must stay under 1% -----------------------------------
+
+TEST(MaxWindow, KeepsTheOddsOfAChanceMatchAtOrUnderOnePercent) {
+    // (2W+1)·10^-digits for TOTP, (W+1)·10^-digits for HOTP.
+    EXPECT_EQ(max_window(OtpType::totp, 6), 4999U);
+    EXPECT_EQ(max_window(OtpType::totp, 7), 49'999U);
+    EXPECT_EQ(max_window(OtpType::totp, 8), 499'999U);
+    EXPECT_EQ(max_window(OtpType::hotp, 6), 9999U);
+    EXPECT_EQ(max_window(OtpType::hotp, 8), 999'999U);
+}
+
+TEST_F(VerifyTest, WindowAboveOnePercentOddsIsRefusedBeforeAnythingIsCounted) {
+    // The old failure: a ±2,000,000-step window found a chance match for some code at +128,667
+    // steps and recorded it as the token's offset, bricking the token.
+    for (const std::uint64_t window : {std::uint64_t{5000}, std::uint64_t{2'000'000},
+                                       std::numeric_limits<std::uint64_t>::max()}) {
+        VerifyRequest request{.serial = "GAKT00000001",
+                              .code = *Code::parse("000000"),
+                              .now = t_base,
+                              .window = window};
+        auto outcome = verify_token(*registry, request);
+        ASSERT_FALSE(outcome) << window;
+        EXPECT_EQ(outcome.error().code, ErrorCode::invalid_input);
+        EXPECT_NE(outcome.error().message.find("above 1%"), std::string::npos)
+            << outcome.error().message;
+        EXPECT_NE(outcome.error().message.find("up to ±4999 steps"), std::string::npos)
+            << outcome.error().message;
+        EXPECT_EQ(outcome.error().message.find("--"), std::string::npos);  // no CLI flag
+    }
+    auto info = registry->info("GAKT00000001");
+    EXPECT_FALSE(info->state.last_step);
+    EXPECT_EQ(info->state.failures, 0);
+    EXPECT_EQ(info->state.offset_steps, 0);
+    // The widest window allowed is searched, and a code at its edge is accepted.
+    const auto edge = verify(code_at(step_base + 4999), t_base, "GAKT00000001", 4999);
+    EXPECT_EQ(edge.status, VerifyStatus::accepted);
+    EXPECT_EQ(edge.window_used, 4999);
+}
+
+TEST_F(VerifyTest, HotpLookAheadAboveOnePercentOddsIsRefused) {
+    VerifyRequest request{.serial = "HOTP00000001", .code = code_at(5), .now = 0, .window = 10'000};
+    auto outcome = verify_token(*registry, request);
+    ASSERT_FALSE(outcome);
+    EXPECT_EQ(outcome.error().code, ErrorCode::invalid_input);
+    EXPECT_NE(outcome.error().message.find("10001 counters"), std::string::npos)
+        << outcome.error().message;
+    EXPECT_EQ(failures("HOTP00000001"), 0);
+    EXPECT_EQ(verify(code_at(5 + 9999), 0, "HOTP00000001", 9999).status, VerifyStatus::accepted);
+}
+
+TEST_F(VerifyTest, FirstUseWindowStaysUnderTheLimitEvenAtOneSecondSteps) {
+    // 600 s each way at a 1 s period: ±600 steps, 1201·10^-6 = 0.12%.
+    add_token("GAKT00000009",
+              [](TokenDescription& d) { d.params = *Params::create(Hash::sha1, 6, 1, 0); });
+    const auto t = static_cast<std::uint64_t>(t_base);
+    const auto first = verify(code_at(t + 600), t_base, "GAKT00000009");
+    EXPECT_EQ(first.status, VerifyStatus::accepted);
+    EXPECT_EQ(first.window_used, 600);
+    EXPECT_TRUE(first.first_use);
+}
+
+// ---- Checked arithmetic at the ends of time -----------------------------------------------
+
+constexpr std::int64_t end_of_time = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t start_of_time = std::numeric_limits<std::int64_t>::min();
+
+TEST_F(VerifyTest, ThrottleHoldsAfterFailuresAtTheEndOfTime) {
+    // The old throttle computed last_failure_at + delay: past 2^63 - 1 it wrapped negative and
+    // throttling stopped.
+    const auto step = static_cast<std::uint64_t>(end_of_time / 30);
+    const Code good = code_at(step);
+    const Code bad = other_code(good);
+    for (int i = 1; i <= 3; ++i)
+        ASSERT_EQ(verify(bad, end_of_time).status, VerifyStatus::rejected) << i;
+    const auto fourth = verify(bad, end_of_time);
+    EXPECT_EQ(fourth.status, VerifyStatus::throttled);
+    EXPECT_EQ(fourth.retry_in, 5);
+    EXPECT_FALSE(fourth.code_checked);
+    EXPECT_EQ(verify(good, end_of_time).status, VerifyStatus::throttled);
+    EXPECT_EQ(failures(), 3);
+}
+
+TEST_F(VerifyTest, ThrottleHoldsAtTheStartOfTimeAndForAClockSetBackAcrossAllOfIt) {
+    // HOTP has no T0, so any time is valid.
+    const Code bad = other_code(code_at(5));
+    for (int i = 1; i <= 3; ++i)
+        ASSERT_EQ(verify(bad, start_of_time, "HOTP00000001").status, VerifyStatus::rejected);
+    auto early = verify(bad, start_of_time + 4, "HOTP00000001");
+    EXPECT_EQ(early.status, VerifyStatus::throttled);
+    EXPECT_EQ(early.retry_in, 1);
+    EXPECT_EQ(verify(bad, start_of_time + 5, "HOTP00000001").status, VerifyStatus::rejected);
+    // The fourth failure at the end of time; a clock then set back to the start waits for as
+    // long as can be said.
+    ASSERT_TRUE(registry->unlock("HOTP00000001"));
+    for (int i = 1; i <= 3; ++i)
+        ASSERT_EQ(verify(bad, end_of_time, "HOTP00000001").status, VerifyStatus::rejected);
+    auto set_back = verify(bad, start_of_time, "HOTP00000001");
+    EXPECT_EQ(set_back.status, VerifyStatus::throttled);
+    EXPECT_EQ(set_back.retry_in, end_of_time);
+}
+
+TEST_F(VerifyTest, TimeBeforeT0IsBadInputAndNotCounted) {
+    add_token("GAKT00000010",
+              [](TokenDescription& d) { d.params = *Params::create(Hash::sha1, 6, 30, 1000); });
+    VerifyRequest before{.serial = "GAKT00000010", .code = code_at(0), .now = 999};
+    auto refused = verify_token(*registry, before);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(failures("GAKT00000010"), 0);
+    // At T0 exactly: step 0, the window clipped at the first step.
+    const auto at_t0 = verify(code_at(0), 1000, "GAKT00000010");
+    EXPECT_EQ(at_t0.status, VerifyStatus::accepted);
+    EXPECT_EQ(at_t0.step, 0U);
+}
+
+TEST_F(VerifyTest, StepZeroAtTimeZero) {
+    EXPECT_EQ(verify(code_at(0), 0).status, VerifyStatus::accepted);
+    EXPECT_EQ(verify(code_at(0), 29).status, VerifyStatus::replay);
+}
+
+TEST_F(VerifyTest, OffsetSecondsSaturateAtTheLastStorableStep) {
+    // A stored offset that puts the centre on the last step the registry can store (2^63 - 1).
+    const auto last = static_cast<std::uint64_t>(end_of_time);
+    add_token("GAKT00000011", [](TokenDescription& d) {
+        d.offset_steps = end_of_time - static_cast<std::int64_t>(step_base);
+    });
+    const auto at_end = verify(code_at(last), t_base, "GAKT00000011");
+    ASSERT_EQ(at_end.status, VerifyStatus::accepted);
+    EXPECT_EQ(at_end.step, last);
+    EXPECT_EQ(at_end.offset, end_of_time - static_cast<std::int64_t>(step_base));
+    EXPECT_EQ(at_end.offset_seconds, end_of_time);  // offset × 30 does not fit: saturated
+}
+
+TEST_F(VerifyTest, StepsPastTheStorableRangeNeverMatch) {
+    // Centred past 2^63 - 1: such a step cannot be recorded, so it is not a match (counted as
+    // a failure, never a registry error after the attempt was counted).
+    const auto last = static_cast<std::uint64_t>(end_of_time);
+    add_token("GAKT00000012", [](TokenDescription& d) { d.offset_steps = end_of_time; });
+    const auto beyond = verify(code_at(step_base + last), t_base, "GAKT00000012", 0);
+    EXPECT_EQ(beyond.status, VerifyStatus::rejected);
+}
+
+// ---- The outcome says what happened ---------------------------------------------------------
+
+TEST_F(VerifyTest, OutcomeSaysWhetherTheCodeWasLookedAtAndTheLimit) {
+    const Code bad = other_code(code_at(step_base));
+    const auto rejected = verify(bad, t_base);
+    EXPECT_TRUE(rejected.code_checked);
+    EXPECT_EQ(rejected.limit, max_failures);
+    EXPECT_EQ(rejected.window_used, 20);  // first use: 600 s at 30 s
+    EXPECT_FALSE(rejected.centred_on_prediction);
+    EXPECT_EQ(rejected.type, OtpType::totp);
+    EXPECT_EQ(rejected.params.period(), 30);
+}
+
+TEST_F(VerifyTest, WindowCentresOnTheBoundedDriftPrediction) {
+    // Two resyncs a year apart, the token 100 steps further ahead at the second: the fit says
+    // it gains 100 steps a year. A week after the second resync it predicts 102, inside the
+    // bound: stored 100 ± ⌈100 ppm × 1 week / 30 s⌉ = 3 steps.
+    constexpr std::int64_t year = 31'557'600;
+    ASSERT_TRUE(registry->record_resync("GAKT00000001", step_base + 1, 0, t_base));
+    const std::uint64_t later = step_base + static_cast<std::uint64_t>(year / 30);
+    ASSERT_TRUE(registry->record_resync("GAKT00000001", later + 100, 100, t_base + year));
+    const std::int64_t now = t_base + year + 7 * 86400;
+    const auto now_step = static_cast<std::uint64_t>(now / 30);
+    const auto v = verify(code_at(now_step + 102), now);
+    EXPECT_EQ(v.status, VerifyStatus::accepted);
+    EXPECT_TRUE(v.centred_on_prediction);
+    EXPECT_EQ(v.centre_offset_steps, 102);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -116,6 +117,48 @@ struct FailureOutcome {
     bool locked = false;  // the token is (now) locked
 };
 
+// Attempts. A verifier counts an attempt BEFORE it looks at the code (reserve_attempt), in one
+// conditional UPDATE, so that however many processes verify at once, no more codes are looked
+// at than the lockout allows. What the code turns out to be then settles the count: a success
+// resets it (record_accept / record_hotp_accept with the attempt), a replay takes its attempt
+// back (release_attempt), a wrong code stays counted and locks the token once max_failures
+// attempts are counted (record_failure with the attempt). Attempts still being checked count
+// towards that lock; if one of them then turns out a success or a replay, settling it lifts
+// the lock again, so the outcome is the one of checking the attempts one at a time.
+
+// When an attempt may be counted.
+struct AttemptRules {
+    int max_failures = 0;  // attempts counted without a success in between, at most
+    // waits[k]: while k attempts are counted, seconds a new one waits after the last recorded
+    // failure (a clock set before that failure waits too). Missing entries are 0: no wait.
+    std::vector<std::int64_t> waits;
+};
+
+// A counted attempt, with the token's state when it was counted.
+struct Attempt {
+    int position = 0;      // attempts counted without a success, this one included
+    int max_failures = 0;  // the limit it was counted under
+    // The last accepted TOTP step and the next HOTP counter when it was counted. A success or a
+    // resync since then changes one of them, and reset the count this attempt was part of:
+    // settling it then changes neither the count nor the lock.
+    std::optional<std::int64_t> last_step;
+    std::int64_t counter = 0;
+};
+
+enum class AttemptRefusal {
+    locked,     // the token is locked
+    limit,      // max_failures attempts are counted (some may still be in progress)
+    throttled,  // too soon after the last failure
+};
+
+// reserve_attempt's answer: the counted attempt, or why none was counted.
+struct AttemptReservation {
+    std::optional<Attempt> attempt;
+    AttemptRefusal refusal = AttemptRefusal::locked;  // when no attempt was counted
+    int failures = 0;                                 // attempts counted now
+    std::int64_t retry_in = 0;  // throttled: seconds until an attempt may be counted again
+};
+
 class Registry {
   public:
     struct Options {
@@ -157,6 +200,31 @@ class Registry {
     // when the count reaches max_failures.
     [[nodiscard]] Result<FailureOutcome> record_failure(std::string_view serial, int max_failures,
                                                         std::int64_t at);
+
+    // Counts an attempt at time `now` when the token is not locked, fewer than
+    // rules.max_failures attempts are counted and the throttle allows it: one conditional
+    // UPDATE, so concurrent verifiers cannot all slip past the limit. When refused, says why
+    // (read in the same transaction). not_found when absent.
+    [[nodiscard]] Result<AttemptReservation> reserve_attempt(std::string_view serial,
+                                                             std::int64_t now,
+                                                             const AttemptRules& rules);
+    // As record_accept, settling `attempt`: resets the count and lifts a lock that came while
+    // the attempt was being checked. Refused as a replay when `step` is not after the last
+    // accepted step, else as locked when the token is locked and a success or resync came
+    // after the attempt was counted.
+    [[nodiscard]] Result<AcceptOutcome> record_accept(std::string_view serial,
+                                                      const Attempt& attempt, std::uint64_t step,
+                                                      std::int64_t new_offset, std::int64_t at);
+    // The same for an HOTP counter: next expected counter = counter + 1.
+    [[nodiscard]] Result<AcceptOutcome> record_hotp_accept(std::string_view serial,
+                                                           const Attempt& attempt,
+                                                           std::uint64_t counter);
+    // A wrong code: `attempt` stays counted; stamps last_failure_at = at and locks the token
+    // when max_failures attempts are counted.
+    [[nodiscard]] Result<FailureOutcome> record_failure(std::string_view serial,
+                                                        const Attempt& attempt, std::int64_t at);
+    // A replay: takes `attempt` back (it was never a failure), and lifts a lock that counted it.
+    [[nodiscard]] Result<void> release_attempt(std::string_view serial, const Attempt& attempt);
     // After a resync (two consecutive codes): last_step = step of the second code, the new
     // offset, failures reset, a history entry (how, at, offset). Refused as a replay when
     // last_step is not after the last accepted step. A lock stays until unlock().
