@@ -26,7 +26,7 @@ std::vector<store::HistoryEntry> fit_entries(std::vector<store::HistoryEntry> en
 }  // namespace
 
 Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::write);
     if (!registry)
         return tl::unexpected(registry.error());
     auto outcome = registry->record_resync(r.serial, r.last_step, r.offset_steps, r.time,
@@ -50,7 +50,7 @@ Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx)
 }
 
 Result<TokenOffsetHistory> load_offset_history(const std::string& serial, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::read);
     if (!registry)
         return tl::unexpected(registry.error());
     auto info = registry->info(serial);

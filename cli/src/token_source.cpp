@@ -33,7 +33,7 @@ std::string_view status_name(store::VerifyStatus status) {
 }  // namespace
 
 Result<ResolvedKey> load_token_key(const std::string& serial, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::read);
     if (!registry)
         return tl::unexpected(registry.error());
     auto token = registry->get(serial);
@@ -50,7 +50,7 @@ Result<ResolvedKey> load_token_key(const std::string& serial, Context& ctx) {
 }
 
 Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::write);
     if (!registry)
         return tl::unexpected(registry.error());
     store::VerifyRequest verify{.serial = request.serial,

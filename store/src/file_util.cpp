@@ -2,6 +2,8 @@
 
 #include "file_util.h"
 
+#include "file_trust.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,21 +19,6 @@ std::string errno_text(int err) {
     return std::strerror(err);
 }
 
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
 }  // namespace
 
 std::string parent_dir(const std::string& path) {
@@ -46,6 +33,13 @@ std::string parent_dir(const std::string& path) {
 bool exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
+}
+
+std::optional<std::uint64_t> size_if_present(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(st.st_size);
 }
 
 Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
@@ -137,18 +131,11 @@ Result<ReadFile> open_for_reading(const std::string& path) {
     return ReadFile(fd, path, static_cast<std::uint64_t>(st.st_size));
 }
 
-Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
-    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-        const int err = errno;
-        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                    "cannot open " + path + ": " + errno_text(err));
-    }
+Result<Secret> read_secret(int fd, const std::string& path, std::size_t max_size) {
     Secret buffer = Secret::zeroed(max_size + 1);
     std::size_t total = 0;
     while (total < buffer.size()) {
-        const ssize_t n =
-            ::read(fd.get(), buffer.mutable_bytes().data() + total, buffer.size() - total);
+        const ssize_t n = ::read(fd, buffer.mutable_bytes().data() + total, buffer.size() - total);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -162,6 +149,16 @@ Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
         return fail(ErrorCode::invalid_input,
                     path + " is larger than " + std::to_string(max_size) + " bytes");
     return Secret(buffer.expose().first(total));
+}
+
+Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
+    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                    "cannot open " + path + ": " + errno_text(err));
+    }
+    return read_secret(fd.get(), path, max_size);
 }
 
 Result<void> sync_directory(const std::string& dir, ErrorCode code) {
