@@ -381,5 +381,25 @@ TEST(Registry, ReadOnlyDirectoryWithoutShmFileServesReads) {
     EXPECT_EQ(entries(reg), (std::vector<std::string>{"tokens.db", "tokens.key"}));
 }
 
+TEST(Registry, ReadOnlyDirectoryWithoutShmBesideAWalHoldingChangesIsARegistryError) {
+    if (!hwtotp::test::can_switch_user())
+        GTEST_SKIP() << hwtotp::test::cannot_switch_user_reason();
+    TempDir dir;
+    const std::string reg = read_only_registry_of_nobody(dir);
+    ASSERT_EQ(::unlink((reg + "/tokens.db-shm").c_str()), 0);
+    test::write_file(reg + "/tokens.db-wal", std::string(32, 'w'));  // as a crash leaves it
+    const int status = hwtotp::test::run_as(hwtotp::test::nobody_uid, [&] {
+        auto registry =
+            Registry::open({{reg + "/tokens.db", reg + "/tokens.key"}, 5000, Access::read});
+        return !registry && registry.error().code == ErrorCode::registry &&
+                       registry.error().message.find(
+                           "-shm is missing and its directory is "
+                           "read-only, while") != std::string::npos
+                   ? 0
+                   : 1;
+    });
+    EXPECT_EQ(status, 0);
+}
+
 }  // namespace
 }  // namespace hwtotp::store
