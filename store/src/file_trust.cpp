@@ -42,24 +42,6 @@ Error cannot_open(FileRole role, const std::string& path, int err) {
                  "cannot open " + named(role, path) + ": " + std::strerror(err)};
 }
 
-}  // namespace
-
-Fd& Fd::operator=(Fd&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-}
-
-Fd::~Fd() {
-    if (fd_ >= 0)
-        ::close(fd_);
-}
-
-namespace {
-
 Result<void> check_descriptor(int fd, const std::string& path, FileRole role) {
     struct stat st {};
     if (::fstat(fd, &st) != 0)
@@ -93,6 +75,20 @@ Result<void> check_descriptor(int fd, const std::string& path, FileRole role) {
 }
 
 }  // namespace
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
 
 Result<void> check_trusted(const std::string& path, FileRole role) {
     // O_PATH with O_NOFOLLOW opens a symbolic link itself, which fstat then shows as one.

@@ -58,18 +58,6 @@ Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
     return {};
 }
 
-Result<void> create_private_file(const std::string& path, ErrorCode code) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return {};
-        return fail(code, "cannot create " + path + ": " + errno_text(errno) +
-                              " (check that its directory is writable by you)");
-    }
-    ::close(fd);
-    return {};
-}
-
 Result<std::string> read_text(const std::string& path) {
     const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {

@@ -19,8 +19,6 @@ namespace hwtotp::store::files {
 [[nodiscard]] bool exists(const std::string& path);
 // The size of the file at `path` (not following a final symbolic link); none when absent.
 [[nodiscard]] std::optional<std::uint64_t> size_if_present(const std::string& path);
-// Creates an empty file with mode 0600 if it does not exist (O_CREAT|O_EXCL, no chmod after).
-[[nodiscard]] Result<void> create_private_file(const std::string& path, ErrorCode code);
 // Makes a new name in `dir` durable (fsync of the directory): after a power cut, a file that was
 // created, linked or renamed there is still found. Errors name the directory.
 [[nodiscard]] Result<void> sync_directory(const std::string& dir, ErrorCode code);

@@ -37,7 +37,8 @@ Result<bool> claim_files(const std::string& db_path, Access access) {
 // when it is missing; in a directory where it cannot (read-only, or another user's), SQLite
 // 3.40 fails with "attempt to write a readonly database". Without a -wal file holding changes
 // the database file alone is the whole registry, and SQLite's immutable mode reads it without
-// -shm: no writer can be at work, as one would need to create the -wal file there too.
+// -shm: no writer can be at work, as one would need to create the -wal file there too (root
+// could: reads racing root's writes may then fail, never write).
 Result<sql::OpenMode> check_for_reading(const std::string& db_path) {
     if (auto checked = files::check_trusted(db_path, database_role); !checked)
         return tl::unexpected(missing_to_no_registry(checked.error(), db_path));

@@ -18,8 +18,11 @@ struct StmtFinalize {
 };
 
 Error sqlite_error(sqlite3* db, int rc, const std::string& path, std::string_view doing) {
-    std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     const int primary = rc & 0xff;
+    // Whichever statement first touches the file finds this, on reading it: say so alike.
+    if (primary == SQLITE_NOTADB)
+        doing = "cannot read";
+    std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     if (primary == SQLITE_NOTADB) {
         message += "the file is not an SQLite database (is --db pointing at the right file?)";
     } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM ||

@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "hwtotp/store/registry.h"
+#include "hwtotp/store/verify.h"
+#include "hwtotp/totp/otp_key.h"
 #include "other_user.h"
 #include "store_test_util.h"
 
@@ -294,6 +296,18 @@ TEST(Registry, VersionTwoSeedsAreResealedWithTheirParameters) {
     }
     EXPECT_EQ(test::sqlite_shell(dir.file("tokens.db"), "PRAGMA user_version;"), "3");
     EXPECT_NE(sealed_column(dir, "GAKT00000001"), before);
+    {
+        // The upgraded token still verifies (step 56666667 is now = 1700000010 at 30 s).
+        auto registry = open_with(dir, Access::write);
+        ASSERT_TRUE(registry) << registry.error().message;
+        auto key = OtpKey::create(test::secret_from_hex(seed_a), Hash::sha1);
+        ASSERT_TRUE(key);
+        const VerifyRequest request{
+            .serial = "GAKT00000001", .code = key->code(56'666'667, 6), .now = 1'700'000'010};
+        auto outcome = verify_token(*registry, request);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        EXPECT_EQ(outcome->status, VerifyStatus::accepted);
+    }
     // Now the parameters are bound: a changed period no longer opens.
     test::sqlite_shell(dir.file("tokens.db"),
                        "UPDATE tokens SET period = 60 WHERE serial = 'GAKT00000001';");
