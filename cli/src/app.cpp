@@ -40,10 +40,18 @@ int run(int argc, const char* const* argv, Context& ctx) {
     app.require_subcommand(1);
     app.fallthrough(true);  // global options may follow the subcommand name
     app.add_flag("--json", ctx.json, "Print one JSON object on stdout");
-    app.add_option("--db", ctx.db_path,
-                   "Token registry file (default $HWTOTP_DB, then "
-                   "$XDG_DATA_HOME/hwtotp/tokens.db)")
-        ->type_name("PATH");
+    auto* db_option = app.add_option("--db", ctx.db_path,
+                                     "Token registry file (default $HWTOTP_DB, then "
+                                     "$XDG_DATA_HOME/hwtotp/tokens.db)")
+                          ->type_name("PATH");
+    // CLI11 2.1 runs no validator on an empty value; this runs after parsing, before any
+    // subcommand does.
+    app.parse_complete_callback([db_option, &ctx] {
+        if (db_option->count() == 0)
+            return;
+        if (auto refused = non_empty_registry_path(ctx.db_path); !refused.empty())
+            throw CLI::ValidationError("--db", refused);
+    });
     app.footer(
         "Exit codes: 0 ok/valid/ready, 1 negative answer, 2 bad input, 3 device error, "
         "4 registry error, 5 locked out or replay.\nRun 'hwtotp COMMAND --help' for a "

@@ -79,7 +79,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
         request.keys.password = std::move(*password);
     }
 
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::create);
     if (!registry)
         return tl::unexpected(registry.error());
     ProgressBar bar(ctx);

@@ -47,7 +47,7 @@ nlohmann::json token_json(const store::TokenInfo& info) {
 }
 
 Result<int> run_list(Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::read);
     if (!registry)
         return tl::unexpected(registry.error());
     auto tokens = registry->list();
@@ -134,7 +134,7 @@ Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Conte
 }
 
 Result<int> run_show(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::read);
     if (!registry)
         return tl::unexpected(registry.error());
     if (o.reveal_seed)
@@ -195,7 +195,7 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
 }
 
 Result<int> run_remove(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::write);
     if (!registry)
         return tl::unexpected(registry.error());
     if (auto ok = registry->remove(o.serial); !ok)
@@ -208,7 +208,7 @@ Result<int> run_remove(const TokensOptions& o, Context& ctx) {
 }
 
 Result<int> run_unlock(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::write);
     if (!registry)
         return tl::unexpected(registry.error());
     if (auto ok = registry->unlock(o.serial); !ok)

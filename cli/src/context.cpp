@@ -10,6 +10,13 @@ void sleep_for_milliseconds(std::int64_t milliseconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
 }
 
+std::string non_empty_registry_path(const std::string& path) {
+    if (!path.empty())
+        return {};
+    return "an empty path is not accepted (accepted: the registry file's path; leave --db out "
+           "to use $HWTOTP_DB or the default)";
+}
+
 int exit_code_for(ErrorCode code) {
     switch (code) {
         case ErrorCode::device:

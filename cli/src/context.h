@@ -45,6 +45,10 @@ enum Exit : int {
     exit_locked = 5,    // locked out or replay refused
 };
 
+// The check of --db: an empty path is refused rather than read as "not given" (which would
+// silently use $HWTOTP_DB or the default registry). Returns the error, or "" when accepted.
+[[nodiscard]] std::string non_empty_registry_path(const std::string& path);
+
 // The exit code for an error category.
 [[nodiscard]] int exit_code_for(ErrorCode code);
 

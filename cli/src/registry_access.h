@@ -6,6 +6,11 @@
 
 namespace hwtotp::cli {
 
-[[nodiscard]] Result<store::Registry> open_registry(const Context& ctx);
+using RegistryAccess = store::Registry::Access;
+
+// Opens the registry for `access`: only import creates one (create); commands that change a
+// token's state need an existing one (write); commands that only show or use a token need an
+// existing one and never write to it, so they also work in a read-only directory (read).
+[[nodiscard]] Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access);
 
 }  // namespace hwtotp::cli

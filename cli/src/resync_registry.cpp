@@ -6,7 +6,7 @@
 namespace hwtotp::cli {
 
 Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::write);
     if (!registry)
         return tl::unexpected(registry.error());
     auto outcome = registry->record_resync(r.serial, r.last_step, r.offset_steps, r.time,
@@ -30,7 +30,7 @@ Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx)
 }
 
 Result<TokenOffsetHistory> load_offset_history(const std::string& serial, Context& ctx) {
-    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx));
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::read));
     auto loaded = store::offset_history(registry, serial);
     if (!loaded)
         return tl::unexpected(with_context("--token " + serial + ": ", std::move(loaded.error())));

@@ -137,7 +137,7 @@ Error verify_error(const TokenVerifyRequest& request, store::Registry& registry,
 }  // namespace
 
 Result<ResolvedKey> load_token_key(const std::string& serial, Context& ctx) {
-    auto registry = open_registry(ctx);
+    auto registry = open_registry(ctx, RegistryAccess::read);
     if (!registry)
         return tl::unexpected(registry.error());
     auto token = registry->get(serial);
@@ -154,7 +154,7 @@ Result<ResolvedKey> load_token_key(const std::string& serial, Context& ctx) {
 }
 
 Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& ctx) {
-    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx));
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::write));
     auto outcome = store::verify_token(registry, store::VerifyRequest{.serial = request.serial,
                                                                       .code = request.code,
                                                                       .now = request.time,

@@ -2,6 +2,8 @@
 
 #include "file_util.h"
 
+#include "file_trust.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,21 +18,6 @@ namespace {
 std::string errno_text(int err) {
     return std::strerror(err);
 }
-
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -48,6 +35,13 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
+std::optional<std::uint64_t> size_if_present(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(st.st_size);
+}
+
 Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
     if (dir.empty() || dir == "." || dir == "/")
         return {};
@@ -61,18 +55,6 @@ Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
         return ok;
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return fail(code, "cannot create directory " + dir + ": " + errno_text(errno));
-    return {};
-}
-
-Result<void> create_private_file(const std::string& path, ErrorCode code) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return {};
-        return fail(code, "cannot create " + path + ": " + errno_text(errno) +
-                              " (check that its directory is writable by you)");
-    }
-    ::close(fd);
     return {};
 }
 
@@ -137,18 +119,11 @@ Result<ReadFile> open_for_reading(const std::string& path) {
     return ReadFile(fd, path, static_cast<std::uint64_t>(st.st_size));
 }
 
-Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
-    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-        const int err = errno;
-        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
-                    "cannot open " + path + ": " + errno_text(err));
-    }
+Result<Secret> read_secret(int fd, const std::string& path, std::size_t max_size) {
     Secret buffer = Secret::zeroed(max_size + 1);
     std::size_t total = 0;
     while (total < buffer.size()) {
-        const ssize_t n =
-            ::read(fd.get(), buffer.mutable_bytes().data() + total, buffer.size() - total);
+        const ssize_t n = ::read(fd, buffer.mutable_bytes().data() + total, buffer.size() - total);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -162,6 +137,16 @@ Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
         return fail(ErrorCode::invalid_input,
                     path + " is larger than " + std::to_string(max_size) + " bytes");
     return Secret(buffer.expose().first(total));
+}
+
+Result<Secret> read_secret_file(const std::string& path, std::size_t max_size) {
+    const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? ErrorCode::not_found : ErrorCode::io,
+                    "cannot open " + path + ": " + errno_text(err));
+    }
+    return read_secret(fd.get(), path, max_size);
 }
 
 Result<void> sync_directory(const std::string& dir, ErrorCode code) {

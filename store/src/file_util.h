@@ -2,6 +2,7 @@
 // Small POSIX file helpers for the registry: private directories and files, whole-file reads.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -16,8 +17,8 @@ namespace hwtotp::store::files {
 // The directory part of a path ("." when there is none).
 [[nodiscard]] std::string parent_dir(const std::string& path);
 [[nodiscard]] bool exists(const std::string& path);
-// Creates an empty file with mode 0600 if it does not exist (O_CREAT|O_EXCL, no chmod after).
-[[nodiscard]] Result<void> create_private_file(const std::string& path, ErrorCode code);
+// The size of the file at `path` (not following a final symbolic link); none when absent.
+[[nodiscard]] std::optional<std::uint64_t> size_if_present(const std::string& path);
 // Makes a new name in `dir` durable (fsync of the directory): after a power cut, a file that was
 // created, linked or renamed there is still found. Errors name the directory.
 [[nodiscard]] Result<void> sync_directory(const std::string& dir, ErrorCode code);
@@ -48,5 +49,7 @@ class ReadFile {
 
 // Reads a small file holding secret material straight into a Secret (at most max_size bytes).
 [[nodiscard]] Result<Secret> read_secret_file(const std::string& path, std::size_t max_size);
+// The same from an open descriptor (read to its end); `path` names it in errors.
+[[nodiscard]] Result<Secret> read_secret(int fd, const std::string& path, std::size_t max_size);
 
 }  // namespace hwtotp::store::files

@@ -4,38 +4,20 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
 #include "crypto.h"
-#include "file_util.h"
-#include "key_file.h"
+#include "key_check.h"
+#include "registry_files.h"
 #include "saturating.h"
 #include "schema.h"
+#include "seed_aad.h"
 #include "sqlite.h"
 
 namespace hwtotp::store {
 namespace {
-
-constexpr std::string_view key_check_name = "key_check";
-constexpr std::string_view key_check_aad = "hwtotp registry key check v1";
-constexpr std::string_view key_check_plain = "hwtotp";
-
-// Associated data of a sealed seed: binds the ciphertext to its serial (and to this purpose).
-std::vector<std::uint8_t> seed_aad(std::string_view serial) {
-    constexpr std::string_view prefix = "hwtotp seed v1:";
-    std::vector<std::uint8_t> aad;
-    aad.reserve(prefix.size() + serial.size());
-    for (const char c : prefix)
-        aad.push_back(static_cast<std::uint8_t>(c));
-    for (const char c : serial)
-        aad.push_back(static_cast<std::uint8_t>(c));
-    return aad;
-}
-
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
 
 constexpr const char* token_columns =
     "serial, label, issuer, manufacturer, type, algorithm, digits, period, t0, counter, source, "
@@ -88,12 +70,19 @@ Error no_such_token(std::string_view serial, const std::string& db_path) {
 
 class Registry::Impl {
   public:
-    Impl(RegistryPaths p, sql::Db d, crypto::SeedBox b)
+    Impl(RegistryPaths p, sql::Db d, std::optional<crypto::SeedBox> b)
         : paths(std::move(p)), db(std::move(d)), box(std::move(b)) {}
 
     RegistryPaths paths;
     sql::Db db;
-    crypto::SeedBox box;
+    // None when the registry has no key check and no token: nothing is sealed (key_check.h).
+    std::optional<crypto::SeedBox> box;
+
+    Result<crypto::SeedBox*> seed_box() {
+        if (!box)
+            return fail(ErrorCode::registry, "registry " + paths.db + " has no master key yet");
+        return &*box;
+    }
 
     Result<void> append_history(std::string_view serial, std::int64_t at, std::int64_t offset,
                                 ObservedBy how) {
@@ -215,102 +204,43 @@ const RegistryPaths& Registry::paths() const {
     return impl_->paths;
 }
 
-Result<Registry> Registry::open(const Options& options) {
+namespace {
+
+// The registry opened as `options` ask, or null when a reader found an older schema: upgrading
+// writes, so the caller opens it again for writing (after this connection is closed).
+Result<std::unique_ptr<Registry::Impl>> open_current(const Registry::Options& options) {
+    using Access = Registry::Access;
     const RegistryPaths& paths = options.paths;
-    if (paths.db.empty() || paths.key.empty())
+    HWTOTP_ASSIGN_OR_RETURN(auto opened,
+                            open_database(paths, options.access, options.busy_timeout_ms));
+    sql::Db& db = opened.db;
+    HWTOTP_ASSIGN_OR_RETURN(const int version, read_schema_version(db));
+    HWTOTP_TRY(check_schema_version(db, version));
+    if (version == 0 && options.access != Access::create)
+        return tl::unexpected(no_registry(paths.db));
+    if (version != schema_version && options.access == Access::read)
+        return std::unique_ptr<Registry::Impl>{};
+    // A new registry gets its tables before its key check (stored in one of them).
+    if (version == 0)
+        HWTOTP_TRY(migrate(db, nullptr));
+    HWTOTP_ASSIGN_OR_RETURN(auto box, unlock_seeds(db, paths, options.access));
+    HWTOTP_TRY(migrate(db, box ? &*box : nullptr));
+    HWTOTP_TRY(check_database_companions(db));
+    return std::make_unique<Registry::Impl>(paths, std::move(db), std::move(box));
+}
+
+}  // namespace
+
+Result<Registry> Registry::open(const Options& options) {
+    if (options.paths.db.empty() || options.paths.key.empty())
         return fail(ErrorCode::registry, "no registry path given");
-    // Create the directory and an empty database file with their final modes up front: SQLite
-    // would create the file 0644, and its -wal/-shm files copy the database file's mode.
-    const bool created = !files::exists(paths.db);
-    if (created) {
-        if (auto ok = files::make_private_dirs(files::parent_dir(paths.db), ErrorCode::registry);
-            !ok)
-            return tl::unexpected(ok.error());
-        if (auto ok = files::create_private_file(paths.db, ErrorCode::registry); !ok)
-            return tl::unexpected(ok.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto impl, open_current(options));
+    if (!impl) {
+        Options upgrade = options;  // the one write a reader may cause
+        upgrade.access = Access::write;
+        HWTOTP_ASSIGN_OR_RETURN(impl, open_current(upgrade));
     }
-    auto db = sql::Db::open(paths.db, sql::OpenMode::read_write, options.busy_timeout_ms);
-    if (!db)
-        return tl::unexpected(db.error());
-
-    // 16 KiB pages for a new registry (SQLite's default is 4 KiB): a row is ~200 bytes either
-    // way, but an import of 10,000 keys then makes 387 page writes instead of 1,434, and on a
-    // virtual machine each write is a system call of tens of microseconds. A verify touches a
-    // handful of pages, so its cost barely moves. Existing registries keep their page size.
-    if (created) {
-        if (auto ok = db->exec("PRAGMA page_size = 16384"); !ok)
-            return tl::unexpected(ok.error());
-    }
-    // WAL: readers never block the writer; FULL sync: an accepted step survives a power cut.
-    {
-        auto wal = db->prepare("PRAGMA journal_mode = WAL");
-        if (!wal)
-            return tl::unexpected(wal.error());
-        auto wal_row = wal->step();
-        if (!wal_row)
-            return tl::unexpected(wal_row.error());
-        if (*wal_row && wal->column_text(0) != "wal") {
-            return fail(ErrorCode::registry, "registry " + paths.db +
-                                                 ": cannot switch to WAL mode (journal mode is " +
-                                                 wal->column_text(0) + ")");
-        }
-    }
-    if (auto ok = db->exec("PRAGMA synchronous = FULL"); !ok)
-        return tl::unexpected(ok.error());
-    if (auto ok = migrate(*db); !ok)
-        return tl::unexpected(ok.error());
-
-    // The key check value tells a wrong or missing key file apart from a tampered row.
-    auto check = db->prepare("SELECT value FROM meta WHERE name = ?");
-    if (!check)
-        return tl::unexpected(check.error());
-    check->bind(1, key_check_name);
-    auto has_check = check->step();
-    if (!has_check)
-        return tl::unexpected(has_check.error());
-    std::vector<std::uint8_t> sealed_check;
-    if (*has_check)
-        sealed_check = check->column_blob(0);
-    check->reset();
-
-    auto key = load_or_create_master_key(paths.key, !*has_check);
-    if (!key)
-        return tl::unexpected(key.error());
-    auto box = crypto::SeedBox::create(*key);
-    if (!box)
-        return tl::unexpected(box.error());
-
-    if (!*has_check) {
-        auto sealed = box->seal(bytes_of(key_check_plain), bytes_of(key_check_aad));
-        if (!sealed)
-            return tl::unexpected(sealed.error());
-        std::vector<std::uint8_t> value = sealed->nonce;
-        value.insert(value.end(), sealed->ciphertext.begin(), sealed->ciphertext.end());
-        auto insert = db->prepare("INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)");
-        if (!insert)
-            return tl::unexpected(insert.error());
-        insert->bind(1, key_check_name).bind_blob(2, value);
-        if (auto ok = insert->run(); !ok)
-            return tl::unexpected(ok.error());
-        check->bind(1, key_check_name);
-        auto again = check->step();
-        if (!again)
-            return tl::unexpected(again.error());
-        sealed_check = check->column_blob(0);
-        check->reset();
-    }
-    if (sealed_check.size() < crypto::gcm_nonce_size) {
-        return fail(ErrorCode::registry, "registry " + paths.db + ": the key check is damaged");
-    }
-    const std::span<const std::uint8_t> all(sealed_check);
-    auto opened = box->open(all.first(crypto::gcm_nonce_size), all.subspan(crypto::gcm_nonce_size),
-                            bytes_of(key_check_aad));
-    if (!opened) {
-        return fail(ErrorCode::registry,
-                    "key file " + paths.key + " does not belong to registry " + paths.db +
-                        " (restore the matching key file, or check HWTOTP_KEY_FILE)");
-    }
-    return Registry(std::make_unique<Impl>(paths, std::move(*db), std::move(*box)));
+    return Registry(std::move(impl));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,17 +301,16 @@ Result<SealedToken> Import::Sealer::seal(NewToken token, std::string_view what) 
         return fail(ErrorCode::invalid_input,
                     std::string(what) + " (serial " + d.serial + "): the secret is empty");
     }
-    auto sealed = impl_->box.seal(token.seed.expose(), seed_aad(d.serial));
+    auto sealed = impl_->box.seal(token.seed.expose(), seed_aad(d.serial, d.type, d.params));
     if (!sealed)
         return tl::unexpected(sealed.error());
     return SealedToken(std::move(d), std::move(sealed->nonce), std::move(sealed->ciphertext));
 }
 
 Result<Import::Sealer> Import::sealer() const {
-    auto box = impl_->registry.box.another();
-    if (!box)
-        return tl::unexpected(box.error());
-    return Sealer(std::make_unique<Sealer::Impl>(std::move(*box)));
+    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * registry_box, impl_->registry.seed_box());
+    HWTOTP_ASSIGN_OR_RETURN(auto box, registry_box->another());
+    return Sealer(std::make_unique<Sealer::Impl>(std::move(box)));
 }
 
 Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
@@ -512,22 +441,22 @@ Result<TokenInfo> Registry::info(std::string_view serial) {
 }
 
 Result<Token> Registry::get(std::string_view serial) {
-    auto stmt = impl_->select_token(serial);
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    auto info = read_token_row(*stmt, impl_->paths.db);
-    if (!info)
-        return tl::unexpected(info.error());
-    const auto nonce = stmt->column_blob(17);
-    const auto sealed = stmt->column_blob(18);
-    auto seed = impl_->box.open(nonce, sealed, seed_aad(info->description.serial));
+    HWTOTP_ASSIGN_OR_RETURN(auto stmt, impl_->select_token(serial));
+    HWTOTP_ASSIGN_OR_RETURN(auto info, read_token_row(stmt, impl_->paths.db));
+    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * box, impl_->seed_box());
+    const TokenDescription& d = info.description;
+    // The parameters as stored are part of the associated data: a row whose type, hash,
+    // digits, period or T0 was changed does not open (seed_aad.h).
+    auto seed =
+        box->open(stmt.column_blob(17), stmt.column_blob(18), seed_aad(d.serial, d.type, d.params));
     if (!seed) {
-        return fail(ErrorCode::registry,
-                    "registry " + impl_->paths.db + ": the seed of token " +
-                        info->description.serial +
-                        " does not decrypt (the record was altered or moved from another row)");
+        return fail(
+            ErrorCode::registry,
+            "registry " + impl_->paths.db + ": the seed of token " + d.serial +
+                " does not decrypt (the record was altered, its parameters changed, or it was "
+                "moved from another row)");
     }
-    return Token{std::move(*info), std::move(*seed)};
+    return Token{std::move(info), std::move(*seed)};
 }
 
 Result<std::vector<TokenInfo>> Registry::list() {

@@ -4,8 +4,10 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "hwtotp/store/registry.h"
+#include "seed_aad.h"
 
 namespace hwtotp::store {
 namespace {
@@ -61,61 +63,128 @@ constexpr const char* schema_v2 = R"sql(
 ALTER TABLE tokens ADD COLUMN last_failure_at INTEGER;
 )sql";
 
-constexpr std::array<const char*, schema_version> migrations{schema_v1, schema_v2};
+// Version 3: seeds are sealed with the token's parameters in the associated data (seed_aad.h).
+// No table changes; reseal_seeds() below re-seals every stored seed.
+constexpr const char* schema_v3 = "";
+constexpr int version_binding_parameters = 3;
+
+constexpr std::array<const char*, schema_version> migrations{schema_v1, schema_v2, schema_v3};
+
+struct StoredSeed {
+    std::string serial;
+    OtpType type = OtpType::totp;
+    Params params = Params::standard();
+    std::vector<std::uint8_t> nonce;
+    std::vector<std::uint8_t> sealed;
+};
+
+Error unreadable_token(const std::string& db_path, const std::string& serial,
+                       const std::string& why) {
+    return Error{ErrorCode::registry, "registry " + db_path + ": token " + serial + " " + why};
+}
+
+Result<std::vector<StoredSeed>> read_stored_seeds(sql::Db& db) {
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto stmt, db.prepare("SELECT serial, type, algorithm, digits, period, t0, seed_nonce, "
+                              "seed_sealed FROM tokens ORDER BY serial"));
+    std::vector<StoredSeed> seeds;
+    for (;;) {
+        HWTOTP_ASSIGN_OR_RETURN(const bool row, stmt.step());
+        if (!row)
+            return seeds;
+        StoredSeed seed;
+        seed.serial = stmt.column_text(0);
+        seed.type = stmt.column_text(1) == "hotp" ? OtpType::hotp : OtpType::totp;
+        auto params = parse_hash(stmt.column_text(2)).and_then([&](Hash hash) {
+            return Params::create(hash, static_cast<int>(stmt.column_int(3)), stmt.column_int(4),
+                                  stmt.column_int(5));
+        });
+        if (!params) {
+            return tl::unexpected(unreadable_token(
+                db.path(), seed.serial, "has invalid parameters: " + params.error().message));
+        }
+        seed.params = *params;
+        seed.nonce = stmt.column_blob(6);
+        seed.sealed = stmt.column_blob(7);
+        seeds.push_back(std::move(seed));
+    }
+}
+
+// Opens each seed with version 1's associated data (the serial) and seals it again, with a
+// fresh nonce, under version 2's (serial and parameters). All rows are read before the first
+// is rewritten: SQLite leaves a scan of a table that is updated meanwhile undefined.
+Result<void> reseal_seeds(sql::Db& db, crypto::SeedBox* seeds) {
+    HWTOTP_ASSIGN_OR_RETURN(auto stored, read_stored_seeds(db));
+    if (stored.empty())
+        return {};
+    if (seeds == nullptr)
+        return fail(ErrorCode::internal, "re-sealing seeds without the master key");
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto update,
+        db.prepare("UPDATE tokens SET seed_nonce = ?1, seed_sealed = ?2 WHERE serial = ?3"));
+    for (const StoredSeed& s : stored) {
+        auto seed = seeds->open(s.nonce, s.sealed, seed_aad_v1(s.serial));
+        if (!seed) {
+            return tl::unexpected(unreadable_token(
+                db.path(), s.serial,
+                "has a seed that does not decrypt (the record was altered or moved from another "
+                "row); nothing was upgraded"));
+        }
+        HWTOTP_ASSIGN_OR_RETURN(auto sealed,
+                                seeds->seal(seed->expose(), seed_aad(s.serial, s.type, s.params)));
+        update.bind_blob(1, sealed.nonce).bind_blob(2, sealed.ciphertext).bind(3, s.serial);
+        HWTOTP_TRY(update.run());
+        update.reset();
+    }
+    return {};
+}
 
 }  // namespace
 
 Result<int> read_schema_version(sql::Db& db) {
-    auto stmt = db.prepare("PRAGMA user_version");
-    if (!stmt)
-        return tl::unexpected(stmt.error());
-    auto row = stmt->step();
-    if (!row)
-        return tl::unexpected(row.error());
-    return static_cast<int>(stmt->column_int(0));
+    HWTOTP_ASSIGN_OR_RETURN(auto stmt, db.prepare("PRAGMA user_version"));
+    HWTOTP_TRY(stmt.step());
+    return static_cast<int>(stmt.column_int(0));
 }
 
-Result<void> migrate(sql::Db& db) {
-    // Quick check outside a transaction: most opens find the schema current.
-    auto version = read_schema_version(db);
-    if (!version)
-        return tl::unexpected(version.error());
-    if (*version == schema_version)
-        return {};
-
-    auto tx = sql::Transaction::begin_immediate(db);
-    if (!tx)
-        return tl::unexpected(tx.error());
-    version = read_schema_version(db);  // another process may have migrated meanwhile
-    if (!version)
-        return tl::unexpected(version.error());
-    if (*version > schema_version) {
+Result<void> check_schema_version(sql::Db& db, int version) {
+    if (version > schema_version) {
         return fail(ErrorCode::registry,
-                    "registry " + db.path() + " has schema version " + std::to_string(*version) +
+                    "registry " + db.path() + " has schema version " + std::to_string(version) +
                         ", written by a newer hwtotp; this hwtotp reads up to version " +
                         std::to_string(schema_version) + " (upgrade hwtotp)");
     }
-    if (*version < 0)
+    if (version < 0)
         return fail(ErrorCode::registry,
                     "registry " + db.path() + " has an invalid schema version");
-    if (*version == 0) {
-        auto count = db.prepare("SELECT count(*) FROM sqlite_schema");
-        if (!count)
-            return tl::unexpected(count.error());
-        if (auto row = count->step(); !row)
-            return tl::unexpected(row.error());
-        if (count->column_int(0) != 0) {
+    if (version == 0) {
+        HWTOTP_ASSIGN_OR_RETURN(auto count, db.prepare("SELECT count(*) FROM sqlite_schema"));
+        HWTOTP_TRY(count.step());
+        if (count.column_int(0) != 0) {
             return fail(ErrorCode::registry,
                         db.path() + " is an SQLite database but not an hwtotp registry");
         }
     }
-    for (int v = *version; v < schema_version; ++v) {
-        if (auto ok = db.exec(migrations.at(static_cast<std::size_t>(v))); !ok)
-            return ok;
+    return {};
+}
+
+Result<void> migrate(sql::Db& db, crypto::SeedBox* seeds) {
+    // Quick check outside a transaction: most opens find the schema current.
+    HWTOTP_ASSIGN_OR_RETURN(int version, read_schema_version(db));
+    if (version == schema_version)
+        return {};
+
+    HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(db));
+    // Another process may have migrated meanwhile.
+    HWTOTP_ASSIGN_OR_RETURN(version, read_schema_version(db));
+    HWTOTP_TRY(check_schema_version(db, version));
+    for (int v = version; v < schema_version; ++v) {
+        HWTOTP_TRY(db.exec(migrations.at(static_cast<std::size_t>(v))));
+        if (v + 1 == version_binding_parameters)
+            HWTOTP_TRY(reseal_seeds(db, seeds));
     }
-    if (auto ok = db.exec("PRAGMA user_version = " + std::to_string(schema_version)); !ok)
-        return ok;
-    return tx->commit();
+    HWTOTP_TRY(db.exec("PRAGMA user_version = " + std::to_string(schema_version)));
+    return tx.commit();
 }
 
 }  // namespace hwtotp::store

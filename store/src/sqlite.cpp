@@ -18,8 +18,11 @@ struct StmtFinalize {
 };
 
 Error sqlite_error(sqlite3* db, int rc, const std::string& path, std::string_view doing) {
-    std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     const int primary = rc & 0xff;
+    // Whichever statement first touches the file finds this, on reading it: say so alike.
+    if (primary == SQLITE_NOTADB)
+        doing = "cannot read";
+    std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     if (primary == SQLITE_NOTADB) {
         message += "the file is not an SQLite database (is --db pointing at the right file?)";
     } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM ||
@@ -149,19 +152,55 @@ Db::Db(Db&&) noexcept = default;
 Db& Db::operator=(Db&&) noexcept = default;
 Db::~Db() = default;
 
+namespace {
+
+// A file: URI for sqlite3_open_v2 with SQLITE_OPEN_URI ('%', '?' and '#' escaped).
+std::string file_uri(const std::string& path, std::string_view query) {
+    std::string uri = path.starts_with('/') ? "file://" : "file:";
+    for (const char c : path) {
+        if (c == '%')
+            uri += "%25";
+        else if (c == '?')
+            uri += "%3f";
+        else if (c == '#')
+            uri += "%23";
+        else
+            uri += c;
+    }
+    return uri + "?" + std::string(query);
+}
+
+}  // namespace
+
 Result<Db> Db::open(const std::string& path, OpenMode mode, int busy_timeout_ms) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     sqlite3* raw = nullptr;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (mode == OpenMode::read_write_create)
-        flags |= SQLITE_OPEN_CREATE;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+    std::string name = path;
+    switch (mode) {
+        case OpenMode::read_write_create:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+            break;
+        case OpenMode::read_write:
+            flags |= SQLITE_OPEN_READWRITE;
+            break;
+        case OpenMode::read_only:
+            flags |= SQLITE_OPEN_READONLY;
+            break;
+        case OpenMode::read_only_immutable:
+            flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+            name = file_uri(path, "immutable=1");
+            break;
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     impl->db.reset(raw);
     if (rc != SQLITE_OK)
         return tl::unexpected(sqlite_error(raw, rc, path, "cannot open"));
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, busy_timeout_ms);
+    int persist = 1;
+    sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     return Db(std::move(impl));
 }
 
@@ -193,6 +232,10 @@ std::int64_t Db::changes() const {
 
 const std::string& Db::path() const {
     return impl_->path;
+}
+
+void Db::skip_checkpoint_on_close() {
+    sqlite3_db_config(impl_->db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
 Result<Transaction> Transaction::begin_immediate(Db& db) {

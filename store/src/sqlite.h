@@ -52,11 +52,21 @@ class Statement {
     std::unique_ptr<Impl> impl_;
 };
 
-enum class OpenMode { read_write_create, read_write };
+enum class OpenMode {
+    read_write_create,
+    read_write,  // the file must exist
+    read_only,   // the file must exist; nothing is ever written (SQLITE_OPEN_READONLY)
+    // Read-only without locks or shared memory (SQLite's immutable=1): for a WAL registry in a
+    // directory where the -shm file cannot be created, and only when no -wal file holds
+    // unsaved pages (they would be ignored).
+    read_only_immutable,
+};
 
 class Db {
   public:
-    // Opens or creates `path` (the file must already exist for read_write).
+    // Opens `path` (never through a symbolic link). The -wal and -shm files are kept when the
+    // last connection closes (SQLITE_FCNTL_PERSIST_WAL): they stay the files the caller checked,
+    // and a reader in a read-only directory still finds them.
     [[nodiscard]] static Result<Db> open(const std::string& path, OpenMode mode,
                                          int busy_timeout_ms);
     Db(Db&&) noexcept;
@@ -68,6 +78,9 @@ class Db {
     [[nodiscard]] Result<void> exec(const std::string& sql);
     [[nodiscard]] std::int64_t changes() const;
     [[nodiscard]] const std::string& path() const;
+    // Closing will not checkpoint: for a connection that found files it must not trust, so
+    // that nothing from them is copied into the database.
+    void skip_checkpoint_on_close();
 
     class Impl;
 

@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "hwtotp/store/registry.h"
+#include "other_user.h"
 #include "store_test_util.h"
 
 namespace hwtotp::store {
@@ -200,6 +202,7 @@ TEST(Registry, VersionOneIsMigratedKeepingItsTokens) {
         ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
     }
     // Turn the file back into what hwtotp with schema version 1 wrote.
+    test::seal_as_schema_two(dir, "GAKT00000001", "3132333435363738393031323334353637383930");
     ASSERT_EQ(test::sqlite_shell(dir.file("tokens.db"),
                                  "ALTER TABLE tokens DROP COLUMN last_failure_at; "
                                  "PRAGMA user_version = 1; PRAGMA user_version;"),
@@ -238,13 +241,22 @@ TEST(Registry, ForeignSqliteDatabaseIsRefused) {
 }
 
 TEST(Registry, ReadOnlyDirectoryIsARegistryError) {
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "root ignores directory permissions";
+    // Root ignores directory permissions: the opening runs as an unprivileged user.
+    if (!hwtotp::test::can_switch_user())
+        GTEST_SKIP() << hwtotp::test::cannot_switch_user_reason();
     TempDir dir;
-    ASSERT_EQ(::chmod(dir.path().c_str(), 0500), 0);
-    auto registry = Registry::open({test::paths_in(dir), 5000});
-    ASSERT_FALSE(registry);
-    EXPECT_EQ(registry.error().code, ErrorCode::registry);
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0711), 0);
+    const std::string reg = dir.file("reg");
+    ASSERT_EQ(::mkdir(reg.c_str(), 0500), 0);
+    hwtotp::test::give_to(reg, hwtotp::test::nobody_uid);
+    const int status = hwtotp::test::run_as(hwtotp::test::nobody_uid, [&] {
+        auto registry = Registry::open({{reg + "/tokens.db", reg + "/tokens.key"}, 5000});
+        if (registry)
+            return 1;
+        return registry.error().code == ErrorCode::registry ? 0 : 2;
+    });
+    EXPECT_EQ(status, 0);
+    EXPECT_TRUE(std::filesystem::is_empty(reg));
 }
 
 TEST(Registry, UncreatableLocationIsARegistryError) {

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto.h"
 #include "hwtotp/totp/codec.h"
 
 namespace hwtotp::store::test {
@@ -67,6 +68,26 @@ NewToken make_token(const std::string& serial, const std::string& seed_hex) {
     token.description.source = "test";
     token.seed = secret_from_hex(seed_hex);
     return token;
+}
+
+void seal_as_schema_two(const TempDir& dir, const std::string& serial,
+                        const std::string& seed_hex) {
+    const auto bytes_of = [](const std::string& text) {
+        return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                             text.size());
+    };
+    const Secret key(bytes_of(read_file(dir.file("tokens.key"))));
+    auto box = crypto::SeedBox::create(key);
+    ASSERT_TRUE(box) << box.error().message;
+    const Secret plain = secret_from_hex(seed_hex);
+    auto sealed = box->seal(plain.expose(), bytes_of("hwtotp seed v1:" + serial));
+    ASSERT_TRUE(sealed) << sealed.error().message;
+    ASSERT_EQ(sqlite_shell(dir.file("tokens.db"),
+                           "UPDATE tokens SET seed_nonce = X'" + hex_encode(sealed->nonce) +
+                               "', seed_sealed = X'" + hex_encode(sealed->ciphertext) +
+                               "' WHERE serial = '" + serial +
+                               "'; PRAGMA user_version = 2; PRAGMA user_version;"),
+              "2");
 }
 
 }  // namespace hwtotp::store::test

@@ -6,9 +6,9 @@
 // - Schema version in PRAGMA user_version, migrated forward on open; a database written by a
 //   newer hwtotp is refused.
 // - Seeds are sealed with AES-256-GCM under a 32-byte master key file, a fresh 12-byte random
-//   nonce per record and the serial as associated data (a sealed seed copied to another row
-//   does not open). The key file is created 0600 on first use; one readable by group or others
-//   is refused.
+//   nonce per record and, as associated data, the serial, type, hash, digits, period and T0 (a
+//   sealed seed copied to another row, or a row whose parameters were changed, does not open).
+//   The key file is created 0600 on first use; one readable by group or others is refused.
 // - Every state change (verify outcome, resync, unlock) is one transaction; the replay check
 //   and the record of the accepted step are one conditional UPDATE, so two processes verifying
 //   the same code at the same moment can never both succeed.
@@ -30,7 +30,7 @@
 
 namespace hwtotp::store {
 
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 
 class Registry;
 
@@ -161,12 +161,32 @@ struct AttemptReservation {
 
 class Registry {
   public:
+    // What an opening may do.
+    enum class Access {
+        create,  // creates the directory (0700), database and key file (0600) when absent
+        write,   // an existing registry, read and written; creates nothing
+        read,    // an existing registry, only read: works in a read-only directory
+    };
+
     struct Options {
         RegistryPaths paths;
         int busy_timeout_ms = 5000;
+        Access access = Access::create;
     };
 
-    // Opens (creating when absent: directory 0700, database and key file 0600) and migrates.
+    // Opens the registry and migrates it to schema_version (a read-only opening of an older
+    // registry opens it for writing to upgrade it first). Refuses, as a registry error naming
+    // the file and the fix:
+    // - a database, -wal, -shm or key file that is a symbolic link, not owned by the caller's
+    //   effective uid, or writable by group or others (the key file: accessible by them);
+    // - a directory of the database or the key that belongs to another user than the caller or
+    //   root, or that group or others may write without the sticky bit;
+    // - a key file that does not open the registry's key check value, and a registry holding
+    //   tokens but no key check value (the key is never replaced while seeds are sealed under it);
+    // - with write or read access, a database that does not exist or is empty ("no registry").
+    // Files are created with O_EXCL|O_NOFOLLOW and checked on the opened descriptor, never
+    // stat-then-open. With write or create access, "<key>.tmp.<pid>" files left by a killed
+    // hwtotp of the caller are removed.
     [[nodiscard]] static Result<Registry> open(const Options& options);
 
     Registry(Registry&&) noexcept;
