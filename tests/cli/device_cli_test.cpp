@@ -294,13 +294,20 @@ TEST(DeviceHelp, EverySubcommandShowsAnExample) {
 class SimulateSocketPath : public ::testing::Test {
   protected:
     std::string socket() const { return dir_.file("yk.sock"); }
+    // A refused simulator exits at once; one that wrongly starts serving is killed instead of
+    // hanging the test.
+    static CliOptions bounded() {
+        CliOptions options;
+        options.kill_after = std::chrono::seconds(10);
+        return options;
+    }
     TempDir dir_;
 };
 
 TEST_F(SimulateSocketPath, TheSeedFileIsRefusedAndLeftUntouched) {
     const std::string seed = dir_.file("seed.hex");
     std::ofstream(seed) << rfc_hex << '\n';
-    const auto r = run_cli({"simulate", "--hid-socket", seed, "--secret-file", seed});
+    const auto r = run_cli({"simulate", "--hid-socket", seed, "--secret-file", seed}, bounded());
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, "hwtotp: error: --hid-socket: " + seed +
@@ -314,8 +321,10 @@ TEST_F(SimulateSocketPath, TheSeedFileIsRefusedAndLeftUntouched) {
 TEST_F(SimulateSocketPath, ASecondSimulatorOnALiveSocketIsRefused) {
     SimulatedKeyProcess first(socket(), {"--serial", "1"});
     ASSERT_TRUE(first.ready());
-    const auto second =
-        run_cli({"simulate", "--hid-socket", socket(), "--hex", rfc_hex, "--serial", "2"});
+    const std::string seed = dir_.file("seed.hex");
+    std::ofstream(seed) << rfc_hex << '\n';
+    const auto second = run_cli(
+        {"simulate", "--hid-socket", socket(), "--secret-file", seed, "--serial", "2"}, bounded());
     EXPECT_EQ(second.exit_code, 2);
     EXPECT_EQ(second.err, "hwtotp: error: --hid-socket: " + socket() +
                               " is in use: a server answers on it (stop that server, or give "
