@@ -100,7 +100,7 @@ Result<SocketServer> SocketServer::listen(const std::string& path) {
         const int error = errno;
         ::unlink(path.c_str());
         ::close(fd);
-        return fail_errno(path, "cannot listen there", error);
+        return fail_errno(path, "cannot set up the socket there", error);
     }
     return SocketServer(fd, path, created.st_dev, created.st_ino);
 }
