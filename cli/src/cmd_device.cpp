@@ -41,7 +41,7 @@ Result<int> run_list(Context& ctx) {
         std::string serial;
         std::string problem;
         if (auto transport = (*api)->open(info.path); !transport) {
-            problem = transport.error().message;
+            problem = transport.error().error.message;
         } else {
             hid::SteadyTicker ticker;
             hid::OtpHost host(**transport, ticker);
@@ -71,8 +71,9 @@ Result<int> run_list(Context& ctx) {
         print_json(ctx, {{"devices", list}});
     }
     if (devices.empty()) {
-        // Nothing to work with is a device error (exit 3), as for every other device command.
-        return fail(ErrorCode::device, hid::explain_no_device());
+        // "None" is an answer to "which keys are there?" (exit 0, an empty list); the reason
+        // helps a person who expected one.
+        ctx.err << "hwtotp: note: " << hid::explain_no_device() << '\n';
     }
     return exit_ok;
 }
@@ -98,10 +99,10 @@ Result<int> run_serial(const DeviceOptions& o, Context& ctx) {
 }
 
 Result<int> run_codes(const DeviceOptions& o, Context& ctx) {
-    auto slot = parse_integer(o.slot, "--slot", 1, 2);
+    auto slot = parse_integer(o.slot, "--slot", hid::first_slot, hid::last_slot);
     if (!slot)
         return tl::unexpected(slot.error());
-    auto digits = parse_integer(o.digits, "--digits", 6, 8);
+    auto digits = parse_integer(o.digits, "--digits", hid::min_totp_digits, hid::max_totp_digits);
     if (!digits)
         return tl::unexpected(digits.error());
     auto time = resolve_time(o.time, ctx);
@@ -159,10 +160,12 @@ void add_device_command(CLI::App& app, Context& ctx) {
     cmd->require_subcommand(1);
 
     auto* list = cmd->add_subcommand("list", "List YubiKey OTP HID interfaces and their serials");
+    list->footer("Example:\n  hwtotp device list --json");
     list->callback([&ctx] { finish(ctx, run_list(ctx)); });
 
     auto* serial = cmd->add_subcommand("serial", "Print a key's serial number");
     add_device_option(*serial, opts->device);
+    serial->footer("Example:\n  hwtotp device serial --device unix:/tmp/yk.sock");
     serial->callback([opts, &ctx] { finish(ctx, run_serial(*opts, ctx)); });
 
     auto* codes = cmd->add_subcommand(

@@ -101,7 +101,8 @@ Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
 Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
                                std::optional<std::int64_t> fixed_time, const Submitter& submitter,
                                Context& ctx) {
-    auto slot = parse_integer(o.slot.empty() ? "2" : o.slot, "--slot", 1, 2);
+    auto slot = parse_integer(o.slot.empty() ? "2" : o.slot, "--slot", device::hid::first_slot,
+                              device::hid::last_slot);
     if (!slot)
         return tl::unexpected(slot.error());
     // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 6 digits, 30 s.

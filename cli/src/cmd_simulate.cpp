@@ -36,7 +36,7 @@ struct SimulateOptions {
     std::string touch_after = "1000";
 };
 
-constexpr std::uint64_t max_presses = 10000;
+constexpr std::int64_t max_presses = 10000;
 constexpr double max_ppm = 100000.0;  // 10 %: far beyond any crystal, still exact arithmetic
 
 Result<double> parse_ppm(const std::string& text) {
@@ -50,6 +50,45 @@ Result<double> parse_ppm(const std::string& text) {
                         "or -2.5)");
     }
     return value;
+}
+
+// The real time of the last of `presses` presses, one period apart from `first`.
+Result<std::int64_t> last_press_time(std::int64_t first, std::int64_t presses,
+                                     std::int64_t period) {
+    std::int64_t span = 0;
+    std::int64_t last = 0;
+    if (__builtin_mul_overflow(presses - 1, period, &span) ||
+        __builtin_add_overflow(first, span, &last)) {
+        return fail(ErrorCode::invalid_input, "--presses " + std::to_string(presses) +
+                                                  " from --time " + std::to_string(first) +
+                                                  " would run past 64-bit Unix time");
+    }
+    return last;
+}
+
+// --offset: any whole number of seconds that keeps the token's clock at or after T0 and within
+// 64-bit time at every press (a token reset to 1970 by a battery change is about -1.8e9 s
+// behind). The bounds depend on --time, --since, --drift-ppm and --presses, so the message
+// gives them for this call.
+Result<std::int64_t> parse_offset(const std::string& text, const device::DriftModel& model,
+                                  std::int64_t first, std::int64_t last, const Params& params) {
+    const auto range = model.valid_offsets(first, last, params.t0());
+    if (!range) {
+        return fail(ErrorCode::invalid_input,
+                    "--time, --since and --drift-ppm put the token's clock outside 64-bit time "
+                    "whatever --offset is");
+    }
+    auto offset = parse_integer(text, "--offset", range->min, range->max);
+    if (!offset) {
+        return fail(ErrorCode::invalid_input,
+                    "--offset '" + text.substr(0, 40) +
+                        "' is not accepted (accepted with these --time, --since, --drift-ppm and "
+                        "--presses: a whole number from " +
+                        std::to_string(range->min) + " to " + std::to_string(range->max) +
+                        ", which keeps the token's clock at or after T0 = " +
+                        format_time(params.t0()) + " and within 64-bit time)");
+    }
+    return offset;
 }
 
 Result<int> run_new(const SimulateOptions& o, Context& ctx) {
@@ -120,94 +159,99 @@ Result<int> run_socket(const SimulateOptions& o, Context& ctx) {
     return serve_simulated_key(request, std::move(key->secret), ctx);
 }
 
-Result<int> run_display(const SimulateOptions& o, Context& ctx) {
+// A display token as the options describe it, and when its button is first pressed.
+struct DisplayToken {
+    device::SimulatedToken token;
+    Params params;
+    std::int64_t time = 0;  // the first press
+    std::int64_t presses = 1;
+};
+
+Result<DisplayToken> display_token(const SimulateOptions& o, Context& ctx) {
     if (o.serial.empty()) {
         return fail(ErrorCode::invalid_input,
                     "--serial is required (the serial printed on the token, e.g. GAKT12345678)");
     }
-    auto presses = parse_unsigned(o.presses, "--presses", max_presses);
-    if (!presses)
-        return tl::unexpected(presses.error());
-    if (*presses == 0) {
-        return fail(ErrorCode::invalid_input, "--presses 0 is not accepted (accepted: 1 to 10000)");
-    }
-    auto ppm = parse_ppm(o.drift_ppm);
-    if (!ppm)
-        return tl::unexpected(ppm.error());
-    auto offset = parse_integer(o.offset, "--offset", -1'000'000'000, 1'000'000'000);
-    if (!offset)
-        return tl::unexpected(offset.error());
-    auto time = resolve_time(o.time, ctx);
-    if (!time)
-        return tl::unexpected(time.error());
-    std::int64_t since = *time;
+    // One range in every message: 0 is refused with the same words as 10001.
+    HWTOTP_ASSIGN_OR_RETURN(const std::int64_t presses,
+                            parse_integer(o.presses, "--presses", 1, max_presses));
+    HWTOTP_ASSIGN_OR_RETURN(const double ppm, parse_ppm(o.drift_ppm));
+    HWTOTP_ASSIGN_OR_RETURN(const std::int64_t time, resolve_time(o.time, ctx));
+    std::int64_t since = time;
     if (!o.since.empty()) {
         auto parsed = parse_time(o.since);
         if (!parsed)
-            return fail(parsed.error().code, "--since: " + parsed.error().message);
+            return tl::unexpected(with_context("--since: ", parsed.error()));
         since = *parsed;
     }
-    auto key = resolve_key(o.key, ctx);
-    if (!key)
-        return tl::unexpected(key.error());
-    if (key->type != OtpType::totp) {
+    HWTOTP_ASSIGN_OR_RETURN(const ResolvedKey key, resolve_key(o.key, ctx));
+    if (key.type != OtpType::totp) {
         return fail(ErrorCode::invalid_input, "simulate shows TOTP tokens; drop --hotp");
     }
-    const Params params = key->params;
-    auto token = device::SimulatedToken::create(
-        o.serial, key->secret, params, device::DriftModel::starting_at(since, *ppm, *offset));
-    if (!token)
-        return tl::unexpected(token.error());
+    HWTOTP_ASSIGN_OR_RETURN(const std::int64_t last,
+                            last_press_time(time, presses, key.params.period()));
+    auto drift = device::DriftModel::starting_at(since, ppm);
+    HWTOTP_ASSIGN_OR_RETURN(const std::int64_t offset,
+                            parse_offset(o.offset, drift, time, last, key.params));
+    drift.offset_seconds = offset;
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto token, device::SimulatedToken::create(o.serial, key.secret, key.params, drift));
+    return DisplayToken{std::move(token), key.params, time, presses};
+}
 
-    nlohmann::json result = params_json(params);
-    result["serial"] = o.serial;
-    result["drift_ppm"] = *ppm;
-    result["offset_seconds"] = *offset;
-    result["since"] = since;
-    result["time"] = *time;
-
-    if (o.enroll) {
-        // A person presses at T, types the code, waits for the display to change, and types
-        // the next one: the token's steps s and s + 1.
-        auto step = token->token_step(*time);
-        if (!step)
-            return tl::unexpected(step.error());
-        const Code code1 = token->code_for_step(*step);
-        const Code code2 = token->code_for_step(*step + 1);
-        const std::int64_t wait = step_start(params, *step + 1) - token->token_time(*time);
-        if (ctx.json) {
-            result["token_time"] = token->token_time(*time);
-            result["token_step"] = *step;
-            result["code1"] = code1.str();
-            result["code2"] = code2.str();
-            result["seconds_until_code2"] = wait;
-            print_json(ctx, result);
-        } else {
-            ctx.out << "Serial number: " << o.serial << '\n'
-                    << "MFA code 1: " << code1.digits() << '\n'
-                    << "MFA code 2: " << code2.digits() << '\n';
-        }
-        return exit_ok;
+// A person presses at T, types the code, waits for the display to change, and types the next
+// one: the token's steps s and s + 1.
+Result<int> show_enrollment(const SimulateOptions& o, const DisplayToken& shown,
+                            nlohmann::json result, Context& ctx) {
+    const auto& token = shown.token;
+    HWTOTP_ASSIGN_OR_RETURN(const std::uint64_t step, token.token_step(shown.time));
+    const Code code1 = token.code_for_step(step);
+    const Code code2 = token.code_for_step(step + 1);
+    if (ctx.json) {
+        result["token_time"] = token.token_time(shown.time);
+        result["token_step"] = step;
+        result["code1"] = code1.str();
+        result["code2"] = code2.str();
+        result["seconds_until_code2"] =
+            step_start(shown.params, step + 1) - token.token_time(shown.time);
+        print_json(ctx, result);
+    } else {
+        ctx.out << "Serial number: " << o.serial << '\n'
+                << "MFA code 1: " << code1.digits() << '\n'
+                << "MFA code 2: " << code2.digits() << '\n';
     }
+    return exit_ok;
+}
 
-    nlohmann::json shown = nlohmann::json::array();
-    for (std::uint64_t i = 0; i < *presses; ++i) {
-        const std::int64_t at = *time + static_cast<std::int64_t>(i) * params.period();
-        auto code = token->press(at);
-        if (!code)
-            return tl::unexpected(code.error());
+Result<int> run_display(const SimulateOptions& o, Context& ctx) {
+    HWTOTP_ASSIGN_OR_RETURN(const DisplayToken shown, display_token(o, ctx));
+    const auto& token = shown.token;
+    nlohmann::json result = params_json(shown.params);
+    result["serial"] = o.serial;
+    result["drift_ppm"] = token.drift().ppm;
+    result["offset_seconds"] = token.drift().offset_seconds;
+    result["since"] = token.drift().since;
+    result["time"] = shown.time;
+    if (o.enroll)
+        return show_enrollment(o, shown, std::move(result), ctx);
+
+    nlohmann::json presses = nlohmann::json::array();
+    for (std::int64_t i = 0; i < shown.presses; ++i) {
+        const std::int64_t at = shown.time + i * shown.params.period();
+        HWTOTP_ASSIGN_OR_RETURN(const Code code, token.press(at));
+        HWTOTP_ASSIGN_OR_RETURN(const std::uint64_t step, token.token_step(at));
         if (ctx.json) {
-            shown.push_back({{"time", at},
-                             {"time_iso", format_time(at)},
-                             {"token_time", token->token_time(at)},
-                             {"token_step", *token->token_step(at)},
-                             {"code", code->str()}});
+            presses.push_back({{"time", at},
+                               {"time_iso", format_time(at)},
+                               {"token_time", token.token_time(at)},
+                               {"token_step", step},
+                               {"code", code.str()}});
         } else {
-            ctx.out << code->digits() << '\n';
+            ctx.out << code.digits() << '\n';
         }
     }
     if (ctx.json) {
-        result["presses"] = std::move(shown);
+        result["presses"] = std::move(presses);
         print_json(ctx, result);
     }
     return exit_ok;
@@ -251,7 +295,9 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--drift-ppm", opts->drift_ppm,
                     "Clock drift in parts per million since --since (positive: runs fast)")
         ->type_name("P");
-    cmd->add_option("--offset", opts->offset, "Extra clock offset in seconds (default 0)")
+    cmd->add_option("--offset", opts->offset,
+                    "Extra clock offset in seconds (default 0), any that keeps the token's clock "
+                    "at or after T0: e.g. -1800000000 for a clock reset to 1970 in 2027")
         ->type_name("SECONDS");
     cmd->add_option("--since", opts->since,
                     "When the token's clock was last right (default: --time)")
@@ -264,7 +310,8 @@ void add_simulate_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--new", opts->create_new,
                   "Create a token with a random 20-byte seed; prints its otpauth URI (a secret)");
     cmd->add_option("--hid-socket", opts->hid_socket,
-                    "Serve a simulated YubiKey (KEY in slot 2) on this Unix socket until killed")
+                    "Serve a simulated YubiKey (KEY in slot 2) on a new Unix socket at PATH until "
+                    "killed (only a stale socket there is replaced)")
         ->type_name("PATH");
     cmd->add_flag("--touch", opts->touch, "--hid-socket: slot 2 waits for a touch");
     cmd->add_option("--touch-after", opts->touch_after,

@@ -64,7 +64,7 @@ Result<int> serve_simulated_key(const SocketServeRequest& request, Secret seed, 
     StopOnSignal stop;  // before listening: a signal that arrives early still stops cleanly
     auto server = hid::SocketServer::listen(request.path);
     if (!server) {
-        return tl::unexpected(server.error());
+        return tl::unexpected(with_context("--hid-socket: ", server.error()));
     }
     ctx.out << "serving a simulated YubiKey (serial " << request.serial << ", slot 2 HMAC-SHA1"
             << (request.touch ? ", touch required" : "") << ") on unix:" << request.path

@@ -17,7 +17,13 @@ Result<SimulatedToken> SimulatedToken::create(std::string serial, const Secret& 
 }
 
 Result<std::uint64_t> SimulatedToken::token_step(std::int64_t real_time) const {
-    auto step = step_at(params_, drift_.token_time(real_time));
+    const auto clock = drift_.exact_token_time(real_time);
+    if (!clock) {
+        return fail(ErrorCode::invalid_input,
+                    "the token's clock is outside 64-bit Unix time at real time " +
+                        std::to_string(real_time));
+    }
+    auto step = step_at(params_, *clock);
     if (!step) {
         return fail(ErrorCode::invalid_input,
                     "the token's clock is before its T0 at that time: " + step.error().message);

@@ -5,10 +5,16 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -21,6 +27,21 @@ namespace hwtotp::test {
 namespace {
 
 const std::string rfc_hex = "3132333435363738393031323334353637383930";
+
+// A non-blocking connection to the Unix socket at `path`, or -1 (with errno) when refused.
+int connect_to(const std::string& path) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path.copy(address.sun_path, sizeof address.sun_path - 1);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        const int error = errno;
+        ::close(fd);
+        errno = error;
+        return -1;
+    }
+    return fd;
+}
 
 // A `hwtotp simulate --hid-socket` server for the length of a test. Waits (bounded) for the
 // socket to appear; SIGTERM at the end, and SIGKILL if it does not stop within 5 s.
@@ -45,12 +66,15 @@ class SimulatedKeyProcess {
         posix_spawn_file_actions_destroy(&actions);
     }
 
-    // Polls for the socket file (up to 10 s): the server creates it once it listens.
+    // Polls (up to 10 s) until a server takes connections at the socket: a stale socket file
+    // left there earlier does not count.
     [[nodiscard]] bool ready() const {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
-            if (std::filesystem::is_socket(socket_))
+            if (const int fd = connect_to(socket_); fd >= 0) {
+                ::close(fd);
                 return true;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         return false;
@@ -73,6 +97,17 @@ class SimulatedKeyProcess {
         }
         pid_ = -1;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+
+    // SIGKILL: the server gets no chance to remove its socket. True once it is reaped.
+    bool kill_hard() {
+        if (pid_ <= 0)
+            return false;
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        const bool reaped = ::waitpid(pid_, &status, 0) == pid_;
+        pid_ = -1;
+        return reaped;
     }
 
     ~SimulatedKeyProcess() { stop(); }
@@ -162,6 +197,54 @@ TEST_F(DeviceCli, TouchIsPromptedAndWaitedFor) {
     EXPECT_EQ(lines(r.out).at(1), "MFA code 1: 287082");
 }
 
+// One GET over `fd` (the framing of docs/hid-socket.md): once it is answered, the server is
+// busy with this connection for as long as it stays open.
+bool exchange_one_get(int fd) {
+    std::array<std::uint8_t, 9> message{0x01};
+    if (::send(fd, message.data(), message.size(), MSG_NOSIGNAL) != 9)
+        return false;
+    std::size_t got = 0;
+    while (got < message.size()) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0)
+            return false;
+        const ssize_t n = ::recv(fd, message.data() + got, message.size() - got, 0);
+        if (n <= 0)
+            return false;
+        got += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// Issue 13: with the simulator busy and its listen queue full, `device codes` used to block in
+// connect() until killed. Now it gives up after the documented 2 s with exit 3.
+TEST_F(DeviceCli, FullListenQueueIsADeviceErrorWithinTheBound) {
+    SimulatedKeyProcess key(socket(), {});
+    ASSERT_TRUE(key.ready());
+    std::vector<int> held;
+    held.push_back(connect_to(socket()));
+    ASSERT_GE(held.back(), 0);
+    ASSERT_TRUE(exchange_one_get(held.back()));  // the server now serves this idle connection
+    for (int fd = connect_to(socket()); fd >= 0; fd = connect_to(socket()))
+        held.push_back(fd);  // until EAGAIN: the queue is full
+    ASSERT_EQ(errno, EAGAIN);
+
+    CliOptions bounded;
+    bounded.kill_after = std::chrono::seconds(20);  // the old code hung here forever
+    const auto r =
+        run_cli({"device", "codes", "--device", "unix:" + socket(), "--time", "59"}, bounded);
+    for (const int fd : held)
+        ::close(fd);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(r.out, "");
+    ASSERT_EQ(lines(r.err).size(), 1U) << r.err;
+    EXPECT_EQ(r.err, "hwtotp: error: the simulated key at unix:" + socket() +
+                         " did not take the connection within 2000 ms (its queue of waiting "
+                         "clients is full: other clients keep it busy); retry when they are "
+                         "done\n");
+    EXPECT_LT(r.elapsed, std::chrono::seconds(10)) << "2 s bound plus start-up";
+}
+
 TEST_F(DeviceCli, NoServerIsADeviceError) {
     const auto r = run_cli({"device", "serial", "--device", "unix:" + socket()});
     EXPECT_EQ(r.exit_code, 3);
@@ -178,16 +261,92 @@ bool any_hidraw() {
     return false;
 }
 
-TEST(DeviceList, NoTokensIsExitThreeWithTheReason) {
+// No key is an answer to "which keys are there?": an empty list and exit 0, with the reason on
+// stderr. Commands that need a key still fail with exit 3.
+TEST(DeviceList, NoTokensIsAnEmptyListWithTheReason) {
     if (any_hidraw())
         GTEST_SKIP() << "this machine has hidraw devices";
     const auto r = run_cli({"device", "list"});
-    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(r.err.rfind("hwtotp: error: no HID token found", 0), 0U) << r.err;
+    EXPECT_EQ(r.err.rfind("hwtotp: note: no HID token found", 0), 0U) << r.err;
     EXPECT_NE(r.err.find("/dev/hidraw"), std::string::npos);
+    const auto json = run_cli({"device", "list", "--json"});
+    EXPECT_EQ(json.exit_code, 0) << json.err;
+    EXPECT_EQ(nlohmann::json::parse(json.out), nlohmann::json::parse(R"({"devices": []})"));
     const auto codes = run_cli({"device", "codes", "--time", "59"});
     EXPECT_EQ(codes.exit_code, 3);
+    EXPECT_EQ(codes.err.rfind("hwtotp: error: no HID token found", 0), 0U) << codes.err;
+    EXPECT_NE(codes.err.find("or use --device unix:PATH for a simulated key"), std::string::npos)
+        << codes.err;
+}
+
+TEST(DeviceHelp, EverySubcommandShowsAnExample) {
+    for (const std::string sub : {"list", "serial", "codes"}) {
+        const auto r = run_cli({"device", sub, "--help"});
+        EXPECT_EQ(r.exit_code, 0) << sub;
+        EXPECT_NE(r.out.find("Example:\n  hwtotp device " + sub), std::string::npos) << sub << ":\n"
+                                                                                     << r.out;
+    }
+}
+
+// simulate --hid-socket PATH never destroys what it finds at PATH, except a stale socket.
+class SimulateSocketPath : public ::testing::Test {
+  protected:
+    std::string socket() const { return dir_.file("yk.sock"); }
+    // A refused simulator exits at once; one that wrongly starts serving is killed instead of
+    // hanging the test.
+    static CliOptions bounded() {
+        CliOptions options;
+        options.kill_after = std::chrono::seconds(10);
+        return options;
+    }
+    TempDir dir_;
+};
+
+TEST_F(SimulateSocketPath, TheSeedFileIsRefusedAndLeftUntouched) {
+    const std::string seed = dir_.file("seed.hex");
+    std::ofstream(seed) << rfc_hex << '\n';
+    const auto r = run_cli({"simulate", "--hid-socket", seed, "--secret-file", seed}, bounded());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "hwtotp: error: --hid-socket: " + seed +
+                         " exists and is not a socket; it was left untouched (give a path where "
+                         "nothing exists, or the socket of an earlier run)\n");
+    std::stringstream content;
+    content << std::ifstream(seed).rdbuf();
+    EXPECT_EQ(content.str(), rfc_hex + "\n");
+}
+
+TEST_F(SimulateSocketPath, ASecondSimulatorOnALiveSocketIsRefused) {
+    SimulatedKeyProcess first(socket(), {"--serial", "1"});
+    ASSERT_TRUE(first.ready());
+    const std::string seed = dir_.file("seed.hex");
+    std::ofstream(seed) << rfc_hex << '\n';
+    const auto second = run_cli(
+        {"simulate", "--hid-socket", socket(), "--secret-file", seed, "--serial", "2"}, bounded());
+    EXPECT_EQ(second.exit_code, 2);
+    EXPECT_EQ(second.err, "hwtotp: error: --hid-socket: " + socket() +
+                              " is in use: a server answers on it (stop that server, or give "
+                              "another path)\n");
+    const auto serial = run_cli({"device", "serial", "--device", "unix:" + socket()});
+    EXPECT_EQ(serial.out, "1\n") << serial.err;  // still the first one's
+    EXPECT_EQ(first.stop(), 0);
+    EXPECT_FALSE(std::filesystem::exists(socket()));
+}
+
+TEST_F(SimulateSocketPath, AStaleSocketIsReplaced) {
+    {
+        SimulatedKeyProcess earlier(socket(), {"--serial", "1"});
+        ASSERT_TRUE(earlier.ready());
+        // Killed without a chance to clean up: its socket file stays behind.
+        ASSERT_TRUE(earlier.kill_hard());
+    }
+    ASSERT_TRUE(std::filesystem::is_socket(socket()));
+    SimulatedKeyProcess key(socket(), {"--serial", "2"});
+    ASSERT_TRUE(key.ready());
+    const auto serial = run_cli({"device", "serial", "--device", "unix:" + socket()});
+    EXPECT_EQ(serial.out, "2\n") << serial.err;
 }
 
 TEST(SimulateDisplay, FortyPpmForAYearIsAbout42StepsAhead) {

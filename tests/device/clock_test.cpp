@@ -46,6 +46,41 @@ TEST(DriftModel, SaturatesInsteadOfOverflowing) {
               std::numeric_limits<std::int64_t>::max());
 }
 
+TEST(DriftModel, ExactTokenTimeRefusesWhatSaturationHides) {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    DriftModel model = DriftModel::starting_at(0, 0.0, max - 100);
+    EXPECT_EQ(model.exact_token_time(100), max);
+    EXPECT_EQ(model.exact_token_time(101), std::nullopt);
+    EXPECT_EQ(model.token_time(101), max);  // the saturating one cannot tell
+}
+
+// A battery change resets a token's clock to 1970: in 2027 it is ~1.8e9 s behind, well past the
+// ±1e9 s the simulator once allowed, and still a valid clock.
+TEST(DriftModel, ValidOffsetsReachBackToT0) {
+    const std::int64_t t = 1'803'859'200;  // 2027-03-01
+    const auto model = DriftModel::starting_at(t, 0.0);
+    const auto range = model.valid_offsets(t, t + 30, 0);
+    ASSERT_TRUE(range);
+    EXPECT_EQ(range->min, -t);  // the token shows 1970-01-01T00:00:00Z at the first press
+    EXPECT_EQ(range->max, std::numeric_limits<std::int64_t>::max() - (t + 30));
+    EXPECT_LT(range->min, -1'800'000'000);
+}
+
+TEST(DriftModel, ValidOffsetsFollowTheDriftAtBothEnds) {
+    // 10 % slow from 1000: the clock reads 1000 + 0.9·(t − 1000), lowest at the first press.
+    const auto slow = DriftModel::starting_at(1000, -100000.0);
+    const auto range = slow.valid_offsets(2000, 3000, 500);
+    ASSERT_TRUE(range);
+    EXPECT_EQ(range->min, 500 - 1900);
+    EXPECT_EQ(range->max, std::numeric_limits<std::int64_t>::max() - 2800);
+}
+
+TEST(DriftModel, NoValidOffsetWhenTheClockCannotFitInt64) {
+    const auto doubled = DriftModel::starting_at(0, 1e6);  // runs at twice the real rate
+    const auto max = std::numeric_limits<std::int64_t>::max();
+    EXPECT_EQ(doubled.valid_offsets(0, max, 0).has_value(), false);
+}
+
 TEST(Clocks, ManualAndDrifting) {
     ManualClock real(since);
     DriftingClock token(real, DriftModel::starting_at(since, 40.0, 5));

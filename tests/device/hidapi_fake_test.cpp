@@ -60,7 +60,7 @@ TEST_F(HidapiFake, SerialAndTotpThroughNineByteFeatureReports) {
     auto api = HidApi::init();
     ASSERT_TRUE(api);
     auto transport = (*api)->open("/dev/hidraw0");
-    ASSERT_TRUE(transport) << transport.error().message;
+    ASSERT_TRUE(transport) << transport.error().error.message;
     OtpHost host(**transport, ticker_);
     auto serial = host.read_serial();
     ASSERT_TRUE(serial) << serial.error().message;
@@ -77,10 +77,10 @@ TEST_F(HidapiFake, PermissionDeniedNamesTheUdevRule) {
     ASSERT_TRUE(api);
     auto transport = (*api)->open("/dev/hidraw0");
     ASSERT_FALSE(transport);
-    EXPECT_EQ(transport.error().code, ErrorCode::device);
-    EXPECT_NE(transport.error().message.find("permission denied opening /dev/hidraw0"),
+    EXPECT_EQ(transport.error().error.code, ErrorCode::device);
+    EXPECT_NE(transport.error().error.message.find("permission denied opening /dev/hidraw0"),
               std::string::npos);
-    EXPECT_NE(transport.error().message.find("udevadm"), std::string::npos);
+    EXPECT_NE(transport.error().error.message.find("udevadm"), std::string::npos);
 }
 
 TEST_F(HidapiFake, MissingPath) {
@@ -88,7 +88,8 @@ TEST_F(HidapiFake, MissingPath) {
     ASSERT_TRUE(api);
     auto transport = (*api)->open("/dev/hidraw9");
     ASSERT_FALSE(transport);
-    EXPECT_NE(transport.error().message.find("no device at /dev/hidraw9"), std::string::npos);
+    EXPECT_EQ(transport.error().problem, OpenProblem::no_such_device);
+    EXPECT_EQ(transport.error().error.message, "no device at /dev/hidraw9 (unplugged?)");
 }
 
 TEST_F(HidapiFake, UnplugMidReadIsLostContact) {
@@ -106,32 +107,37 @@ TEST_F(HidapiFake, UnplugMidReadIsLostContact) {
 }
 
 TEST_F(HidapiFake, OpenDeviceWithoutSpecTakesTheOnlyKey) {
-    auto opened = open_device("");
-    ASSERT_TRUE(opened) << opened.error().message;
+    auto opened = open_device("", ticker_);
+    ASSERT_TRUE(opened) << opened.error().error.message;
     EXPECT_EQ(opened->transport->describe(), "/dev/hidraw0");
 }
 
 TEST_F(HidapiFake, OpenDeviceWithTwoKeysAsksForDevice) {
     fake_hid().entries.push_back({"/dev/hidraw3"});
     fake_hid().devices["/dev/hidraw3"] = &other_;
-    auto opened = open_device("");
+    auto opened = open_device("", ticker_);
     ASSERT_FALSE(opened);
-    EXPECT_EQ(opened.error().code, ErrorCode::device);
-    EXPECT_NE(opened.error().message.find("2 keys are plugged in (/dev/hidraw0, /dev/hidraw3)"),
-              std::string::npos)
-        << opened.error().message;
-    EXPECT_NE(opened.error().message.find("--device"), std::string::npos);
+    EXPECT_EQ(opened.error().error.code, ErrorCode::device);
+    EXPECT_NE(
+        opened.error().error.message.find("2 keys are plugged in (/dev/hidraw0, /dev/hidraw3)"),
+        std::string::npos)
+        << opened.error().error.message;
+    // Which keys, in device terms; how to name one is the caller's to say.
+    EXPECT_EQ(opened.error().problem, OpenProblem::several_keys);
+    EXPECT_EQ(opened.error().error.message.find("--device"), std::string::npos);
     // Naming one works.
-    auto named = open_device("/dev/hidraw3");
-    ASSERT_TRUE(named) << named.error().message;
+    auto named = open_device("/dev/hidraw3", ticker_);
+    ASSERT_TRUE(named) << named.error().error.message;
 }
 
 TEST_F(HidapiFake, OpenDeviceWithNoKeyExplains) {
     fake_hid().entries.clear();
-    auto opened = open_device("");
+    auto opened = open_device("", ticker_);
     ASSERT_FALSE(opened);
-    EXPECT_EQ(opened.error().code, ErrorCode::device);
-    EXPECT_NE(opened.error().message.find("/dev/hidraw"), std::string::npos);
+    EXPECT_EQ(opened.error().error.code, ErrorCode::device);
+    EXPECT_NE(opened.error().error.message.find("/dev/hidraw"), std::string::npos);
+    EXPECT_EQ(opened.error().problem, OpenProblem::no_key);
+    EXPECT_EQ(opened.error().error.message.find("--device"), std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // clock dictates, and random seeds.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "hwtotp/device/random_seed.h"
 #include "hwtotp/device/simulated_token.h"
 #include "hwtotp/totp/steps.h"
@@ -52,6 +54,18 @@ TEST(SimulatedToken, BeforeT0IsAnError) {
                                         DriftModel::starting_at(0, 0.0, -100));
     ASSERT_TRUE(token);
     EXPECT_FALSE(token->press(10));
+}
+
+TEST(SimulatedToken, ClockPastInt64IsAnErrorNotASaturatedCode) {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max();
+    auto token = SimulatedToken::create("X", test::rfc_seed(), Params::standard(),
+                                        DriftModel::starting_at(0, 0.0, max - 10));
+    ASSERT_TRUE(token);
+    EXPECT_TRUE(token->press(10));
+    auto past = token->press(11);
+    ASSERT_FALSE(past);
+    EXPECT_EQ(past.error().message,
+              "the token's clock is outside 64-bit Unix time at real time 11");
 }
 
 TEST(SimulatedToken, EmptySeedIsRefused) {

@@ -111,7 +111,7 @@ std::vector<HidDeviceInfo> HidApi::enumerate_otp() const {
     return found;
 }
 
-Result<std::unique_ptr<Transport>> HidApi::open(const std::string& path) const {
+OpenResult<std::unique_ptr<Transport>> HidApi::open(const std::string& path) const {
     hid_device* device = hid_open_path(path.c_str());
     if (device == nullptr) {
         // hidraw's message is "Failed to open a device with path '…': <strerror>"; access()
@@ -120,14 +120,14 @@ Result<std::unique_ptr<Transport>> HidApi::open(const std::string& path) const {
         const bool denied = why.find("Permission denied") != std::string::npos ||
                             (::access(path.c_str(), R_OK | W_OK) != 0 && errno == EACCES);
         if (denied) {
-            return fail(ErrorCode::device,
-                        "permission denied opening " + path + "; " + udev_rule_hint());
+            return fail_open(OpenProblem::other, ErrorCode::device,
+                             "permission denied opening " + path + "; " + udev_rule_hint());
         }
         if (why.find("No such file") != std::string::npos || ::access(path.c_str(), F_OK) != 0) {
-            return fail(ErrorCode::device,
-                        "no device at " + path + " (unplugged?); run `hwtotp device list`");
+            return fail_open(OpenProblem::no_such_device, ErrorCode::device,
+                             "no device at " + path + " (unplugged?)");
         }
-        return fail(ErrorCode::device, "cannot open " + path + ": " + why);
+        return fail_open(OpenProblem::other, ErrorCode::device, "cannot open " + path + ": " + why);
     }
     return std::unique_ptr<Transport>(new HidapiTransport(device, path));
 }

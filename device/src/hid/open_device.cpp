@@ -27,8 +27,7 @@ std::string explain_no_device() {
     }
     if (nodes == 0) {
         return "no HID token found: there are no /dev/hidraw* devices on this machine (plug in a "
-               "key; in a container, pass the hidraw device through), or use --device "
-               "unix:PATH for a simulated key";
+               "key; in a container, pass the hidraw device through)";
     }
     std::string text =
         "no YubiKey OTP interface found among " + std::to_string(nodes) + " /dev/hidraw* device(s)";
@@ -39,10 +38,10 @@ std::string explain_no_device() {
     return text;
 }
 
-Result<OpenedDevice> open_device(const std::string& spec) {
+OpenResult<OpenedDevice> open_device(const std::string& spec, Ticker& ticker) {
     OpenedDevice opened;
     if (spec.rfind(unix_prefix, 0) == 0) {
-        auto socket = SocketTransport::connect(spec.substr(unix_prefix.size()));
+        auto socket = SocketTransport::connect(spec.substr(unix_prefix.size()), ticker);
         if (!socket) {
             return tl::unexpected(socket.error());
         }
@@ -51,21 +50,21 @@ Result<OpenedDevice> open_device(const std::string& spec) {
     }
     auto api = HidApi::init();
     if (!api) {
-        return tl::unexpected(api.error());
+        return tl::unexpected(OpenError{OpenProblem::other, api.error()});
     }
     std::string path = spec;
     if (path.empty()) {
         const auto devices = (*api)->enumerate_otp();
         if (devices.empty()) {
-            return fail(ErrorCode::device, explain_no_device());
+            return fail_open(OpenProblem::no_key, ErrorCode::device, explain_no_device());
         }
         if (devices.size() > 1) {
             std::string list;
             for (const auto& d : devices)
                 list += (list.empty() ? "" : ", ") + d.path;
-            return fail(ErrorCode::device, std::to_string(devices.size()) +
-                                               " keys are plugged in (" + list +
-                                               "); choose one with --device PATH");
+            return fail_open(
+                OpenProblem::several_keys, ErrorCode::device,
+                std::to_string(devices.size()) + " keys are plugged in (" + list + ")");
         }
         path = devices.front().path;
     }

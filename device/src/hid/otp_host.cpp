@@ -66,8 +66,9 @@ Result<KeyIdentity> OtpHost::identify() {
 
 Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
     int slot, std::span<const std::uint8_t, 64> challenge) {
-    if (slot != 1 && slot != 2) {
-        return fail(ErrorCode::invalid_input, "--slot must be 1 or 2");
+    if (slot < first_slot || slot > last_slot) {
+        return fail(ErrorCode::invalid_input, "slot " + std::to_string(slot) +
+                                                  " does not exist (a YubiKey has slots 1 and 2)");
     }
     // ykman checks the slot first, which turns a bare rejection into the precise "empty slot".
     auto status = read_status();
@@ -79,13 +80,13 @@ Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
                     "slot " + std::to_string(slot) + " of the key at " + transport_.describe() +
                         " is empty; program it for HMAC-SHA1 challenge-response (e.g. `ykman otp "
                         "chalresp --totp " +
-                        std::to_string(slot) + "`) or use the other --slot");
+                        std::to_string(slot) + "`) or use the other slot");
     }
     auto bytes =
         transact(hmac_command(slot), challenge, hmac_size,
                  "slot " + std::to_string(slot) + " of the key at " + transport_.describe() +
                      " rejected the challenge: it is not configured for HMAC-SHA1 "
-                     "challenge-response; reprogram it or use the other --slot");
+                     "challenge-response; reprogram it or use the other slot");
     if (!bytes) {
         return tl::unexpected(bytes.error());
     }
@@ -96,15 +97,18 @@ Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
 
 Result<Code> OtpHost::totp(int slot, std::int64_t unix_time, int digits) {
     if (unix_time < 0) {
-        return fail(ErrorCode::invalid_input, "--time must not be before 1970 for a YubiKey TOTP");
+        return fail(ErrorCode::invalid_input,
+                    "time " + std::to_string(unix_time) +
+                        " is before 1970: a YubiKey TOTP counts 30-second steps from Unix time 0");
     }
     // ykman fixes the period at 30 s and T0 at 0.
     return totp_step(slot, static_cast<std::uint64_t>(unix_time / 30), digits);
 }
 
 Result<Code> OtpHost::totp_step(int slot, std::uint64_t step, int digits) {
-    if (digits < 6 || digits > 8) {
-        return fail(ErrorCode::invalid_input, "--digits must be 6, 7 or 8");
+    if (digits < min_totp_digits || digits > max_totp_digits) {
+        return fail(ErrorCode::invalid_input,
+                    "a YubiKey TOTP code has 6, 7 or 8 digits, not " + std::to_string(digits));
     }
     const auto challenge = totp_challenge(step);
     auto hmac = hmac_sha1(slot, challenge);

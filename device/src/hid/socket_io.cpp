@@ -32,20 +32,20 @@ Result<void> wait_ready(int fd, short events, Deadline deadline) {
 
 }  // namespace
 
-Result<sockaddr_un> unix_address(const std::string& path, const std::string& option) {
+Result<sockaddr_un> unix_address(const std::string& path) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     if (path.empty() || path.size() >= sizeof address.sun_path) {
-        return fail(ErrorCode::invalid_input, option + ": the socket path must be 1.." +
-                                                  std::to_string(sizeof address.sun_path - 1) +
-                                                  " characters");
+        return fail(ErrorCode::invalid_input,
+                    "a socket path must be 1 to " + std::to_string(sizeof address.sun_path - 1) +
+                        " characters long (this one has " + std::to_string(path.size()) + ")");
     }
     std::copy(path.begin(), path.end(), address.sun_path);
     return address;
 }
 
 Result<int> new_stream_socket(ErrorCode code) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         return fail(code, std::string("socket(): ") + std::strerror(errno));
     }

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -13,22 +12,56 @@
 
 namespace hwtotp::device::hid {
 
-Result<std::unique_ptr<SocketTransport>> SocketTransport::connect(const std::string& path) {
-    auto address = socket_io::unix_address(path, "--device unix:PATH");
+namespace {
+
+// Retrying a full queue: often at first (a server between two clients frees a place within
+// milliseconds), then every 50 ms, never past the deadline.
+constexpr std::int64_t max_connect_backoff_ms = 50;
+
+}  // namespace
+
+OpenResult<std::unique_ptr<SocketTransport>> SocketTransport::connect(
+    const std::string& path, Ticker& ticker, std::chrono::milliseconds timeout) {
+    auto address = socket_io::unix_address(path);
     if (!address) {
-        return tl::unexpected(address.error());
+        return tl::unexpected(OpenError{OpenProblem::other, address.error()});
     }
     auto socket = socket_io::new_stream_socket(ErrorCode::device);
     if (!socket) {
-        return tl::unexpected(socket.error());
+        return tl::unexpected(OpenError{OpenProblem::other, socket.error()});
     }
     const int fd = *socket;
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
+    // On Linux a non-blocking connect to a Unix socket whose listen queue is full fails at once
+    // with EAGAIN (there is no EINPROGRESS to poll for): a blocking connect would wait there
+    // for as long as the server does not accept. So: retry on the ticker until the deadline.
+    const std::int64_t start = ticker.now_ms();
+    std::int64_t backoff = 1;
+    while (::connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
         const int error = errno;
+        if (error == EISCONN)
+            break;  // an earlier attempt completed (systems that do report EINPROGRESS)
+        const bool wait =
+            error == EAGAIN || error == EINPROGRESS || error == EALREADY || error == EINTR;
+        const std::int64_t waited = ticker.now_ms() - start;
+        if (wait && waited < timeout.count()) {
+            ticker.sleep_ms(std::clamp<std::int64_t>(backoff, 1, timeout.count() - waited));
+            backoff = std::min(backoff * 2, max_connect_backoff_ms);
+            continue;
+        }
         ::close(fd);
-        return fail(ErrorCode::device,
-                    "no simulated key at unix:" + path + " (" + std::strerror(error) +
-                        "); start one with `hwtotp simulate --hid-socket " + path + " KEY`");
+        if (wait) {
+            return fail_open(OpenProblem::other, ErrorCode::device,
+                             "the simulated key at unix:" + path +
+                                 " did not take the connection within " +
+                                 std::to_string(timeout.count()) +
+                                 " ms (its queue of waiting clients is full: other clients "
+                                 "keep it busy); retry when they are done");
+        }
+        const auto problem = error == ENOENT || error == ECONNREFUSED
+                                 ? OpenProblem::nothing_listening
+                                 : OpenProblem::other;
+        return fail_open(problem, ErrorCode::device,
+                         "no simulated key at unix:" + path + " (" + std::strerror(error) + ")");
     }
     return std::unique_ptr<SocketTransport>(new SocketTransport(fd, path));
 }

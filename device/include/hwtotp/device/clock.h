@@ -5,6 +5,7 @@
 // real time to the time a token with a drifting crystal believes it is.
 
 #include <cstdint>
+#include <optional>
 
 namespace hwtotp::device {
 
@@ -53,6 +54,18 @@ struct DriftModel {
 
     // The token's time at real time `real_time` (saturates at the int64 range).
     [[nodiscard]] std::int64_t token_time(std::int64_t real_time) const;
+    // The same, or nullopt when it falls outside the int64 range (checked, never saturated).
+    [[nodiscard]] std::optional<std::int64_t> exact_token_time(std::int64_t real_time) const;
+
+    // The offsets_seconds values for which the token's clock stays within [t0, INT64_MAX] at
+    // every real time from `first` to `last` (first <= last), the other fields as they are:
+    // what a token with this crystal can be set to. nullopt when no offset does.
+    struct OffsetRange {
+        std::int64_t min = 0;
+        std::int64_t max = 0;
+    };
+    [[nodiscard]] std::optional<OffsetRange> valid_offsets(std::int64_t first, std::int64_t last,
+                                                           std::int64_t t0) const;
 };
 
 // Real time seen through a DriftModel. Holds a reference: `real` must outlive this clock.

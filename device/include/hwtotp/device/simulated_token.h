@@ -28,7 +28,8 @@ class SimulatedToken final : public Token {
     [[nodiscard]] std::optional<Params> params() const override { return params_; }
     [[nodiscard]] Result<Code> code_at(std::int64_t real_time) override { return press(real_time); }
 
-    // The code displayed at real time `real_time`. Fails when the token's time is before T0.
+    // The code displayed at real time `real_time`. Fails when the token's time is before T0 or
+    // outside 64-bit time (DriftModel::valid_offsets says which offsets avoid both).
     [[nodiscard]] Result<Code> press(std::int64_t real_time) const;
     // The token's own time and step at real time `real_time`.
     [[nodiscard]] std::int64_t token_time(std::int64_t real_time) const {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "hwtotp/device/hid/open_error.h"
 #include "hwtotp/device/hid/transport.h"
 #include "hwtotp/totp/error.h"
 
@@ -37,8 +38,9 @@ class HidApi {
     // per path. Enumeration reads sysfs and needs no permission on /dev/hidraw*.
     [[nodiscard]] std::vector<HidDeviceInfo> enumerate_otp() const;
 
-    // Opens one device by path. Permission problems are reported with the udev fix.
-    [[nodiscard]] Result<std::unique_ptr<Transport>> open(const std::string& path) const;
+    // Opens one device by path (ErrorCode::device). Permission problems are reported with the
+    // udev fix; a path with no device there is OpenProblem::no_such_device.
+    [[nodiscard]] OpenResult<std::unique_ptr<Transport>> open(const std::string& path) const;
 
   private:
     HidApi() = default;

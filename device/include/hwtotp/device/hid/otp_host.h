@@ -24,6 +24,12 @@
 
 namespace hwtotp::device::hid {
 
+// A YubiKey has two configuration slots; ykman's TOTP shows 6, 7 or 8 digits.
+inline constexpr int first_slot = 1;
+inline constexpr int last_slot = 2;
+inline constexpr int min_totp_digits = 6;
+inline constexpr int max_totp_digits = 8;
+
 struct Timeouts {
     // Waiting for the device to take a written chunk (ykpers: 1150 ms; a slot swap took 920 ms).
     std::int64_t write_ready_ms = 1150;
@@ -62,10 +68,13 @@ class OtpHost {
     [[nodiscard]] Result<std::uint32_t> read_serial();
     // Status, then serial.
     [[nodiscard]] Result<KeyIdentity> identify();
-    // Command 0x30 (slot 1) / 0x38 (slot 2): HMAC-SHA1 of a 64-byte challenge.
+    // Command 0x30 (slot 1) / 0x38 (slot 2): HMAC-SHA1 of a 64-byte challenge. A slot other
+    // than first_slot..last_slot is ErrorCode::invalid_input.
     [[nodiscard]] Result<std::array<std::uint8_t, 20>> hmac_sha1(
         int slot, std::span<const std::uint8_t, 64> challenge);
-    // TOTP (30 s steps, T0 = 0, HMAC-SHA1) at Unix time `unix_time`, ykman's padding, 6..8 digits.
+    // TOTP (30 s steps, T0 = 0, HMAC-SHA1) at Unix time `unix_time`, ykman's padding,
+    // min_totp_digits..max_totp_digits digits. A time before 1970 or a digit count out of range
+    // is ErrorCode::invalid_input.
     [[nodiscard]] Result<Code> totp(int slot, std::int64_t unix_time, int digits);
     // Same, for an explicit time step.
     [[nodiscard]] Result<Code> totp_step(int slot, std::uint64_t step, int digits);

@@ -5,9 +5,12 @@
 //   response = 1 status byte (0x00 ok, 0x01 device I/O error) + 8 report bytes (zeros for SET)
 // A closed connection means the device was unplugged.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
+#include "hwtotp/device/hid/open_error.h"
+#include "hwtotp/device/hid/ticker.h"
 #include "hwtotp/device/hid/transport.h"
 
 namespace hwtotp::device::hid {
@@ -20,10 +23,19 @@ inline constexpr std::uint8_t status_io_error = 0x01;
 inline constexpr std::size_t message_size = 9;
 }  // namespace socket_protocol
 
+// How long connect() waits for a server that does not take the connection (its listen queue
+// is full: it is serving another client, or it never accepts).
+inline constexpr std::chrono::milliseconds default_connect_timeout{2000};
+
 class SocketTransport final : public Transport {
   public:
-    // Connects to the server at `path`. Fails (ErrorCode::device) when nothing listens there.
-    [[nodiscard]] static Result<std::unique_ptr<SocketTransport>> connect(const std::string& path);
+    // Connects to the server at `path`, waiting at most `timeout` as measured on `ticker`.
+    // Fails with ErrorCode::device: OpenProblem::nothing_listening when there is no socket or no
+    // server behind it, OpenProblem::other when the server does not take the connection in
+    // time; with ErrorCode::invalid_input when `path` does not fit a socket address.
+    [[nodiscard]] static OpenResult<std::unique_ptr<SocketTransport>> connect(
+        const std::string& path, Ticker& ticker,
+        std::chrono::milliseconds timeout = default_connect_timeout);
     ~SocketTransport() override;
     SocketTransport(const SocketTransport&) = delete;
     SocketTransport& operator=(const SocketTransport&) = delete;
