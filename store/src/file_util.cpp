@@ -48,6 +48,12 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
+bool readable_by_others(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+}
+
 Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
     if (dir.empty() || dir == "." || dir == "/")
         return {};
