@@ -3,6 +3,7 @@
 
 #include "drift_centre.h"
 #include "hwtotp/store/verify.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "json_output.h"
 #include "key_options.h"
 #include "number_text.h"
@@ -139,7 +140,7 @@ Result<int> verify_against_registry(const TokenVerifyRequest& request, Context& 
                            "token " + request.serial + " is locked after " +
                                std::to_string(std::max(o.failures, max_failures)) +
                                " consecutive failures (unlock with: hwtotp tokens unlock " +
-                               request.serial + ")"});
+                               shell_quote(request.serial) + ")"});
         case store::VerifyStatus::throttled:
             return report_error(
                 ctx, Error{ErrorCode::locked,
