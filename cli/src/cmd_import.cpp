@@ -63,6 +63,37 @@ Result<Secret> read_pskc_secret(const std::string& option, const std::string& pa
     return secret;
 }
 
+// The PSKC key or password, from whichever one option gave it.
+Result<store::PskcKeys> read_pskc_keys(const ImportOptions& o, Context& ctx) {
+    store::PskcKeys keys;
+    const int keys_given =
+        int{!o.key_hex.empty()} + int{!o.key_file.empty()} + int{!o.password_file.empty()};
+    if (keys_given > 1) {
+        return fail(ErrorCode::invalid_input,
+                    "give one of --key-file, --key or --password-file, not several");
+    }
+    if (!o.key_hex.empty()) {
+        warn(ctx,
+             "a key on the command line is visible to other users (ps, shell history); "
+             "prefer --key-file - and pipe it");
+        auto key = hex_decode_secret(o.key_hex);
+        if (!key)
+            return fail(ErrorCode::invalid_input, "--key: " + key.error().message);
+        keys.key = std::move(*key);
+    }
+    if (!o.key_file.empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            keys.key, read_pskc_secret("--key-file", o.key_file, store::key_from_file_bytes,
+                                       store::read_key_file, ctx));
+    }
+    if (!o.password_file.empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(keys.password, read_pskc_secret("--password-file", o.password_file,
+                                                                store::password_from_file_bytes,
+                                                                store::read_password_file, ctx));
+    }
+    return keys;
+}
+
 // A one-line progress bar redrawn in place; only on a terminal, only for large files.
 class ProgressBar {
   public:
@@ -108,32 +139,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
             return tl::unexpected(format.error());
         request.format = *format;
     }
-    const int keys_given =
-        int{!o.key_hex.empty()} + int{!o.key_file.empty()} + int{!o.password_file.empty()};
-    if (keys_given > 1) {
-        return fail(ErrorCode::invalid_input,
-                    "give one of --key-file, --key or --password-file, not several");
-    }
-    if (!o.key_hex.empty()) {
-        warn(ctx,
-             "a key on the command line is visible to other users (ps, shell history); "
-             "prefer --key-file - and pipe it");
-        auto key = hex_decode_secret(o.key_hex);
-        if (!key)
-            return fail(ErrorCode::invalid_input, "--key: " + key.error().message);
-        request.keys.key = std::move(*key);
-    }
-    if (!o.key_file.empty()) {
-        HWTOTP_ASSIGN_OR_RETURN(
-            request.keys.key, read_pskc_secret("--key-file", o.key_file, store::key_from_file_bytes,
-                                               store::read_key_file, ctx));
-    }
-    if (!o.password_file.empty()) {
-        HWTOTP_ASSIGN_OR_RETURN(
-            request.keys.password,
-            read_pskc_secret("--password-file", o.password_file, store::password_from_file_bytes,
-                             store::read_password_file, ctx));
-    }
+    HWTOTP_ASSIGN_OR_RETURN(request.keys, read_pskc_keys(o, ctx));
 
     auto registry = open_registry(ctx);
     if (!registry)

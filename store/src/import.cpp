@@ -20,6 +20,36 @@ struct Record {
 // few hundred bytes a token): the plaintext is wiped as soon as it is sealed.
 using SealedRecords = std::deque<Record>;
 
+// --format, else the extension, else the first few KiB of the file.
+Result<ImportFormat> choose_format(const ImportRequest& request) {
+    if (request.format)
+        return *request.format;
+    HWTOTP_ASSIGN_OR_RETURN(auto file, files::open_for_reading(request.path));
+    std::string head(4096, '\0');
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t n, file.read(head));
+    head.resize(n);
+    const ImportFormat format = detect_import_format(request.path, head);
+    wipe_memory(head.data(), head.size());
+    return format;
+}
+
+// The write phase: one short transaction, the only part of an import that holds the write lock.
+// When reading failed (`read`), the records read before the failure are still added and then
+// rolled back: a duplicate among them is the file's earlier error, and the one reported.
+Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, std::int64_t now,
+                              SealedRecords& records, const Result<std::size_t>& read,
+                              ImportSummary summary) {
+    HWTOTP_ASSIGN_OR_RETURN(auto import, registry.begin_import(request.replace, now));
+    for (Record& r : records)
+        HWTOTP_TRY(import.add(std::move(r.token), r.what));
+    if (!read)
+        return tl::unexpected(read.error());  // the Import's destructor rolls back
+    summary.added = import.added();
+    summary.replaced = import.replaced();
+    HWTOTP_TRY(import.commit());
+    return summary;
+}
+
 }  // namespace
 
 Result<ImportFormat> parse_import_format(std::string_view text_in) {
@@ -80,21 +110,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
         return fail(ErrorCode::invalid_input,
                     "a pre-shared key and a password were both given (give one)");
     ImportSummary summary;
-    if (request.format) {
-        summary.format = *request.format;
-    } else {
-        // The first few KiB decide the format when the extension does not.
-        auto file = files::open_for_reading(request.path);
-        if (!file)
-            return tl::unexpected(file.error());
-        std::string head(4096, '\0');
-        auto n = file->read(head);
-        if (!n)
-            return tl::unexpected(n.error());
-        head.resize(*n);
-        summary.format = detect_import_format(request.path, head);
-        wipe_memory(head.data(), head.size());
-    }
+    HWTOTP_ASSIGN_OR_RETURN(summary.format, choose_format(request));
     if (summary.format != ImportFormat::pskc &&
         (!request.keys.key.empty() || !request.keys.password.empty())) {
         return fail(ErrorCode::invalid_input,
@@ -147,19 +163,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     }
     if (!read && records.empty())
         return tl::unexpected(read.error());
-
-    // Then one short write transaction: only inserts of sealed records hold the write lock.
-    // When reading failed, the records before the failure are still added (and rolled back):
-    // a duplicate among them is the file's earlier error, and the one reported.
-    HWTOTP_ASSIGN_OR_RETURN(auto import, registry.begin_import(request.replace, now));
-    for (Record& r : records)
-        HWTOTP_TRY(import.add(std::move(r.token), r.what));
-    if (!read)
-        return tl::unexpected(read.error());  // the Import's destructor rolls back
-    summary.added = import.added();
-    summary.replaced = import.replaced();
-    HWTOTP_TRY(import.commit());
-    return summary;
+    return add_all(registry, request, now, records, read, summary);
 }
 
 }  // namespace hwtotp::store

@@ -33,7 +33,7 @@ Result<Secret> read_secret(const std::string& path,
 Result<Secret> password_from_file_bytes(const Secret& bytes) {
     const auto password = without_final_newline(bytes);
     if (password.empty())
-        return fail(ErrorCode::invalid_input, "is empty");
+        return fail(ErrorCode::invalid_input, "the password is empty");
     return Secret(password);
 }
 
@@ -48,7 +48,7 @@ Result<Secret> read_password_file(const std::string& path,
     HWTOTP_ASSIGN_OR_RETURN(Secret bytes, read_secret(path, warn));
     auto password = password_from_file_bytes(bytes);
     if (!password)
-        return tl::unexpected(with_context(path + " ", password.error()));
+        return tl::unexpected(with_context(path + ": ", password.error()));
     return password;
 }
 

@@ -147,6 +147,15 @@ TEST_F(ImportCli, KeyFileFromAPathOrStdinImportsWithoutTheKeyOnArgv) {
     EXPECT_EQ(code_at("59", "HOTP00000003").size(), 6U);
 }
 
+TEST_F(ImportCli, PasswordFileFromStdin) {
+    auto r = hw({"import", pskc_dir + "figure7.pskcxml", "--password-file", "-"}, "qwerty\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(hw({"code", "--token", "987654321"}).out, "84755224\n");
+    r = hw({"import", pskc_dir + "figure7.pskcxml", "--password-file", "-"}, "\n");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "hwtotp: error: --password-file -: the password is empty\n");
+}
+
 TEST_F(ImportCli, KeyOnArgvWarnsAsSeedsOnArgvDo) {
     auto r = hw({"import", pskc_dir + "pp-aes128-hmac-sha1.pskcxml", "--key", aes128_key});
     ASSERT_EQ(r.exit_code, 0) << r.err;
