@@ -1,32 +1,36 @@
 #include <nlohmann/json.hpp>
 
 #include "hwtotp/aws/audit.h"
+#include "hwtotp/totp/terminal_text.h"
 
 namespace hwtotp::aws {
 
 std::string render_audit_text(const AuditResult& result) {
+    // Account ids, file names, user names and ARNs come from the input files: every text is
+    // escaped (escape_for_terminal), so no control sequence in a report reaches the terminal.
+    const auto safe = [](std::string_view text) { return escape_for_terminal(text); };
     std::string out;
     for (std::size_t a = 0; a < result.accounts.size(); ++a) {
         const AccountAudit& account = result.accounts[a];
         if (a > 0)
             out += "\n";
-        out += "account " + account.account_id + ": " + std::string(verdict_name(account.verdict)) +
-               " - " + account.summary + "\n";
+        out += "account " + safe(account.account_id) + ": " +
+               std::string(verdict_name(account.verdict)) + " - " + safe(account.summary) + "\n";
         out += "  files: ";
         for (std::size_t i = 0; i < account.files.size(); ++i)
-            out += (i == 0 ? "" : ", ") + account.files[i];
+            out += (i == 0 ? "" : ", ") + safe(account.files[i]);
         out += "\n";
         for (const Finding& f : account.findings) {
             std::string status(verdict_name(f.status));
             status.resize(std::max<std::size_t>(status.size(), 14), ' ');
-            std::string rule = f.rule_id;
+            std::string rule = safe(f.rule_id);
             rule.resize(std::max<std::size_t>(rule.size(), 9), ' ');
             out.append("  ").append(status).append(" ").append(rule).append(" ");
-            out.append(severity_name(f.severity)).append(": ").append(f.message).append("\n");
+            out.append(severity_name(f.severity)).append(": ").append(safe(f.message)).append("\n");
             for (const std::string& e : f.evidence)
-                out += "      evidence: " + e + "\n";
+                out += "      evidence: " + safe(e) + "\n";
             if (!f.remediation.empty())
-                out += "      fix: " + f.remediation + "\n";
+                out += "      fix: " + safe(f.remediation) + "\n";
         }
     }
     return out;

@@ -1,13 +1,15 @@
 #include "hwtotp/aws/commands.h"
 
+#include "hwtotp/totp/terminal_text.h"
+
 namespace hwtotp::aws {
 namespace {
 
 std::string device_command(std::string_view verb, const DeviceSubmission& s) {
     std::string line = "aws iam ";
     line += verb;
-    line += " --user-name " + s.user + " --serial-number " + s.serial + " --authentication-code1 " +
-            s.code1.str() + " --authentication-code2 " + s.code2.str();
+    line += " --user-name " + shell_quote(s.user) + " --serial-number " + shell_quote(s.serial) +
+            " --authentication-code1 " + s.code1.str() + " --authentication-code2 " + s.code2.str();
     return line;
 }
 

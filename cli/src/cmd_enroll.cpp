@@ -10,6 +10,7 @@
 #include "enrollment_report.h"
 #include "hwtotp/aws/serial.h"
 #include "hwtotp/totp/steps.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "key_options.h"
 #include "number_option.h"
 #include "progress_bar.h"
@@ -201,7 +202,8 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
             return tl::unexpected(fits.error());
     }
     if (const auto sc = aws::check_serial(serial); !sc.accepted_by_aws)
-        ctx.err << "  note: AWS would reject this serial: " << sc.problems.front() << '\n';
+        ctx.err << "  note: AWS would reject this serial: "
+                << escape_for_terminal(sc.problems.front()) << '\n';
 
     if (wait) {
         ctx.err << "Codes are best read just after a step boundary: the pair then has the "

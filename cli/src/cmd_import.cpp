@@ -1,10 +1,13 @@
 // hwtotp import: seeds from a PSKC, CSV or otpauth URI file into the registry, all or nothing.
+#include <functional>
+#include <istream>
 #include <memory>
 #include <ostream>
 
 #include "commands.h"
 #include "hwtotp/store/import.h"
 #include "hwtotp/totp/codec.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "json_output.h"
 #include "registry_access.h"
 
@@ -15,9 +18,81 @@ struct ImportOptions {
     std::string file;
     std::string format;
     std::string key_hex;
+    std::string key_file;
     std::string password_file;
     bool replace = false;
 };
+
+// What a password or key file holds, from its bytes; and the same read from a file.
+using SecretFromBytes = Result<Secret> (*)(const Secret&);
+using SecretFromFile = Result<Secret> (*)(const std::string&,
+                                          const std::function<void(const std::string&)>&);
+
+// Stdin's bytes straight into a Secret, at most store::max_pskc_secret_file_bytes.
+Result<Secret> read_stdin_secret(Context& ctx) {
+    Secret buffer = Secret::zeroed(store::max_pskc_secret_file_bytes + 1);
+    auto bytes = buffer.mutable_bytes();
+    ctx.in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    const auto got = static_cast<std::size_t>(ctx.in.gcount());
+    if (got > store::max_pskc_secret_file_bytes) {
+        return fail(
+            ErrorCode::invalid_input,
+            "-: larger than " + std::to_string(store::max_pskc_secret_file_bytes) + " bytes");
+    }
+    buffer.truncate(got);
+    return buffer;
+}
+
+// --key-file or --password-file PATH ("-": stdin), decoded; errors begin with the option.
+Result<Secret> read_pskc_secret(const std::string& option, const std::string& path,
+                                SecretFromBytes from_bytes, SecretFromFile from_file,
+                                Context& ctx) {
+    Result<Secret> secret = Secret();
+    if (path == "-") {
+        secret = read_stdin_secret(ctx).and_then([&](const Secret& bytes) -> Result<Secret> {
+            auto decoded = from_bytes(bytes);
+            if (!decoded)
+                return tl::unexpected(with_context("-: ", decoded.error()));
+            return decoded;
+        });
+    } else {
+        secret = from_file(path, [&](const std::string& w) { warn(ctx, option + " " + w); });
+    }
+    if (!secret)
+        return tl::unexpected(with_context(option + " ", secret.error()));
+    return secret;
+}
+
+// The PSKC key or password, from whichever one option gave it.
+Result<store::PskcKeys> read_pskc_keys(const ImportOptions& o, Context& ctx) {
+    store::PskcKeys keys;
+    const int keys_given =
+        int{!o.key_hex.empty()} + int{!o.key_file.empty()} + int{!o.password_file.empty()};
+    if (keys_given > 1) {
+        return fail(ErrorCode::invalid_input,
+                    "give one of --key-file, --key or --password-file, not several");
+    }
+    if (!o.key_hex.empty()) {
+        warn(ctx,
+             "a key on the command line is visible to other users (ps, shell history); "
+             "prefer --key-file - and pipe it");
+        auto key = hex_decode_secret(o.key_hex);
+        if (!key)
+            return fail(ErrorCode::invalid_input, "--key: " + key.error().message);
+        keys.key = std::move(*key);
+    }
+    if (!o.key_file.empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            keys.key, read_pskc_secret("--key-file", o.key_file, store::key_from_file_bytes,
+                                       store::read_key_file, ctx));
+    }
+    if (!o.password_file.empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(keys.password, read_pskc_secret("--password-file", o.password_file,
+                                                                store::password_from_file_bytes,
+                                                                store::read_password_file, ctx));
+    }
+    return keys;
+}
 
 // A one-line progress bar redrawn in place; only on a terminal, only for large files.
 class ProgressBar {
@@ -64,20 +139,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
             return tl::unexpected(format.error());
         request.format = *format;
     }
-    if (!o.key_hex.empty() && !o.password_file.empty())
-        return fail(ErrorCode::invalid_input, "give either --key or --password-file, not both");
-    if (!o.key_hex.empty()) {
-        auto key = hex_decode_secret(o.key_hex);
-        if (!key)
-            return fail(ErrorCode::invalid_input, "--key: " + key.error().message);
-        request.keys.key = std::move(*key);
-    }
-    if (!o.password_file.empty()) {
-        auto password = store::read_password_file(o.password_file);
-        if (!password)
-            return tl::unexpected(password.error());
-        request.keys.password = std::move(*password);
-    }
+    HWTOTP_ASSIGN_OR_RETURN(request.keys, read_pskc_keys(o, ctx));
 
     auto registry = open_registry(ctx, RegistryAccess::create);
     if (!registry)
@@ -103,9 +165,9 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
                          {"replaced", summary->replaced},
                          {"registry", registry->paths().db}});
     } else {
-        ctx.out << "imported " << total << " token" << (total == 1 ? "" : "s") << " from " << o.file
-                << " (" << store::import_format_name(summary->format) << "): " << summary->added
-                << " added, " << summary->replaced << " replaced\n";
+        ctx.out << "imported " << total << " token" << (total == 1 ? "" : "s") << " from "
+                << escape_for_terminal(o.file) << " (" << store::import_format_name(summary->format)
+                << "): " << summary->added << " added, " << summary->replaced << " replaced\n";
     }
     return exit_ok;
 }
@@ -120,10 +182,15 @@ void add_import_command(CLI::App& app, Context& ctx) {
     cmd->add_option("--format", opts->format,
                     "pskc, csv or uri (default: from the extension, else the content)")
         ->type_name("FORMAT");
-    cmd->add_option("--key", opts->key_hex, "PSKC pre-shared key in hex (visible in ps)")
+    cmd->add_option("--key-file", opts->key_file,
+                    "File holding the PSKC pre-shared key in hex; - reads stdin")
+        ->type_name("PATH");
+    cmd->add_option("--key", opts->key_hex,
+                    "PSKC pre-shared key in hex (visible in ps: prefer --key-file)")
         ->type_name("HEX");
     cmd->add_option("--password-file", opts->password_file,
-                    "File holding the PSKC password (PBKDF2); one trailing newline is ignored")
+                    "File holding the PSKC password (PBKDF2); one trailing newline is ignored; - "
+                    "reads stdin")
         ->type_name("PATH");
     cmd->add_flag("--replace", opts->replace,
                   "Overwrite tokens whose serial is already registered (their state is reset)");
@@ -131,7 +198,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
         "All or nothing: a bad record leaves the registry unchanged.\n"
         "CSV lines: serial,seed[,type,digits,period,algorithm] (seed hex or base32).\n"
         "URI files: one otpauth:// URI a line; serial from serial=..., else the label.\n"
-        "Example:\n  hwtotp import tokens.pskcxml --key 12345678901234567890123456789012");
+        "Example:\n  hwtotp import tokens.pskcxml --key-file transport.key");
     cmd->callback([opts, &ctx] { finish(ctx, run_import(*opts, ctx)); });
 }
 

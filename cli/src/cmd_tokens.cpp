@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "hwtotp/totp/otpauth.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_text.h"
@@ -61,7 +62,7 @@ Result<int> run_list(Context& ctx) {
         return exit_ok;
     }
     if (tokens->empty()) {
-        ctx.out << "no tokens in " << registry->paths().db
+        ctx.out << "no tokens in " << escape_for_terminal(registry->paths().db)
                 << " (add some with: hwtotp import FILE)\n";
         return exit_ok;
     }
@@ -71,14 +72,14 @@ Result<int> run_list(Context& ctx) {
             << "ISSUER\n";
     for (const auto& t : *tokens) {
         const auto& d = t.description;
-        ctx.out << std::setw(20) << d.serial << std::setw(6) << store::otp_type_name(d.type)
-                << std::setw(8) << hash_name(d.params.hash()) << std::setw(7) << d.params.digits()
-                << std::setw(7) << d.params.period() << std::setw(8)
-                << signed_text(t.state.offset_steps) << std::setw(7)
+        ctx.out << std::setw(20) << escape_for_terminal(d.serial) << std::setw(6)
+                << store::otp_type_name(d.type) << std::setw(8) << hash_name(d.params.hash())
+                << std::setw(7) << d.params.digits() << std::setw(7) << d.params.period()
+                << std::setw(8) << signed_text(t.state.offset_steps) << std::setw(7)
                 << (t.state.locked      ? "locked"
                     : t.state.last_step ? "used"
                                         : "new")
-                << d.issuer << '\n';
+                << escape_for_terminal(d.issuer) << '\n';
     }
     return exit_ok;
 }
@@ -107,7 +108,7 @@ Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Conte
             return fail(ErrorCode::invalid_input,
                         "--reveal-seed prints the seed: confirm on a terminal, or add --yes");
         }
-        ctx.err << "Print the seed of token " << o.serial
+        ctx.err << "Print the seed of token " << escape_for_terminal(o.serial)
                 << " (anyone who sees it can make its codes)? [y/N] " << std::flush;
         std::string answer;
         std::getline(ctx.in, answer);
@@ -160,7 +161,7 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
         print_json(ctx, j);
         return exit_ok;
     }
-    ctx.out << "serial:        " << d.serial << '\n'
+    ctx.out << "serial:        " << escape_for_terminal(d.serial) << '\n'
             << "type:          " << store::otp_type_name(d.type) << '\n'
             << "algorithm:     " << hash_name(d.params.hash()) << '\n'
             << "digits:        " << d.params.digits() << '\n'
@@ -168,10 +169,10 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
             << "t0:            " << d.params.t0() << '\n';
     if (d.type == OtpType::hotp)
         ctx.out << "counter:       " << d.counter << '\n';
-    ctx.out << "issuer:        " << d.issuer << '\n'
-            << "label:         " << d.label << '\n'
-            << "manufacturer:  " << d.manufacturer << '\n'
-            << "source:        " << d.source << '\n'
+    ctx.out << "issuer:        " << escape_for_terminal(d.issuer) << '\n'
+            << "label:         " << escape_for_terminal(d.label) << '\n'
+            << "manufacturer:  " << escape_for_terminal(d.manufacturer) << '\n'
+            << "source:        " << escape_for_terminal(d.source) << '\n'
             << "imported:      " << format_time(info->imported_at) << '\n'
             << "offset:        " << signed_text(info->state.offset_steps) << " steps ("
             << signed_text(info->state.offset_steps * period) << " s)\n"
@@ -203,7 +204,7 @@ Result<int> run_remove(const TokensOptions& o, Context& ctx) {
     if (ctx.json)
         print_json(ctx, {{"serial", o.serial}, {"removed", true}});
     else
-        ctx.out << "removed token " << o.serial << '\n';
+        ctx.out << "removed token " << escape_for_terminal(o.serial) << '\n';
     return exit_ok;
 }
 
@@ -216,7 +217,7 @@ Result<int> run_unlock(const TokensOptions& o, Context& ctx) {
     if (ctx.json)
         print_json(ctx, {{"serial", o.serial}, {"locked", false}, {"failures", 0}});
     else
-        ctx.out << "unlocked token " << o.serial << " (failure count reset)\n";
+        ctx.out << "unlocked token " << escape_for_terminal(o.serial) << " (failure count reset)\n";
     return exit_ok;
 }
 

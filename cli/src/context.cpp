@@ -4,6 +4,8 @@
 #include <ostream>
 #include <thread>
 
+#include "hwtotp/totp/terminal_text.h"
+
 namespace hwtotp::cli {
 
 void sleep_for_milliseconds(std::int64_t milliseconds) {
@@ -37,13 +39,9 @@ int exit_code_for(ErrorCode code) {
 }
 
 int report_error(Context& ctx, const Error& error) {
-    std::string message = error.message;
-    // One line, whatever the message holds: a multi-line error breaks scripts that read stderr.
-    for (auto& c : message) {
-        if (c == '\n' || c == '\r')
-            c = ' ';
-    }
-    ctx.err << "hwtotp: error: " << message;
+    // One line, whatever the message holds (a serial, a file's text): a multi-line error breaks
+    // scripts that read stderr, and a control sequence from a file must not reach the terminal.
+    ctx.err << "hwtotp: error: " << escape_for_terminal(error.message);
     if (error.code == ErrorCode::internal) {
         ctx.err << " (this is a bug in hwtotp; please report it)";
     }
@@ -56,7 +54,7 @@ void finish(Context& ctx, const Result<int>& outcome) {
 }
 
 void warn(Context& ctx, const std::string& message) {
-    ctx.err << "hwtotp: warning: " << message << '\n';
+    ctx.err << "hwtotp: warning: " << escape_for_terminal(message) << '\n';
 }
 
 }  // namespace hwtotp::cli

@@ -7,6 +7,7 @@
 #include "hwtotp/aws/serial.h"
 #include "hwtotp/totp/enrollment.h"
 #include "hwtotp/totp/steps.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_text.h"
@@ -188,10 +189,10 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
     }
 
     auto& out = ctx.out;
-    out << "serial " << r.serial << ": " << kind_text(serial.kind)
+    out << "serial " << escape_for_terminal(r.serial) << ": " << kind_text(serial.kind)
         << (serial.accepted_by_aws ? "" : ", rejected by AWS") << '\n';
     for (const auto& w : warnings)
-        out << "  warning: " << w.text << '\n';
+        out << "  warning: " << escape_for_terminal(w.text) << '\n';
     out << "codes: " << r.code1.str() << " then " << r.code2.str() << '\n';
     if (check && check->pair_step) {
         const std::uint64_t s = *check->pair_step;
@@ -217,7 +218,7 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
     } else {
         out << "NOT READY:\n";
         for (const auto& reason : reasons)
-            out << "  - " << reason.id << ": " << reason.text << '\n';
+            out << "  - " << reason.id << ": " << escape_for_terminal(reason.text) << '\n';
     }
     if (command) {
         out << '\n' << *command << '\n';
@@ -225,7 +226,7 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
         out << "\nRoot user (AWS allows root hardware MFA only in the console):\n";
         int i = 1;
         for (const auto& step : console_steps)
-            out << "  " << i++ << ". " << step << '\n';
+            out << "  " << i++ << ". " << escape_for_terminal(step) << '\n';
     }
     return ready ? exit_ok : exit_negative;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "hwtotp/totp/codec.h"
+#include "hwtotp/totp/limits.h"
 #include "number_option.h"
 
 namespace hwtotp::cli {
@@ -226,6 +227,11 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
     if (!key)
         return key;
     key->params_stated = source_states_params;
+    // Registry tokens were warned about when they were imported; a seed given here is new.
+    if (o.token.empty()) {
+        if (auto short_seed = limits::short_seed_warning(key->secret.size()))
+            warn(ctx, key->source + ": " + *short_seed);
+    }
 
     const Params& p = key->params;
     Hash hash = p.hash();
@@ -240,13 +246,14 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
         }
         hash = *parsed;
     }
-    auto digits = merge_param<std::int64_t>("--digits", o.digits, p.digits(), source_states_params,
-                                            parse_integer(o.digits, "--digits", 6, 8));
+    auto digits = merge_param<std::int64_t>(
+        "--digits", o.digits, p.digits(), source_states_params,
+        parse_integer(o.digits, "--digits", limits::min_digits, limits::max_digits));
     if (!digits)
         return tl::unexpected(digits.error());
     auto period = merge_param<std::int64_t>(
         "--period", o.period, p.period(), source_states_params,
-        parse_integer(o.period, "--period", 1, std::numeric_limits<std::int32_t>::max()));
+        parse_integer(o.period, "--period", limits::min_period, limits::max_period));
     if (!period)
         return tl::unexpected(period.error());
     auto t0 = merge_param<std::int64_t>(
@@ -263,8 +270,7 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
     if (o.hotp)
         key->type = OtpType::hotp;
     if (!o.counter.empty()) {
-        auto counter =
-            parse_unsigned(o.counter, "--counter", std::numeric_limits<std::uint64_t>::max());
+        auto counter = parse_unsigned(o.counter, "--counter", limits::max_counter);
         if (!counter)
             return tl::unexpected(counter.error());
         key->counter = *counter;

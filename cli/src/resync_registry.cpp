@@ -1,5 +1,6 @@
 // resync --token and drift --token through the token registry.
 #include "hwtotp/store/drift_centre.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "registry_access.h"
 #include "registry_hooks.h"
 
@@ -24,7 +25,7 @@ Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx)
         case store::AcceptOutcome::locked:
             return fail(ErrorCode::locked, "--token " + r.serial +
                                                " is locked (unlock with: hwtotp tokens unlock " +
-                                               r.serial + ")");
+                                               shell_quote(r.serial) + ")");
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "hwtotp/store/verify.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "json_output.h"
 #include "key_options.h"
 #include "number_text.h"
@@ -95,7 +96,7 @@ int render_outcome(const TokenVerifyRequest& request, const store::VerifyOutcome
                                                   std::to_string(std::max(o.failures, o.limit)) +
                                                   " consecutive failures (unlock with: hwtotp "
                                                   "tokens unlock " +
-                                                  serial + ")"});
+                                                  shell_quote(serial) + ")"});
         case store::VerifyStatus::throttled:
             return report_error(
                 ctx, Error{ErrorCode::locked,

@@ -42,6 +42,12 @@ std::optional<std::uint64_t> size_if_present(const std::string& path) {
     return static_cast<std::uint64_t>(st.st_size);
 }
 
+bool readable_by_others(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+}
+
 Result<void> make_private_dirs(const std::string& dir, ErrorCode code) {
     if (dir.empty() || dir == "." || dir == "/")
         return {};

@@ -47,6 +47,10 @@ class ReadFile {
 // Opens a regular file for reading (errors: not_found, io).
 [[nodiscard]] Result<ReadFile> open_for_reading(const std::string& path);
 
+// True when the file exists and its group or others may read it (for a warning: a file that
+// holds a key should be 0600).
+[[nodiscard]] bool readable_by_others(const std::string& path);
+
 // Reads a small file holding secret material straight into a Secret (at most max_size bytes).
 [[nodiscard]] Result<Secret> read_secret_file(const std::string& path, std::size_t max_size);
 // The same from an open descriptor (read to its end); `path` names it in errors.

@@ -1,16 +1,11 @@
-// import_file: read, decode and add every record inside one registry transaction.
+// import_file: read, decode and seal every record, then add them all in one short transaction.
 
 #include "hwtotp/store/import.h"
 
-#include <condition_variable>
 #include <deque>
-#include <exception>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <vector>
 
 #include "file_util.h"
+#include "hwtotp/totp/limits.h"
 #include "text_util.h"
 
 namespace hwtotp::store {
@@ -21,87 +16,39 @@ struct Record {
     std::string what;
 };
 
-// Carries sealed records from the reading thread (parse, MAC check, decrypt, seal) to the
-// writing thread (insert): on two cores a large file imports in about half the time. Records
-// travel in batches, so the lock is taken once per batch, and at most `max_batches` are in
-// flight: memory stays bounded however large the file. Only sealed seeds are queued: the
-// plaintext never leaves the reading thread, where it is wiped as soon as it is sealed.
-class RecordQueue {
-  public:
-    static constexpr std::size_t batch_size = 128;
-    static constexpr std::size_t max_batches = 4;
+// Every record of the file, decoded and sealed, in file order. Only sealed seeds are kept (a
+// few hundred bytes a token): the plaintext is wiped as soon as it is sealed.
+using SealedRecords = std::deque<Record>;
 
-    RecordQueue() { pending_.reserve(batch_size); }
+// --format, else the extension, else the first few KiB of the file.
+Result<ImportFormat> choose_format(const ImportRequest& request) {
+    if (request.format)
+        return *request.format;
+    HWTOTP_ASSIGN_OR_RETURN(auto file, files::open_for_reading(request.path));
+    std::string head(4096, '\0');
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t n, file.read(head));
+    head.resize(n);
+    const ImportFormat format = detect_import_format(request.path, head);
+    wipe_memory(head.data(), head.size());
+    return format;
+}
 
-    // Reader side. False once the writer has stopped on an error: stop reading.
-    bool push(Record record) {
-        pending_.push_back(std::move(record));
-        return pending_.size() < batch_size ? !stopped() : flush();
-    }
-
-    // Reader side: no more records.
-    void close() {
-        if (flush()) {
-            const std::lock_guard lock(mutex_);
-            closed_ = true;
-        }
-        ready_.notify_one();
-    }
-
-    // Writer side: the next batch, or an empty one when the reader closed the queue (or an
-    // error stopped the import).
-    std::vector<Record> pop() {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return !batches_.empty() || closed_ || stopped_; });
-        if (stopped_ || batches_.empty())
-            return {};
-        std::vector<Record> batch = std::move(batches_.front());
-        batches_.pop_front();
-        space_.notify_one();
-        return batch;
-    }
-
-    // Either side: abandon the import; queued records are dropped.
-    void stop() {
-        {
-            const std::lock_guard lock(mutex_);
-            stopped_ = true;
-            batches_.clear();
-        }
-        ready_.notify_all();
-        space_.notify_all();
-    }
-
-  private:
-    bool stopped() {
-        const std::lock_guard lock(mutex_);
-        return stopped_;
-    }
-
-    bool flush() {
-        std::unique_lock lock(mutex_);
-        space_.wait(lock, [&] { return batches_.size() < max_batches || stopped_; });
-        if (stopped_) {
-            pending_.clear();
-            return false;
-        }
-        if (!pending_.empty()) {
-            batches_.push_back(std::move(pending_));
-            pending_ = std::vector<Record>();
-            pending_.reserve(batch_size);
-            ready_.notify_one();
-        }
-        return true;
-    }
-
-    std::vector<Record> pending_;  // reader-owned: the batch being filled
-    std::mutex mutex_;
-    std::condition_variable ready_;  // a batch arrived, or closed/stopped
-    std::condition_variable space_;  // a batch left, or stopped
-    std::deque<std::vector<Record>> batches_;
-    bool closed_ = false;
-    bool stopped_ = false;
-};
+// The write phase: one short transaction, the only part of an import that holds the write lock.
+// When reading failed (`read`), the records read before the failure are still added and then
+// rolled back: a duplicate among them is the file's earlier error, and the one reported.
+Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, std::int64_t now,
+                              SealedRecords& records, const Result<std::size_t>& read,
+                              ImportSummary summary) {
+    HWTOTP_ASSIGN_OR_RETURN(auto import, registry.begin_import(request.replace, now));
+    for (Record& r : records)
+        HWTOTP_TRY(import.add(std::move(r.token), r.what));
+    if (!read)
+        return tl::unexpected(read.error());  // the Import's destructor rolls back
+    summary.added = import.added();
+    summary.replaced = import.replaced();
+    HWTOTP_TRY(import.commit());
+    return summary;
+}
 
 }  // namespace
 
@@ -157,44 +104,17 @@ ImportFormat detect_import_format(std::string_view path, std::string_view conten
     return ImportFormat::csv;
 }
 
-Result<Secret> read_password_file(const std::string& path) {
-    auto raw = files::read_secret_file(path, 4096);
-    if (!raw)
-        return fail(raw.error().code, "--password-file " + raw.error().message);
-    auto bytes = raw->expose();
-    std::size_t size = bytes.size();
-    if (size > 0 && bytes[size - 1] == '\n')
-        --size;
-    if (size > 0 && bytes[size - 1] == '\r')
-        --size;
-    if (size == 0)
-        return fail(ErrorCode::invalid_input, "--password-file " + path + " is empty");
-    return Secret(bytes.first(size));
-}
-
 Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
                                   std::int64_t now, const ImportCallbacks& callbacks) {
     if (!request.keys.key.empty() && !request.keys.password.empty())
-        return fail(ErrorCode::invalid_input, "give either --key or --password-file, not both");
+        return fail(ErrorCode::invalid_input,
+                    "a pre-shared key and a password were both given (give one)");
     ImportSummary summary;
-    if (request.format) {
-        summary.format = *request.format;
-    } else {
-        // The first few KiB decide the format when the extension does not.
-        auto file = files::open_for_reading(request.path);
-        if (!file)
-            return tl::unexpected(file.error());
-        std::string head(4096, '\0');
-        auto n = file->read(head);
-        if (!n)
-            return tl::unexpected(n.error());
-        head.resize(*n);
-        summary.format = detect_import_format(request.path, head);
-        wipe_memory(head.data(), head.size());
-    }
+    HWTOTP_ASSIGN_OR_RETURN(summary.format, choose_format(request));
     if (summary.format != ImportFormat::pskc &&
         (!request.keys.key.empty() || !request.keys.password.empty())) {
-        return fail(ErrorCode::invalid_input, "--key and --password-file apply to PSKC files only");
+        return fail(ErrorCode::invalid_input,
+                    "--key, --key-file and --password-file apply to PSKC files only");
     }
     // CSV and URI lists are read whole (about 60 bytes a token); PSKC streams.
     std::string content;
@@ -214,69 +134,19 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     if (text_view.starts_with("\xEF\xBB\xBF"))
         text_view.remove_prefix(3);
 
-    auto import = registry.begin_import(request.replace, now);
-    if (!import)
-        return tl::unexpected(import.error());
-    auto sealer = import->sealer();
-    if (!sealer)
-        return tl::unexpected(sealer.error());
-
-    // This thread reads, decodes and seals (and runs every callback), so only sealed seeds are
-    // queued; the writer inserts, in file order. The writer stops at its first error, which is
-    // then the earliest error in the file: every record the reader had passed on came before
-    // the reader's own failure.
-    RecordQueue queue;
-    std::optional<Error> write_error;
-    std::thread writer([&] {
-        try {
-            for (auto batch = queue.pop(); !batch.empty(); batch = queue.pop()) {
-                for (Record& r : batch) {
-                    if (auto ok = import->add(std::move(r.token), r.what); !ok) {
-                        write_error = ok.error();
-                        queue.stop();
-                        return;
-                    }
-                }
-            }
-        } catch (const std::exception& e) {
-            write_error = Error{ErrorCode::internal, std::string("import failed: ") + e.what()};
-            queue.stop();
-        }
-    });
-    // Stops (unless told to drain) and joins the writer on every way out of this function.
-    class JoinWriter {
-      public:
-        JoinWriter(RecordQueue& queue, std::thread& writer) : queue_(queue), writer_(writer) {}
-        JoinWriter(const JoinWriter&) = delete;
-        JoinWriter& operator=(const JoinWriter&) = delete;
-        ~JoinWriter() {
-            if (!drain_)
-                queue_.stop();
-            writer_.join();
-        }
-        // The reader closed the queue: let the writer add what remains.
-        void drain() { drain_ = true; }
-
-      private:
-        RecordQueue& queue_;
-        std::thread& writer_;
-        bool drain_ = false;
-    };
-    std::optional<JoinWriter> join_writer;
-    join_writer.emplace(queue, writer);
-
+    // First the slow part, with no lock held: read, decrypt (a PBKDF2 key derivation can take
+    // seconds), check and seal every record. Other processes keep verifying meanwhile.
+    HWTOTP_ASSIGN_OR_RETURN(auto sealer, registry.sealer());
+    SealedRecords records;
     ImportCallbacks inner = callbacks;
     inner.sink = [&](NewToken&& token, std::string_view what) -> Result<void> {
-        if (token.seed.size() < 16 && callbacks.warn) {
+        if (auto warning = limits::short_seed_warning(token.seed.size());
+            warning && callbacks.warn) {
             callbacks.warn(std::string(what) + " (serial " + token.description.serial +
-                           "): the secret is " + std::to_string(token.seed.size()) +
-                           " bytes; RFC 4226 requires at least 16 (128 bits)");
+                           "): " + *warning);
         }
-        auto sealed = sealer->seal(std::move(token), what);
-        if (!sealed)
-            return tl::unexpected(sealed.error());
-        if (!queue.push(Record{std::move(*sealed), std::string(what)}))
-            return fail(ErrorCode::internal, "import stopped");  // write_error says why
+        HWTOTP_ASSIGN_OR_RETURN(auto sealed, sealer.seal(std::move(token), what));
+        records.push_back(Record{std::move(sealed), std::string(what)});
         return {};
     };
     Result<std::size_t> read = 0;
@@ -291,20 +161,9 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
             read = read_uri_list(text_view, request.path, inner);
             break;
     }
-    // Even when reading failed, the writer adds what is queued: those records come before the
-    // reader's failure, so an error among them is the earlier one and is reported instead.
-    queue.close();
-    join_writer->drain();
-    join_writer.reset();  // waits for the writer: after a close it has added every record
-    if (write_error)
-        return tl::unexpected(*write_error);  // the Import's destructor rolls back
-    if (!read)
+    if (!read && records.empty())
         return tl::unexpected(read.error());
-    summary.added = import->added();
-    summary.replaced = import->replaced();
-    if (auto ok = import->commit(); !ok)
-        return tl::unexpected(ok.error());
-    return summary;
+    return add_all(registry, request, now, records, read, summary);
 }
 
 }  // namespace hwtotp::store

@@ -182,11 +182,11 @@ class Opener {
             return fail(ErrorCode::invalid_input,
                         "the file is encrypted with a pre-shared key" +
                             (key_name.empty() ? std::string() : " ('" + key_name + "')") +
-                            ": pass --key HEX");
+                            ": pass --key-file PATH");
         }
         if (!derived) {
             return fail(ErrorCode::invalid_input,
-                        "the file uses a pre-shared key, not a password: pass --key HEX");
+                        "the file uses a pre-shared key, not a password: pass --key-file PATH");
         }
         const auto method = child(derived, "KeyDerivationMethod");
         const std::string_view method_uri = attribute(method, "Algorithm");
@@ -205,8 +205,13 @@ class Opener {
         auto iterations = text::parse_int(child_text(params, "IterationCount"), "IterationCount");
         if (!iterations)
             return tl::unexpected(iterations.error());
-        if (*iterations < 1)
-            return fail(ErrorCode::invalid_input, "PBKDF2 IterationCount must be at least 1");
+        if (*iterations < 1 || *iterations > max_pbkdf2_iterations) {
+            // Refused before deriving: a hostile file could ask for hours of CPU.
+            return fail(ErrorCode::invalid_input, "PBKDF2 IterationCount " +
+                                                      std::to_string(*iterations) +
+                                                      " is out of range (accepted: 1 to " +
+                                                      std::to_string(max_pbkdf2_iterations) + ")");
+        }
         std::size_t length = 0;
         if (const auto kl = child_text(params, "KeyLength"); !kl.empty()) {
             auto parsed = text::parse_int(kl, "KeyLength");

@@ -295,11 +295,12 @@ Import::Sealer::~Sealer() = default;
 
 Result<SealedToken> Import::Sealer::seal(NewToken token, std::string_view what) {
     TokenDescription& d = token.description;
-    if (auto ok = check_serial(d.serial); !ok)
-        return fail(ErrorCode::invalid_input, std::string(what) + ": " + ok.error().message);
-    if (token.seed.empty()) {
-        return fail(ErrorCode::invalid_input,
-                    std::string(what) + " (serial " + d.serial + "): the secret is empty");
+    // The one check every importer passes through (totp/limits.h). A bad serial is not
+    // echoed: it is what failed the check.
+    if (auto ok = check_new_token(token); !ok) {
+        const bool serial_ok = static_cast<bool>(check_serial(d.serial));
+        return tl::unexpected(with_context(
+            std::string(what) + (serial_ok ? " (serial " + d.serial + "): " : ": "), ok.error()));
     }
     auto sealed = impl_->box.seal(token.seed.expose(), seed_aad(d.serial, d.type, d.params));
     if (!sealed)
@@ -311,6 +312,11 @@ Result<Import::Sealer> Import::sealer() const {
     HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * registry_box, impl_->registry.seed_box());
     HWTOTP_ASSIGN_OR_RETURN(auto box, registry_box->another());
     return Sealer(std::make_unique<Sealer::Impl>(std::move(box)));
+}
+
+Result<Import::Sealer> Registry::sealer() const {
+    HWTOTP_ASSIGN_OR_RETURN(auto another_box, impl_->box.another());
+    return Import::Sealer(std::make_unique<Import::Sealer::Impl>(std::move(another_box)));
 }
 
 Result<Import> Registry::begin_import(bool replace, std::int64_t now) {

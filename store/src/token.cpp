@@ -2,6 +2,8 @@
 
 #include "hwtotp/store/token.h"
 
+#include "hwtotp/totp/limits.h"
+
 namespace hwtotp::store {
 
 std::string_view observed_by_name(ObservedBy how) {
@@ -45,6 +47,18 @@ Result<void> check_serial(std::string_view serial) {
         }
     }
     return {};
+}
+
+Result<void> check_new_token(const NewToken& token) {
+    const TokenDescription& d = token.description;
+    HWTOTP_TRY(check_serial(d.serial));
+    HWTOTP_TRY(limits::check_text("the label", d.label));
+    HWTOTP_TRY(limits::check_text("the issuer", d.issuer));
+    HWTOTP_TRY(limits::check_text("the manufacturer", d.manufacturer));
+    if (token.seed.empty())
+        return fail(ErrorCode::invalid_input, "the secret is empty");
+    HWTOTP_TRY(limits::check_seed_size(token.seed.size()));
+    return limits::check_counter(d.counter);
 }
 
 }  // namespace hwtotp::store

@@ -1,6 +1,9 @@
 // `hwtotp audit` end to end: every vector in vectors/aws through the built binary, in text and
 // --json, with the verdict the rule gives for the data and the documented exit code
 // (0 PASS/NOT_APPLICABLE, 1 FAIL/INCOMPLETE, 2 bad input).
+#include <fstream>
+#include <iterator>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -292,6 +295,37 @@ INSTANTIATE_TEST_SUITE_P(
             "/nonexistent/report.json: cannot read"},
         Bad{"directory", {"--credential-report", "/"}, "/: cannot read: it is a directory"},
         Bad{"no_report", {"--virtual-mfa", "virtual_hardware.json"}, "--credential-report"}));
+
+// A credential report is a file anyone with IAM access can shape: a user name with an OSC
+// window title, BEL, CR and an erase-screen sequence is printed escaped in the text report
+// (message, evidence and the suggested command alike) and JSON-escaped with --json.
+TEST(AuditCliHostileText, ControlCharactersInUserNamesNeverReachTheTerminal) {
+    TempDir dir;
+    const std::string path = dir.file("report.csv");
+    std::ifstream in(vec("root_mfa.csv"), std::ios::binary);
+    std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    report +=
+        "\"ev\x1b]0;pwned\x07il\rOK\x1b[2J\",arn:aws:iam::222233334444:user/evil,"
+        "2018-03-04T05:06:07Z,true,2026-11-21T12:00:00Z,2024-03-04T05:06:07Z,N/A,false,"
+        "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+    std::ofstream(path, std::ios::binary) << report;
+
+    const auto text = run_cli({"audit", "--credential-report", path});
+    EXPECT_EQ(text.exit_code, 1) << text.err;
+    for (const char c : text.out) {
+        const auto u = static_cast<unsigned char>(c);
+        EXPECT_FALSE((u < 0x20 && c != '\n') || u == 0x7f) << "raw byte " << int{u} << text.out;
+    }
+    EXPECT_NE(text.out.find("IAM user ev\\x1b]0;pwned\\x07il\\x0dOK\\x1b[2J has a console "
+                            "password and no MFA"),
+              std::string::npos)
+        << text.out;
+
+    const auto json = run_cli({"audit", "--credential-report", path, "--json"});
+    EXPECT_NE(json.out.find("IAM user ev\\u001b]0;pwned\\u0007il\\rOK\\u001b[2J has"),
+              std::string::npos)
+        << json.out;
+}
 
 }  // namespace
 }  // namespace hwtotp::test

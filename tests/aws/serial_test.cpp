@@ -87,6 +87,21 @@ TEST(Commands, EnableAndResyncLines) {
               "--authentication-code1 123456 --authentication-code2 987654");
 }
 
+TEST(Commands, ArgumentsAreShellQuoted) {
+    // A serial from a seed file or a registry may hold shell syntax or control characters: the
+    // printed line must still be one command that passes exactly these arguments.
+    const DeviceSubmission s{"Richard", "GAKT;id'x", *Code::parse("123456"),
+                             *Code::parse("987654")};
+    EXPECT_EQ(enable_mfa_device_command(s),
+              "aws iam enable-mfa-device --user-name Richard --serial-number 'GAKT;id'\\''x' "
+              "--authentication-code1 123456 --authentication-code2 987654");
+    const DeviceSubmission e{"Richard", "GAKT\x1b]0;t\x07", *Code::parse("123456"),
+                             *Code::parse("987654")};
+    EXPECT_EQ(resync_mfa_device_command(e),
+              "aws iam resync-mfa-device --user-name Richard --serial-number $'GAKT\\x1b]0;t\\x07' "
+              "--authentication-code1 123456 --authentication-code2 987654");
+}
+
 TEST(Commands, RootStepsNameTheSerialAndCodes) {
     const auto steps =
         root_enable_console_steps("GAKT12345678", *Code::parse("123456"), *Code::parse("987654"));

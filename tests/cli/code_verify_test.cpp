@@ -148,5 +148,38 @@ TEST(CliGlobal, VersionAndHelpWithExamples) {
     }
 }
 
+// limits.h on the command line: a seed over 1 KiB is refused before it is decoded (code
+// --secret once computed with a 75 KB seed); one under 16 bytes works, with RFC 4226's warning.
+TEST(CliLimits, SeedOver1KiBIsRefusedAndUnder16BytesWarns) {
+    auto r = run_cli({"code", "--secret", std::string(120000, 'A'), "--time", "59"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines(r.err).back(),
+              "hwtotp: error: --secret: the seed is 75000 bytes (accepted: 1 to 1024 bytes)");
+    r = run_cli({"code", "--hex", std::string(2050, 'a'), "--time", "59"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines(r.err).back(),
+              "hwtotp: error: --hex: the seed is 1025 bytes (accepted: 1 to 1024 bytes)");
+    EXPECT_EQ(run_cli({"code", "--hex", std::string(2048, 'a'), "--time", "59"}).exit_code, 0);
+
+    CliOptions options;
+    options.stdin_text = "hex:31323334353637383930\n";  // 10 bytes
+    r = run_cli({"code", "--secret-file", "-", "--time", "59"}, options);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err,
+              "hwtotp: warning: --secret-file -: the seed is 10 bytes; RFC 4226 requires at least "
+              "16 (128 bits)\n");
+}
+
+TEST(CliLimits, HotpCounterAbove2To63Minus1IsRefused) {
+    const std::string seed = "3132333435363738393031323334353637383930";
+    auto r = run_cli({"code", "--hex", seed, "--hotp", "--counter", "9223372036854775807"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = run_cli({"code", "--hex", seed, "--hotp", "--counter", "9223372036854775808"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines(r.err).back(),
+              "hwtotp: error: --counter '9223372036854775808' is not accepted (accepted: a whole "
+              "number from 0 to 9223372036854775807)");
+}
+
 }  // namespace
 }  // namespace hwtotp::test

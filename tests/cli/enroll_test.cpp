@@ -88,6 +88,20 @@ TEST(CliEnroll, WithoutSeedFormatsOnly) {
     EXPECT_NE(r.out.find("codes: 123456 then 654321"), std::string::npos);
 }
 
+TEST(CliEnroll, ASerialWithControlCharactersIsPrintedEscaped) {
+    // A serial piped from a file with an OSC title sequence: the report shows it escaped.
+    CliOptions in;
+    in.stdin_text = "GAKT\x1b]0;x\x07\n123456\n654321\n";
+    const auto r = run_cli({"enroll", "--no-wait"}, in);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(lines(r.out).front(),
+              "serial GAKT\\x1b]0;x\\x07: not a format AWS issues, rejected by AWS");
+    for (const std::string& text : {r.out, r.err}) {
+        for (const char c : text)
+            EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 || c == '\n') << text;
+    }
+}
+
 TEST(CliEnroll, BadPipedCodeIsExitTwo) {
     CliOptions in;
     in.stdin_text = "12345\n654321\n";

@@ -57,9 +57,9 @@ TEST(CsvImport, BadSeedNamesTheLineAndImportsNothing) {
     EXPECT_TRUE(registry.list()->empty());
 }
 
-TEST(Import, ReportsTheEarliestBadRecordWhicheverThreadFindsIt) {
-    // Line 2 repeats a serial, which the writing thread finds; line 3 has a bad seed, which the
-    // reading thread finds first. The file's first error is line 2's, and that is the answer.
+TEST(Import, ReportsTheEarliestBadRecordWhicheverPhaseFindsIt) {
+    // Line 2 repeats a serial, which adding finds; line 3 has a bad seed, which reading (done
+    // first, for the whole file) finds. The file's first error is line 2's, and that is the answer.
     TempDir dir;
     auto registry = test::open_registry(dir);
     auto summary = import_text(registry, dir, "t.csv",

@@ -475,7 +475,7 @@ TEST_F(RegistryCli, WrongKeyImportsNothing) {
                  "00000000000000000000000000000000"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("wrong key or password"), std::string::npos);
-    EXPECT_EQ(r.err.rfind("hwtotp: error: ", 0), 0U);
+    EXPECT_EQ(lines(r.err).back().rfind("hwtotp: error: ", 0), 0U);  // after --key's warning
     auto list = hw({"--json", "tokens", "list"});
     ASSERT_EQ(list.exit_code, 0) << list.err;
     EXPECT_TRUE(nlohmann::json::parse(list.out)["tokens"].empty());

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hwtotp/totp/codec.h"
+#include "hwtotp/totp/limits.h"
 
 namespace hwtotp {
 namespace {
@@ -117,13 +118,15 @@ Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
 }
 
 Result<Secret> base64_decode_secret(std::string_view text) {
-    auto shape = check(text);
-    if (!shape)
-        return tl::unexpected(shape.error());
-    Secret room = Secret::zeroed(shape->significant / 4 * 3);
+    HWTOTP_ASSIGN_OR_RETURN(const Shape shape, check(text));
+    // Refused before anything is allocated: a file can claim megabytes of "seed".
+    if (const std::size_t size = shape.significant / 4 * 3 - shape.pads;
+        size > limits::max_seed_bytes)
+        HWTOTP_TRY(limits::check_seed_size(size));
+    Secret room = Secret::zeroed(shape.significant / 4 * 3);
     if (room.empty())
         return room;
-    auto size = decode_checked(text, *shape, room.mutable_bytes().data());
+    auto size = decode_checked(text, shape, room.mutable_bytes().data());
     if (!size)
         return tl::unexpected(size.error());
     room.truncate(*size);  // the padding's zero bytes: trimmed in place, no second copy

@@ -1,7 +1,9 @@
 #include "hwtotp/totp/codec.h"
 
 #include <array>
+
 #include "hex_digit.h"
+#include "hwtotp/totp/limits.h"
 
 namespace hwtotp {
 namespace {
@@ -117,6 +119,8 @@ Result<Secret> base32_decode(std::string_view text) {
                         " symbols cannot encode whole bytes (a seed is usually 16 or 32 symbols); "
                         "is a character missing?");
     }
+    // Refused before anything is allocated: a seed is at most limits::max_seed_bytes.
+    HWTOTP_TRY(limits::check_seed_size(symbols * 5 / 8));
     Secret out = Secret::zeroed(symbols * 5 / 8);
     auto bytes = out.mutable_bytes();
     std::uint64_t buffer = 0;
@@ -162,7 +166,11 @@ std::string base32_encode(std::span<const std::uint8_t> bytes, bool pad) {
 }
 
 Result<Secret> hex_decode_secret(std::string_view text) {
-    Secret out = Secret::zeroed(count_hex_digits(text) / 2);
+    // Refused before anything is allocated: a seed is at most limits::max_seed_bytes.
+    const std::size_t size = count_hex_digits(text) / 2;
+    if (size > limits::max_seed_bytes)
+        HWTOTP_TRY(limits::check_seed_size(size));
+    Secret out = Secret::zeroed(size);
     auto bytes = out.mutable_bytes();
     auto written = hex_decode_into(text, [&](std::size_t i, std::uint8_t b) {
         if (i < bytes.size())

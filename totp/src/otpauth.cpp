@@ -6,6 +6,7 @@
 
 #include "hex_digit.h"
 #include "hwtotp/totp/codec.h"
+#include "hwtotp/totp/limits.h"
 
 namespace hwtotp {
 namespace {
@@ -85,6 +86,13 @@ Result<Int> parse_int(std::string_view text, std::string_view name) {
                                                   std::string(text) + "' is not a whole number");
     }
     return value;
+}
+
+// A limits.h check, its message prefixed as this parser's other messages are.
+Result<void> uri_limit(Result<void> checked) {
+    if (!checked)
+        return tl::unexpected(with_context("otpauth URI: ", std::move(checked).error()));
+    return {};
 }
 
 }  // namespace
@@ -214,13 +222,13 @@ Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
         period = *parsed;
     }
     if (auto it = fields.find("counter"); it != fields.end()) {
-        auto parsed = parse_int<std::uint64_t>(it->second, "counter");
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        key.counter = *parsed;
+        HWTOTP_ASSIGN_OR_RETURN(key.counter, parse_int<std::uint64_t>(it->second, "counter"));
+        HWTOTP_TRY(uri_limit(limits::check_counter(key.counter)));
     } else if (key.type == OtpType::hotp) {
         return fail(ErrorCode::invalid_input, "otpauth URI: a hotp URI needs a counter parameter");
     }
+    HWTOTP_TRY(uri_limit(limits::check_text("issuer", key.issuer)));
+    HWTOTP_TRY(uri_limit(limits::check_text("account", key.account)));
     auto params = Params::create(hash, digits, period, 0);
     if (!params)
         return fail(ErrorCode::invalid_input, "otpauth URI: " + params.error().message);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "hwtotp/totp/limits.h"
+
 namespace hwtotp {
 
 std::string_view hash_name(Hash hash) {
@@ -55,9 +57,11 @@ Result<Params> Params::create(Hash hash, int digits, std::int64_t period, std::i
         return fail(ErrorCode::invalid_input,
                     "digits " + std::to_string(digits) + " is out of range (accepted: 6, 7 or 8)");
     }
-    if (period < 1) {
-        return fail(ErrorCode::invalid_input, "period " + std::to_string(period) +
-                                                  " s is out of range (accepted: 1 s or more)");
+    if (period < limits::min_period || period > limits::max_period) {
+        return fail(ErrorCode::invalid_input,
+                    "period " + std::to_string(period) +
+                        " s is out of range (accepted: " + std::to_string(limits::min_period) +
+                        " to " + std::to_string(limits::max_period) + " s)");
     }
     return Params(hash, digits, period, t0);
 }

@@ -1,9 +1,10 @@
 #pragma once
 // What to submit to AWS: exact `aws iam` command lines and the root user's console steps.
 //
-// The inputs must already be valid (check_serial accepted the serial, validate_user_name the
-// user): every character AWS accepts in them is safe unquoted in a POSIX shell, so the lines
-// print without quoting and copy-paste as they are.
+// Every argument is shell-quoted (shell_quote, totp/terminal_text.h): the characters AWS
+// accepts in a user name or serial need no quotes, so valid inputs print as they are, and
+// anything else (a serial from a file, a name from a report) cannot turn one command into two
+// or write control sequences to the terminal.
 
 #include <string>
 #include <string_view>

@@ -43,20 +43,24 @@ class Import {
     // Seals seeds for add(SealedToken). Each Sealer has its own cipher context and nonce pool,
     // so a thread that decodes records can seal them while another thread adds them: the
     // plaintext seed then never leaves the decoding thread. Not thread-safe itself.
+    // Registry::sealer() makes one before any transaction: an import then decodes and seals
+    // its whole file without holding the write lock.
     class Sealer {
       public:
         Sealer(Sealer&&) noexcept;
         Sealer& operator=(Sealer&&) noexcept;
         ~Sealer();
 
-        // Checks the serial and that the seed is not empty, then seals it; the seed is wiped
-        // when `token` goes. `what` names the record in errors, as for add().
+        // Checks the token against the registry's limits (check_new_token in token.h), then
+        // seals the seed; the seed is wiped when `token` goes. `what` names the record in
+        // errors, as for add().
         [[nodiscard]] Result<SealedToken> seal(NewToken token, std::string_view what);
 
         class Impl;
 
       private:
         friend class Import;
+        friend class Registry;
         explicit Sealer(std::unique_ptr<Impl> impl);
         std::unique_ptr<Impl> impl_;
     };
@@ -73,7 +77,7 @@ class Import {
     // token starts afresh: new seed and parameters, state reset, an "import" history entry.
     // `what` names the record in errors ("KeyPackage 3", "line 4").
     [[nodiscard]] Result<void> add(NewToken token, std::string_view what);
-    // The same for a token sealed by a Sealer of this Import.
+    // The same for a token sealed by a Sealer of this Import or of its Registry.
     [[nodiscard]] Result<void> add(SealedToken token, std::string_view what);
     [[nodiscard]] std::size_t added() const;
     [[nodiscard]] std::size_t replaced() const;
@@ -196,7 +200,11 @@ class Registry {
     [[nodiscard]] const RegistryPaths& paths() const;
 
     // Starts an all-or-nothing import (BEGIN IMMEDIATE). `now` stamps imported_at and history.
+    // The write lock is held until commit or rollback: decode and seal first (sealer()).
     [[nodiscard]] Result<Import> begin_import(bool replace, std::int64_t now);
+    // A Sealer for this registry's master key (its own copy, wiped with the Sealer). Takes no
+    // lock: tokens sealed before begin_import() are added by any Import of this registry.
+    [[nodiscard]] Result<Import::Sealer> sealer() const;
 
     // One token with its decrypted seed; not_found when absent. A seed that does not open
     // (wrong key file, tampered row) is a registry error naming the serial.

@@ -73,7 +73,13 @@ struct HistoryEntry {
 };
 
 // Serials: 1 to 256 characters, printable ASCII without spaces (AWS allows [\w+=/:,.@-]; vendor
-// serials are digits and letters). Errors name the problem, never echo more than the serial.
+// serials are digits and letters). Errors name the problem and never echo the serial.
 [[nodiscard]] Result<void> check_serial(std::string_view serial);
+
+// Everything the registry requires of a token before it is sealed, whichever importer made it
+// (totp/limits.h): a valid serial; label, issuer and manufacturer at most 1 KiB each; a seed of
+// 1 to 1024 bytes; a HOTP counter of at most 2^63-1. (Params are valid by construction.) The
+// message names the field, never its value: the caller adds which record it was.
+[[nodiscard]] Result<void> check_new_token(const NewToken& token);
 
 }  // namespace hwtotp::store

@@ -3,7 +3,8 @@
 // hex (as RFC test vectors and vendor CSV files give them) and base64 (as PSKC files and AWS
 // credential reports carry them).
 //
-// Decoders return a Secret directly so that decoded seeds never sit in an ordinary buffer.
+// Decoders return a Secret directly so that decoded seeds never sit in an ordinary buffer, and
+// refuse a value that decodes to more than limits::max_seed_bytes (1 KiB) before allocating it.
 // Errors name the offending character and its 1-based position, never the whole input.
 
 #include <cstdint>

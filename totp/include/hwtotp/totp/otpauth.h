@@ -29,8 +29,10 @@ struct KeyUri {
 };
 
 // Parses a URI. Missing algorithm/digits/period take the format's defaults (SHA1, 6, 30).
-// Fails on a wrong scheme or type, a missing or invalid secret, unsupported digits, a period
-// below 1, a HOTP URI without counter, bad percent-escapes, or a parameter given twice.
+// Fails on a wrong scheme or type, a missing or invalid secret, unsupported digits, a HOTP URI
+// without counter, bad percent-escapes, a parameter given twice, or a value outside limits.h (a
+// secret over 1 KiB, a period outside 1..2^31-1, a counter over 2^63-1, an issuer or account
+// over 1 KiB).
 // Error messages never include the secret.
 [[nodiscard]] Result<KeyUri> parse_otpauth_uri(std::string_view uri);
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "hwtotp/totp/error.h"
+#include "hwtotp/totp/limits.h"
 
 namespace hwtotp {
 
@@ -23,10 +24,10 @@ enum class Hash { sha1, sha256, sha512 };
 
 class Params {
   public:
-    static constexpr int min_digits = 6;
-    static constexpr int max_digits = 8;
+    static constexpr int min_digits = limits::min_digits;
+    static constexpr int max_digits = limits::max_digits;
 
-    // digits: 6, 7 or 8. period: 1 s or more. t0: any Unix time (seconds).
+    // digits: 6, 7 or 8. period: 1 to 2^31-1 s (limits.h). t0: any Unix time (seconds).
     [[nodiscard]] static Result<Params> create(Hash hash, int digits, std::int64_t period,
                                                std::int64_t t0);
     // The usual hardware token: SHA-1, 6 digits, 30 s, T0 = 0.
