@@ -38,9 +38,10 @@ std::string accepted_names() {
 }
 
 // The local name of the document element: after any XML declaration, comments and processing
-// instructions. Empty when the head does not reach it (a DOCTYPE stops the search: the PSKC
-// reader refuses it with its own message).
+// instructions, or as a DOCTYPE declares it (which the readers then refuse, each in its own
+// words). Empty when the head does not reach it.
 std::string_view xml_root_name(std::string_view head) {
+    std::string_view name;
     for (;;) {
         head = text::trim(head);
         if (!head.starts_with('<') || head.size() < 2)
@@ -53,15 +54,19 @@ std::string_view xml_root_name(std::string_view head) {
             head.remove_prefix(end + close.size());
             continue;
         }
-        if (head[1] == '!')
+        if (head.starts_with("<!DOCTYPE")) {
+            head = text::trim(head.substr(9));
+            name = head.substr(0, head.find_first_of(" \t\r\n[>"));
+        } else if (head[1] == '!') {
             return {};
-        const auto end = head.find_first_of(" \t\r\n/>", 1);
-        std::string_view name =
-            head.substr(1, end == std::string_view::npos ? head.size() : end - 1);
-        if (const auto colon = name.find(':'); colon != std::string_view::npos)
-            name.remove_prefix(colon + 1);
-        return name;
+        } else {
+            name = head.substr(1, head.find_first_of(" \t\r\n/>", 1) - 1);
+        }
+        break;
     }
+    if (const auto colon = name.find(':'); colon != std::string_view::npos)
+        name.remove_prefix(colon + 1);
+    return name;
 }
 
 // A pam_oath token type ("HOTP", "HOTP/E/8", "HOTP/T30/6", ...) followed by a field.

@@ -13,8 +13,8 @@ Result<std::size_t> tokens_read(std::size_t tokens, std::size_t skipped, std::st
         return tokens;
     if (skipped > 0) {
         return fail(ErrorCode::invalid_input,
-                    std::string(source) + ": nothing to import: all " + std::to_string(skipped) +
-                        " records in the file were skipped as unsupported");
+                    std::string(source) + ": nothing to import: every record in the file (" +
+                        std::to_string(skipped) + ") was skipped as unsupported");
     }
     return fail(ErrorCode::invalid_input, std::string(source) + ": no tokens in the file");
 }

@@ -264,7 +264,7 @@ TEST(PrivacyideaCsv, Sha224KeyLengthIsUnsupportedAndAllSkippedIsAnError) {
     auto all_skipped = run_file(read_privacyidea_csv, "privacyidea-ocra-only.csv", true);
     ASSERT_FALSE(all_skipped);
     EXPECT_EQ(all_skipped.error().message,
-              "f: nothing to import: all 1 records in the file were skipped as unsupported");
+              "f: nothing to import: every record in the file (1) was skipped as unsupported");
 }
 
 // ---- pam_oath usersfile ----
@@ -347,6 +347,9 @@ TEST(ImportFormatDetection, VendorFilesByContentWhateverTheirName) {
     EXPECT_EQ(detect_import_format("x.csv", content("privacyidea-v2.csv")),
               ImportFormat::privacyidea_csv);
     EXPECT_EQ(detect_import_format("users", content("users.oath")), ImportFormat::pam_oath);
+    // A DOCTYPE names the root: the SafeNet reader refuses it in its own words.
+    EXPECT_EQ(detect_import_format("t.xml", content("bad-safenet-doctype.xml")),
+              ImportFormat::safenet_xml);
     EXPECT_EQ(
         detect_import_format("a.xml", "<?xml version=\"1.0\"?>\n<!-- c -->\n<pskc:KeyContainer>"),
         ImportFormat::pskc);
