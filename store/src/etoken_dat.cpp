@@ -188,6 +188,16 @@ Result<NewToken> read_token(const DatRecord& r, const TokenData& t, std::string_
     return token;
 }
 
+// Appends to a value that may hold the seed: a grown string would free its old buffer
+// unwiped, so the value moves to a new buffer and the old one is wiped first.
+void append_wiping(std::string& value, std::string_view more) {
+    std::string grown;
+    grown.reserve(value.size() + more.size());
+    grown.append(value).append(more);
+    wipe_memory(value.data(), value.capacity());
+    value.swap(grown);
+}
+
 // Splits the text into records, line by line.
 class DatReader {
   public:
@@ -210,7 +220,7 @@ class DatReader {
             if (raw.ends_with('\r'))
                 raw.remove_suffix(1);
             if (raw.starts_with(' ') && !out.fields.empty()) {
-                out.fields.back().value.append(raw.substr(1));  // LDIF folding
+                append_wiping(out.fields.back().value, raw.substr(1));  // LDIF folding
                 continue;
             }
             const std::string_view line = text::trim(raw);
