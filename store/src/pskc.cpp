@@ -438,24 +438,82 @@ std::string_view key_attribute(const pugi::xml_node& key, std::string_view rfc_n
     return any_attribute(key, {"Algorithm", "KeyAlgorithm", "SecretAlgorithm"});
 }
 
-// The element holding a Data value: RFC 6030's Data/<Secret>, or the drafts' <Data Name="SECRET">.
-pugi::xml_node data_element(const pugi::xml_node& key, std::string_view rfc_name,
-                            std::string_view draft_name) {
-    if (const auto element = child(child(key, "Data"), rfc_name))
-        return element;
-    for (pugi::xml_node c = key.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_element && local_name(c) == "Data" &&
-            text::iequals(attribute(c, "Name"), draft_name))
-            return c;
-    }
-    return {};
+// The children of a Key that the reader uses, found in one pass over it: a file of 100,000 keys
+// is read one Key at a time, and every lookup by name would walk the children again.
+struct KeyElements {
+    pugi::xml_node issuer, friendly_name, user_id, algorithm_parameters, response_format;
+    KeyPolicyNodes policy;
+    // The values: RFC 6030's Data/Secret, Data/Counter..., or the drafts' <Data Name="SECRET">.
+    pugi::xml_node secret, counter, time, time_interval, time_drift;
+};
+
+// The slot of a Data value by its RFC 6030 element name ("TimeInterval") or the drafts' Name
+// attribute ("TIME_INTERVAL"). RFC names are compared as they are: this runs for every value of
+// every key, and only the drafts' names need folding.
+pugi::xml_node* data_slot(KeyElements& e, std::string_view name, bool draft) {
+    const std::string folded = draft ? text::lower(name) : std::string();
+    const auto is = [&](std::string_view rfc, std::string_view draft_name) {
+        return draft ? folded == draft_name : name == rfc;
+    };
+    if (is("Secret", "secret"))
+        return &e.secret;
+    if (is("Counter", "counter"))
+        return &e.counter;
+    if (is("Time", "time"))
+        return &e.time;
+    if (is("TimeInterval", "time_interval"))
+        return &e.time_interval;
+    if (is("TimeDrift", "time_drift"))
+        return &e.time_drift;
+    return nullptr;
 }
 
-// ResponseFormat under AlgorithmParameters (RFC 6030) or Usage (the drafts).
-pugi::xml_node response_format(const pugi::xml_node& key) {
-    if (const auto format = child(child(key, "AlgorithmParameters"), "ResponseFormat"))
-        return format;
-    return child(child(key, "Usage"), "ResponseFormat");
+void find_data_values(const pugi::xml_node& data, KeyElements& e) {
+    if (const auto draft_name = attribute(data, "Name"); !draft_name.empty()) {
+        // The drafts: one <Data Name="..."> per value, holding <Value> and <ValueDigest>.
+        if (auto* slot = data_slot(e, draft_name, true); slot != nullptr && !*slot)
+            *slot = data;
+        return;
+    }
+    for (pugi::xml_node c = data.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element)
+            continue;
+        if (auto* slot = data_slot(e, local_name(c), false); slot != nullptr && !*slot)
+            *slot = c;
+    }
+}
+
+KeyElements key_elements(const pugi::xml_node& key) {
+    KeyElements e;
+    for (pugi::xml_node c = key.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element)
+            continue;
+        const std::string_view n = local_name(c);
+        if (n == "Data") {
+            find_data_values(c, e);
+        } else if (n == "AlgorithmParameters" || n == "Usage") {
+            // The drafts put ResponseFormat, and the usage flags, in Usage.
+            if (n == "AlgorithmParameters")
+                e.algorithm_parameters = c;
+            else
+                e.policy.usage = c;
+            if (!e.response_format)
+                e.response_format = child(c, "ResponseFormat");
+        } else if (n == "Policy") {
+            e.policy.policy = c;
+        } else if (n == "Issuer") {
+            e.issuer = c;
+        } else if (n == "FriendlyName") {
+            e.friendly_name = c;
+        } else if (n == "UserId") {
+            e.user_id = c;
+        } else if (n == "StartDate") {
+            e.policy.start_date = c;
+        } else if (n == "ExpiryDate") {
+            e.policy.expiry_date = c;
+        }
+    }
+    return e;
 }
 
 // An XML Schema boolean ("true", "1", "false", "0"); absent is false.
@@ -476,15 +534,15 @@ Result<bool> boolean_attribute(const pugi::xml_node& node, std::string_view name
 // Why the Key holds nothing hwtotp can use, or "": an algorithm other than HOTP/TOTP, codes
 // that are not 6 to 8 plain decimal digits (RFC 6030 section 4.3.4: CheckDigits appends a Luhn
 // digit), a key whose policy excludes OTP use, or a key held by reference (no Secret).
-Result<std::string> unsupported_reason(const pugi::xml_node& key) {
-    const std::string_view algorithm = key_attribute(key, "Algorithm");
+Result<std::string> unsupported_reason(std::string_view algorithm, std::string_view kind,
+                                       const KeyElements& e) {
     if (algorithm.empty())
         return fail(ErrorCode::invalid_input, "the Key has no Algorithm");
-    if (const std::string kind = uri_tail(algorithm); kind != "totp" && kind != "hotp") {
+    if (kind != "totp" && kind != "hotp") {
         return "unsupported algorithm '" + std::string(algorithm.substr(0, 96)) +
                "' (hwtotp imports HOTP and TOTP keys)";
     }
-    if (const auto format = response_format(key)) {
+    if (const auto& format = e.response_format) {
         const std::string_view encoding = any_attribute(format, {"Encoding", "Format", "format"});
         if (!encoding.empty() && !text::iequals(encoding, "DECIMAL")) {
             return "ResponseFormat Encoding '" + std::string(encoding.substr(0, 24)) +
@@ -505,90 +563,69 @@ Result<std::string> unsupported_reason(const pugi::xml_node& key) {
                    " is not supported (6, 7 or 8 digits)";
         }
     }
-    if (const auto usage = key_usages(key);
+    if (const auto usage = key_usages(e.policy);
         !usage.empty() && std::find(usage.begin(), usage.end(), "OTP") == usage.end()) {
         std::string list;
         for (const auto& u : usage)
             list += (list.empty() ? "" : ", ") + u.substr(0, 24);
         return "the key's Policy KeyUsage is " + list + ", not OTP";
     }
-    if (!data_element(key, "Secret", "SECRET"))
+    if (!e.secret)
         return std::string("the Key has no Secret (keys held by reference cannot be imported)");
     return std::string();
 }
 
-Result<NewToken> read_package(const pugi::xml_node& key, const pugi::xml_node& device,
-                              Opener& opener, std::string_view source) {
+// The token of a Key that unsupported_reason has accepted.
+Result<NewToken> read_package(std::string_view kind, const KeyElements& e,
+                              const pugi::xml_node& device, std::string serial, Opener& opener,
+                              std::string_view source) {
     NewToken token;
     TokenDescription& d = token.description;
     d.source = std::string(source);
+    d.serial = std::move(serial);
     d.manufacturer = std::string(child_text(device, "Manufacturer"));
-    d.serial = std::string(child_text(device, "SerialNo"));
-    if (d.serial.empty())
-        d.serial = std::string(text::trim(key_attribute(key, "Id")));
-    d.owner = std::string(child_text(key, "UserId"));
+    d.owner = std::string(text::trim(e.user_id.child_value()));
     if (d.owner.empty())
         d.owner = std::string(child_text(device, "UserId"));
-    d.type = uri_tail(key_attribute(key, "Algorithm")) == "totp" ? OtpType::totp : OtpType::hotp;
-    d.issuer = std::string(child_text(key, "Issuer"));
-    d.label = std::string(child_text(key, "FriendlyName"));
+    d.type = kind == "totp" ? OtpType::totp : OtpType::hotp;
+    d.issuer = std::string(text::trim(e.issuer.child_value()));
+    d.label = std::string(text::trim(e.friendly_name.child_value()));
 
     Hash hash = Hash::sha1;
     int digits = 6;
-    if (const auto suite = child_text(child(key, "AlgorithmParameters"), "Suite"); !suite.empty()) {
+    if (const auto suite = child_text(e.algorithm_parameters, "Suite"); !suite.empty()) {
         auto parsed = parse_hash(suite);
         if (!parsed)
             return fail(ErrorCode::invalid_input, "unsupported Suite '" + std::string(suite) + "'");
         hash = *parsed;
     }
-    if (const auto format = response_format(key)) {
+    if (e.response_format) {
         // unsupported_reason has checked it: an integer from 6 to 8.
         HWTOTP_ASSIGN_OR_RETURN(
             const std::int64_t length,
-            text::parse_int(any_attribute(format, {"Length", "length"}), "ResponseFormat Length"));
+            text::parse_int(any_attribute(e.response_format, {"Length", "length"}),
+                            "ResponseFormat Length"));
         digits = static_cast<int>(length);
     }
 
-    auto seed = opener.value(data_element(key, "Secret", "SECRET"));
-    if (!seed)
-        return tl::unexpected(seed.error());
-    if (!*seed || (*seed)->empty()) {
+    HWTOTP_ASSIGN_OR_RETURN(auto seed, opener.value(e.secret));
+    if (!seed || seed->empty()) {
         return fail(ErrorCode::invalid_input,
                     "the Key has no Secret (keys held by reference cannot be imported)");
     }
-    token.seed = std::move(**seed);
+    token.seed = std::move(*seed);
 
-    std::int64_t period = 30;
-    std::int64_t t0 = 0;
-    struct Field {
-        const char* rfc_name;
-        const char* draft_name;
-    };
-    for (const Field& f :
-         {Field{"Counter", "COUNTER"}, Field{"Time", "TIME"},
-          Field{"TimeInterval", "TIME_INTERVAL"}, Field{"TimeDrift", "TIME_DRIFT"}}) {
-        auto value = integer_value(opener, data_element(key, f.rfc_name, f.draft_name), f.rfc_name);
-        if (!value)
-            return tl::unexpected(value.error());
-        if (!*value)
-            continue;
-        const std::string_view n = f.rfc_name;
-        if (n == "Counter") {
-            if (**value < 0)
-                return fail(ErrorCode::invalid_input, "Counter is negative");
-            d.counter = static_cast<std::uint64_t>(**value);
-        } else if (n == "Time") {
-            t0 = **value;
-        } else if (n == "TimeInterval") {
-            period = **value;
-        } else {
-            d.offset_steps = **value;
-        }
-    }
-    auto p = Params::create(hash, digits, period, t0);
-    if (!p)
-        return tl::unexpected(p.error());
-    d.params = *p;
+    HWTOTP_ASSIGN_OR_RETURN(const auto counter, integer_value(opener, e.counter, "Counter"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto t0, integer_value(opener, e.time, "Time"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto period,
+                            integer_value(opener, e.time_interval, "TimeInterval"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto drift, integer_value(opener, e.time_drift, "TimeDrift"));
+    if (counter && *counter < 0)
+        return fail(ErrorCode::invalid_input, "Counter is negative");
+    d.counter = static_cast<std::uint64_t>(counter.value_or(0));
+    d.offset_steps = drift.value_or(0);
+    HWTOTP_ASSIGN_OR_RETURN(d.params,
+                            Params::create(hash, digits, period.value_or(30), t0.value_or(0)));
     return token;
 }
 
@@ -605,20 +642,29 @@ Result<void> read_keys(const pugi::xml_node& package, const std::string& package
     auto device = child(package, "DeviceInfo");
     if (!device)
         device = child(package, "DeviceId");  // the drafts' name
-    std::vector<pugi::xml_node> keys;
-    for (pugi::xml_node c = package.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_element && (local_name(c) == "Key" || local_name(c) == "Secret"))
-            keys.push_back(c);
-    }
-    if (keys.empty())
+    const auto is_key = [](const pugi::xml_node& c) {
+        return c.type() == pugi::node_element &&
+               (local_name(c) == "Key" || local_name(c) == "Secret");  // Secret: the drafts'
+    };
+    std::size_t count = 0;
+    for (pugi::xml_node c = package.first_child(); c; c = c.next_sibling())
+        count += is_key(c) ? 1U : 0U;
+    if (count == 0)
         return fail(ErrorCode::invalid_input, package_name + ": no Key element");
-    for (std::size_t k = 0; k < keys.size(); ++k) {
+    std::size_t k = 0;
+    for (pugi::xml_node key = package.first_child(); key; key = key.next_sibling()) {
+        if (!is_key(key))
+            continue;
+        ++k;
         const std::string what =
-            keys.size() == 1 ? package_name : package_name + " Key " + std::to_string(k + 1);
+            count == 1 ? package_name : package_name + " Key " + std::to_string(k);
         std::string serial(child_text(device, "SerialNo"));
         if (serial.empty())
-            serial = std::string(text::trim(key_attribute(keys[k], "Id")));
-        auto reason = unsupported_reason(keys[k]);
+            serial = std::string(text::trim(key_attribute(key, "Id")));
+        const std::string_view algorithm = key_attribute(key, "Algorithm");
+        const std::string kind = uri_tail(algorithm);  // "hotp", "totp", "pin", ...
+        const KeyElements elements = key_elements(key);
+        auto reason = unsupported_reason(algorithm, kind, elements);
         if (!reason)
             return tl::unexpected(in_record(what, serial, reason.error()));
         if (!reason->empty()) {
@@ -628,11 +674,11 @@ Result<void> read_keys(const pugi::xml_node& package, const std::string& package
         }
         if (serial.empty())
             return fail(ErrorCode::invalid_input, what + ": no DeviceInfo/SerialNo and no Key Id");
-        auto token = read_package(keys[k], device, opener, source);
+        auto token = read_package(kind, elements, device, serial, opener, source);
         if (!token)
             return tl::unexpected(in_record(what, serial, token.error()));
         if (callbacks.warn) {
-            for (const auto& warning : policy_warnings(keys[k], callbacks.now))
+            for (const auto& warning : policy_warnings(elements.policy, callbacks.now))
                 callbacks.warn(record_name(what, serial) + ": " + warning);
         }
         HWTOTP_TRY(callbacks.sink(std::move(*token), what));

@@ -19,14 +19,6 @@ std::string_view local_name(const pugi::xml_node& node) {
     return colon == nullptr ? name : colon + 1;
 }
 
-pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-    for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_element && local_name(c) == name)
-            return c;
-    }
-    return {};
-}
-
 bool is_true(std::string_view value) {
     value = text::trim(value);
     return text::iequals(value, "true") || value == "1";
@@ -76,38 +68,36 @@ void pin_policy_warnings(const pugi::xml_node& pin, std::vector<std::string>& ou
 
 }  // namespace
 
-std::vector<std::string> key_usages(const pugi::xml_node& key) {
+std::vector<std::string> key_usages(const KeyPolicyNodes& nodes) {
     std::vector<std::string> usages;
-    for (pugi::xml_node c = child(key, "Policy").first_child(); c; c = c.next_sibling()) {
+    for (pugi::xml_node c = nodes.policy.first_child(); c; c = c.next_sibling()) {
         if (c.type() == pugi::node_element && local_name(c) == "KeyUsage")
             usages.emplace_back(text::trim(c.child_value()));
     }
-    if (const auto usage = child(key, "Usage")) {
+    if (nodes.usage) {
         for (const char* name : {"OTP", "CR", "Integrity", "Encrypt", "Unlock"}) {
-            if (is_true(usage.attribute(name).value()))
+            if (is_true(nodes.usage.attribute(name).value()))
                 usages.emplace_back(name);
         }
     }
     return usages;
 }
 
-std::vector<std::string> policy_warnings(const pugi::xml_node& key, std::int64_t now) {
+std::vector<std::string> policy_warnings(const KeyPolicyNodes& nodes, std::int64_t now) {
     std::vector<std::string> out;
-    const auto policy = child(key, "Policy");
-    // The drafts put the dates on the Key itself.
-    for (const auto& holder : {policy, key}) {
-        if (auto w = date_warning(child(holder, "ExpiryDate"), true, now); !w.empty())
-            out.push_back(std::move(w));
-        if (auto w = date_warning(child(holder, "StartDate"), false, now); !w.empty())
-            out.push_back(std::move(w));
-    }
-    static constexpr std::array<std::string_view, 5> known{
-        "StartDate", "ExpiryDate", "NumberOfTransactions", "KeyUsage", "PINPolicy"};
-    for (pugi::xml_node c = policy.first_child(); c; c = c.next_sibling()) {
+    pugi::xml_node start = nodes.start_date;
+    pugi::xml_node expiry = nodes.expiry_date;
+    static constexpr std::array<std::string_view, 3> known{"NumberOfTransactions", "KeyUsage",
+                                                           "PINPolicy"};
+    for (pugi::xml_node c = nodes.policy.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element)
             continue;
         const std::string_view name = local_name(c);
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
+        if (name == "StartDate") {
+            start = c;
+        } else if (name == "ExpiryDate") {
+            expiry = c;
+        } else if (std::find(known.begin(), known.end(), name) == known.end()) {
             out.push_back("Policy element <" + std::string(name.substr(0, 32)) +
                           "> is not known to hwtotp (RFC 6030: then the key must not be used); "
                           "imported anyway");
@@ -119,6 +109,10 @@ std::vector<std::string> policy_warnings(const pugi::xml_node& key, std::int64_t
             pin_policy_warnings(c, out);
         }
     }
+    if (auto w = date_warning(expiry, true, now); !w.empty())
+        out.push_back(std::move(w));
+    if (auto w = date_warning(start, false, now); !w.empty())
+        out.push_back(std::move(w));
     return out;
 }
 
