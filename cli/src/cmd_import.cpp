@@ -1,4 +1,5 @@
-// hwtotp import: seeds from a PSKC, CSV or otpauth URI file into the registry, all or nothing.
+// hwtotp import: seeds from a PSKC, CSV, otpauth URI or vendor file into the registry, all or
+// nothing.
 #include <functional>
 #include <istream>
 #include <memory>
@@ -21,6 +22,7 @@ struct ImportOptions {
     std::string key_file;
     std::string password_file;
     bool replace = false;
+    bool skip_unsupported = false;
 };
 
 // What a password or key file holds, from its bytes; and the same read from a file.
@@ -94,6 +96,14 @@ Result<store::PskcKeys> read_pskc_keys(const ImportOptions& o, Context& ctx) {
     return keys;
 }
 
+// The library ends a refusal of an unsupported record with a neutral hint; say the option.
+std::string with_option_hint(std::string message) {
+    const std::string_view hint = store::skip_unsupported_hint;
+    if (const auto at = message.find(hint); at != std::string::npos)
+        message.replace(at, hint.size(), "pass --skip-unsupported to import the others");
+    return message;
+}
+
 // A one-line progress bar redrawn in place; only on a terminal, only for large files.
 class ProgressBar {
   public:
@@ -133,6 +143,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
     store::ImportRequest request;
     request.path = o.file;
     request.replace = o.replace;
+    request.skip_unsupported = o.skip_unsupported;
     if (!o.format.empty()) {
         auto format = store::parse_import_format(o.format);
         if (!format)
@@ -151,11 +162,17 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
         warn(ctx, message);
     };
     callbacks.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+    callbacks.unsupported = [&](const std::string& record) -> Result<void> {
+        bar.finish();
+        warn(ctx, "skipped " + record);
+        return {};
+    };
     auto summary = store::import_file(*registry, request, ctx.now(), callbacks);
     bar.finish();
     if (!summary)
-        return fail(summary.error().code,
-                    o.file + ": " + summary.error().message + " (nothing was imported)");
+        return fail(
+            summary.error().code,
+            o.file + ": " + with_option_hint(summary.error().message) + " (nothing was imported)");
     const std::size_t total = summary->added + summary->replaced;
     if (ctx.json) {
         print_json(ctx, {{"file", o.file},
@@ -163,11 +180,15 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
                          {"imported", total},
                          {"added", summary->added},
                          {"replaced", summary->replaced},
+                         {"skipped", summary->skipped},
                          {"registry", registry->paths().db}});
     } else {
         ctx.out << "imported " << total << " token" << (total == 1 ? "" : "s") << " from "
                 << escape_for_terminal(o.file) << " (" << store::import_format_name(summary->format)
-                << "): " << summary->added << " added, " << summary->replaced << " replaced\n";
+                << "): " << summary->added << " added, " << summary->replaced << " replaced";
+        if (summary->skipped > 0)
+            ctx.out << ", " << summary->skipped << " skipped as unsupported";
+        ctx.out << "\n";
     }
     return exit_ok;
 }
@@ -177,10 +198,11 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
 void add_import_command(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<ImportOptions>();
     auto* cmd = app.add_subcommand(
-        "import", "Import token seeds (PSKC, CSV or otpauth URIs) into the registry");
+        "import", "Import token seeds (PSKC, CSV, otpauth URIs, vendor files) into the registry");
     cmd->add_option("FILE", opts->file, "The seed file")->required();
     cmd->add_option("--format", opts->format,
-                    "pskc, csv or uri (default: from the extension, else the content)")
+                    "pskc, csv, uri, safenet-xml, etoken-dat, entra-csv, privacyidea-csv or "
+                    "pam-oath (default: from the content, else the extension)")
         ->type_name("FORMAT");
     cmd->add_option("--key-file", opts->key_file,
                     "File holding the PSKC pre-shared key in hex; - reads stdin")
@@ -194,10 +216,15 @@ void add_import_command(CLI::App& app, Context& ctx) {
         ->type_name("PATH");
     cmd->add_flag("--replace", opts->replace,
                   "Overwrite tokens whose serial is already registered (their state is reset)");
+    cmd->add_flag("--skip-unsupported", opts->skip_unsupported,
+                  "Import the HOTP/TOTP keys and skip (naming each) records hwtotp cannot use: "
+                  "PIN or OCRA keys, TAN lists, check-digit codes");
     cmd->footer(
         "All or nothing: a bad record leaves the registry unchanged.\n"
         "CSV lines: serial,seed[,type,digits,period,algorithm] (seed hex or base32).\n"
         "URI files: one otpauth:// URI a line; serial from serial=..., else the label.\n"
+        "Vendor files (SafeNet XML and .dat, Entra and privacyIDEA CSV, pam_oath usersfile):\n"
+        "  see the README; owners (UPN, user) are read but not stored yet.\n"
         "Example:\n  hwtotp import tokens.pskcxml --key-file transport.key");
     cmd->callback([opts, &ctx] { finish(ctx, run_import(*opts, ctx)); });
 }

@@ -96,23 +96,25 @@ Result<NewToken> read_line(const std::vector<std::string_view>& f, std::string_v
 Result<std::size_t> read_csv(std::string_view text_in, std::string_view source,
                              const ImportCallbacks& callbacks) {
     bool first_content = true;
-    return import_lines(text_in, source, callbacks,
-                        [&](const ContentLine& line) -> Result<std::optional<NewToken>> {
-                            const auto fields = split(line.text);
-                            const bool header = first_content && text::iequals(fields[0], "serial");
-                            first_content = false;
-                            if (header)
-                                return std::optional<NewToken>{};
-                            auto token = read_line(fields, source);
-                            if (!token) {
-                                const std::string serial(fields[0].substr(0, 64));
-                                return fail(token.error().code,
-                                            line.what +
-                                                (serial.empty() ? "" : " (serial " + serial + ")") +
-                                                ": " + token.error().message);
-                            }
-                            return std::optional<NewToken>(std::move(*token));
-                        });
+    return import_lines(
+        text_in, source, callbacks,
+        [&](const ContentLine& line) -> Result<std::optional<NewToken>> {
+            const auto fields = split(line.text);
+            const bool header = first_content && text::iequals(fields[0], "serial");
+            first_content = false;
+            if (header)
+                return std::optional<NewToken>{};
+            auto token = read_line(fields, source);
+            if (!token) {
+                // Shown only when it can be a serial: a line of another
+                // format ("HOTP alice - 3132...") would show a seed.
+                const std::string serial(check_serial(fields[0]) ? fields[0].substr(0, 64) : "");
+                return fail(token.error().code,
+                            line.what + (serial.empty() ? "" : " (serial " + serial + ")") + ": " +
+                                token.error().message);
+            }
+            return std::optional<NewToken>(std::move(*token));
+        });
 }
 
 }  // namespace hwtotp::store

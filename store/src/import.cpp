@@ -6,6 +6,7 @@
 
 #include "file_util.h"
 #include "hwtotp/totp/limits.h"
+#include "hwtotp/store/vendor_import.h"
 #include "text_util.h"
 
 namespace hwtotp::store {
@@ -52,56 +53,6 @@ Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, 
 
 }  // namespace
 
-Result<ImportFormat> parse_import_format(std::string_view text_in) {
-    const std::string t = text::lower(text::trim(text_in));
-    if (t == "pskc")
-        return ImportFormat::pskc;
-    if (t == "csv")
-        return ImportFormat::csv;
-    if (t == "uri" || t == "otpauth")
-        return ImportFormat::uri;
-    return fail(ErrorCode::invalid_input,
-                "--format '" + std::string(text_in) + "' (accepted: pskc, csv, uri)");
-}
-
-std::string_view import_format_name(ImportFormat format) {
-    switch (format) {
-        case ImportFormat::pskc:
-            return "pskc";
-        case ImportFormat::csv:
-            return "csv";
-        case ImportFormat::uri:
-            return "uri";
-    }
-    return "pskc";
-}
-
-ImportFormat detect_import_format(std::string_view path, std::string_view content) {
-    const std::string p = text::lower(path);
-    for (const char* ext : {".xml", ".pskc", ".pskcxml"}) {
-        if (p.ends_with(ext))
-            return ImportFormat::pskc;
-    }
-    if (p.ends_with(".csv"))
-        return ImportFormat::csv;
-    if (p.ends_with(".uri") || p.ends_with(".txt"))
-        return ImportFormat::uri;
-    std::string_view rest = content;
-    if (rest.starts_with("\xEF\xBB\xBF"))
-        rest.remove_prefix(3);
-    while (!rest.empty()) {
-        const auto nl = rest.find('\n');
-        const std::string_view line = text::trim(rest.substr(0, nl));
-        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        if (line.empty() || line.front() == '#')
-            continue;
-        if (line.front() == '<')
-            return ImportFormat::pskc;
-        if (text::lower(line.substr(0, 10)) == "otpauth://")
-            return ImportFormat::uri;
-        return ImportFormat::csv;
-    }
-    return ImportFormat::csv;
 }
 
 Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
@@ -139,6 +90,14 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     HWTOTP_ASSIGN_OR_RETURN(auto sealer, registry.sealer());
     SealedRecords records;
     ImportCallbacks inner = callbacks;
+    inner.now = now;
+    inner.unsupported = nullptr;  // a refusal, unless the request says to skip
+    if (request.skip_unsupported) {
+        inner.unsupported = [&](const std::string& record) -> Result<void> {
+            ++summary.skipped;
+            return callbacks.unsupported ? callbacks.unsupported(record) : Result<void>{};
+        };
+    }
     inner.sink = [&](NewToken&& token, std::string_view what) -> Result<void> {
         if (auto warning = limits::short_seed_warning(token.seed.size());
             warning && callbacks.warn) {
@@ -159,6 +118,13 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
             break;
         case ImportFormat::uri:
             read = read_uri_list(text_view, request.path, inner);
+            break;
+        case ImportFormat::safenet_xml:
+        case ImportFormat::etoken_dat:
+        case ImportFormat::entra_csv:
+        case ImportFormat::privacyidea_csv:
+        case ImportFormat::pam_oath:
+            read = read_vendor_file(summary.format, text_view, request.path, inner);
             break;
     }
     if (!read && records.empty())

@@ -1,5 +1,6 @@
 #include "line_import.h"
 
+#include "import_skip.h"
 #include "text_util.h"
 
 namespace hwtotp::store {
@@ -7,6 +8,7 @@ namespace hwtotp::store {
 Result<std::size_t> import_lines(std::string_view text, std::string_view source,
                                  const ImportCallbacks& callbacks, const LineParser& parse) {
     std::size_t records = 0;
+    std::size_t skipped = 0;
     std::size_t number = 0;
     std::size_t pos = 0;
     while (pos <= text.size()) {
@@ -18,20 +20,20 @@ Result<std::size_t> import_lines(std::string_view text, std::string_view source,
         if (trimmed.empty() || trimmed.front() == '#')
             continue;
         const ContentLine line{trimmed, number, "line " + std::to_string(number)};
-        auto token = parse(line);
-        if (!token)
-            return tl::unexpected(token.error());
-        if (!*token)
+        HWTOTP_ASSIGN_OR_RETURN(LineRecord record, parse(line));
+        if (!record.unsupported.empty()) {
+            HWTOTP_TRY(skip_or_refuse(callbacks, record.unsupported));
+            ++skipped;
             continue;
-        if (auto ok = callbacks.sink(std::move(**token), line.what); !ok)
-            return tl::unexpected(ok.error());
+        }
+        if (!record.token)
+            continue;
+        HWTOTP_TRY(callbacks.sink(std::move(*record.token), line.what));
         ++records;
         if (callbacks.progress && records % 256 == 0)
             callbacks.progress(end, text.size());
     }
-    if (records == 0)
-        return fail(ErrorCode::invalid_input, std::string(source) + ": no tokens in the file");
-    return records;
+    return tokens_read(records, skipped, source);
 }
 
 }  // namespace hwtotp::store

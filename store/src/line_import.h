@@ -19,11 +19,25 @@ struct ContentLine {
     std::string what;  // "line N", for messages
 };
 
-// The token a line describes, or nullopt for a line that describes none (a CSV header).
-using LineParser = std::function<Result<std::optional<NewToken>>(const ContentLine&)>;
+// What a line holds: a token, none (a CSV header), or a record hwtotp cannot use.
+struct LineRecord {
+    LineRecord(std::optional<NewToken> token_in = std::nullopt)  // NOLINT: implicit by design
+        : token(std::move(token_in)) {}
+    [[nodiscard]] static LineRecord unsupported_record(std::string record) {
+        LineRecord r;
+        r.unsupported = std::move(record);
+        return r;
+    }
 
-// Parses every content line and sinks its token; stops at the first error. Fails too when the
-// text holds no token at all. Returns the number of tokens.
+    std::optional<NewToken> token;
+    std::string unsupported;  // non-empty: the record, named, and why it cannot be imported
+};
+
+using LineParser = std::function<Result<LineRecord>(const ContentLine&)>;
+
+// Parses every content line and sinks its token, or passes an unsupported record to
+// skip_or_refuse; stops at the first error. Fails too when the text yields no token at all.
+// Returns the number of tokens.
 [[nodiscard]] Result<std::size_t> import_lines(std::string_view text, std::string_view source,
                                                const ImportCallbacks& callbacks,
                                                const LineParser& parse);

@@ -1,8 +1,12 @@
-// PSKC (RFC 6030) reader: the only file that includes pugixml.
+// PSKC (RFC 6030) reader, and the layout of the pre-RFC drafts that products still export
+// (SecretContainer or KeyContainer with Device, DeviceId, KeyId/KeyAlgorithm, Usage,
+// <Data Name="SECRET"><Value>, a container-wide EncryptionMethod with IV and DigestMethod).
 //
 // Elements are matched by local name (prefixes vary between vendors: pskc:, none, odd ones).
 // Order of checks for an encrypted value: base64 decode, ValueMAC over IV||ciphertext compared
-// in constant time, then decryption. Nothing decrypted is used before its MAC has verified.
+// in constant time, then decryption; a MAC that does not cover the ciphertext is tried against
+// the plaintext (the drafts' way) before the key is called wrong. Nothing decrypted is used
+// before a MAC over it or its ciphertext has verified.
 
 #include <pugixml.hpp>
 
@@ -11,13 +15,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto.h"
 #include "file_util.h"
 #include "hwtotp/store/import.h"
 #include "hwtotp/totp/codec.h"
+#include "import_skip.h"
 #include "pskc_chunker.h"
+#include "pskc_policy.h"
 #include "text_util.h"
+#include "vendor_record.h"
 
 namespace hwtotp::store {
 namespace {
@@ -61,6 +69,16 @@ std::string_view attribute(const pugi::xml_node& node, std::string_view name) {
     return {};
 }
 
+// The first of these attributes that is present (the drafts spell some in lower case).
+std::string_view any_attribute(const pugi::xml_node& node,
+                               std::initializer_list<std::string_view> names) {
+    for (const auto name : names) {
+        if (const auto value = attribute(node, name); !value.empty())
+            return value;
+    }
+    return {};
+}
+
 // The last component of a URI or URN: after the last '#', ':' or '/'.
 std::string uri_tail(std::string_view uri) {
     const auto cut = uri.find_last_of("#:/");
@@ -89,11 +107,12 @@ Result<std::string> digest_from_uri(std::string_view uri, std::string_view what)
 // Everything needed to open the encrypted values of one container, set up once.
 class Opener {
   public:
-    Opener(const pugi::xml_node& container, const PskcKeys& keys)
-        : container_(container), keys_(keys) {}
+    Opener(const pugi::xml_node& container, const PskcKeys& keys, const ImportCallbacks& callbacks)
+        : container_(container), keys_(keys), callbacks_(callbacks) {}
 
     // The value of a Data child (Secret, Counter...) as bytes: base64 PlainValue, or
-    // EncryptedValue checked against ValueMAC and decrypted. nullopt when absent.
+    // EncryptedValue checked against ValueMAC and decrypted, or the drafts' Value checked
+    // against ValueDigest. nullopt when absent.
     Result<std::optional<Secret>> value(const pugi::xml_node& element) {
         if (!element)
             return std::optional<Secret>{};
@@ -106,13 +125,20 @@ class Opener {
             }
             return std::optional<Secret>(std::move(*decoded));
         }
-        const auto encrypted = child(element, "EncryptedValue");
-        if (!encrypted)
-            return std::optional<Secret>{};
-        auto opened = open(encrypted, child(element, "ValueMAC"), local_name(element));
-        if (!opened)
-            return tl::unexpected(opened.error());
-        return std::optional<Secret>(std::move(*opened));
+        if (const auto encrypted = child(element, "EncryptedValue")) {
+            HWTOTP_ASSIGN_OR_RETURN(
+                auto opened, open(encrypted, child(element, "ValueMAC"), local_name(element)));
+            return std::optional<Secret>(std::move(opened));
+        }
+        if (const auto draft = child(element, "Value")) {
+            // <Data Name="SECRET">: name the value as the file does.
+            const std::string name(local_name(element) == "Data" ? attribute(element, "Name")
+                                                                 : local_name(element));
+            HWTOTP_ASSIGN_OR_RETURN(auto opened,
+                                    open_draft_value(draft, child(element, "ValueDigest"), name));
+            return std::optional<Secret>(std::move(opened));
+        }
+        return std::optional<Secret>{};
     }
 
   private:
@@ -123,42 +149,87 @@ class Opener {
             attribute(child(encrypted, "EncryptionMethod"), "Algorithm");
         if (algorithm.empty())
             return fail(ErrorCode::invalid_input, "encrypted " + name + " names no algorithm");
-        auto cipher = crypto::parse_cipher_uri(algorithm);
-        if (!cipher)
-            return tl::unexpected(cipher.error());
+        HWTOTP_ASSIGN_OR_RETURN(const crypto::Cipher cipher, crypto::parse_cipher_uri(algorithm));
         auto data = base64_decode(child_text(child(encrypted, "CipherData"), "CipherValue"));
         if (!data)
             return fail(ErrorCode::invalid_input,
                         "encrypted " + name + ": " + data.error().message);
         if (data->empty())
             return fail(ErrorCode::invalid_input, "encrypted " + name + " has no CipherValue");
-        auto decryptor = decryptor_for(*cipher);
-        if (!decryptor)
-            return tl::unexpected(decryptor.error());
-        if (value_mac) {
-            auto mac = mac_for();
-            if (!mac)
-                return tl::unexpected(mac.error());
-            auto expected = base64_decode(value_mac.child_value());
-            if (!expected)
-                return fail(ErrorCode::invalid_input,
-                            name + " ValueMAC: " + expected.error().message);
-            auto actual = (*mac)->mac(*data);
-            if (!actual)
-                return tl::unexpected(actual.error());
-            if (!crypto::equal(*actual, *expected)) {
-                return fail(ErrorCode::crypto,
-                            "wrong key or password (the " + name + " ValueMAC does not match)");
-            }
-        } else if (crypto::cipher_is_cbc(*cipher)) {
-            return fail(ErrorCode::crypto,
-                        "encrypted " + name +
-                            " has no ValueMAC; refusing to decrypt an unauthenticated value");
+        return authenticate_and_decrypt(cipher, *data, value_mac, name);
+    }
+
+    // The drafts' <Value> (with <ValueDigest>): plain base64, or encrypted with the cipher the
+    // container's own EncryptionMethod names, its IV given there once for the whole file (as
+    // ActivIdentity files do) or prepended to each value; the MAC key is the encryption key.
+    Result<Secret> open_draft_value(const pugi::xml_node& value, const pugi::xml_node& digest,
+                                    const std::string& name) {
+        const auto method = child(container_, "EncryptionMethod");
+        const std::string_view algorithm = any_attribute(method, {"Algorithm", "algorithm"});
+        const std::string_view text_value = text::trim(value.child_value());
+        // As python-pskc reads them: a Value is encrypted when the container names a cipher and
+        // the value has a ValueDigest; otherwise it is the plain value (counters often are).
+        if (algorithm.empty() || text::iequals(algorithm, "NONE") || !digest) {
+            auto plain = base64_decode_secret(text_value);
+            if (!plain)
+                return fail(ErrorCode::invalid_input, name + " Value: " + plain.error().message);
+            return std::move(*plain);
         }
-        auto plain = (*decryptor)->decrypt(*data);
+        HWTOTP_ASSIGN_OR_RETURN(const crypto::Cipher cipher, crypto::parse_cipher_uri(algorithm));
+        auto data = base64_decode(text_value);
+        if (!data || data->empty())
+            return fail(ErrorCode::invalid_input, "encrypted " + name + " has no valid Value");
+        if (const auto iv_node = child(method, "IV")) {
+            auto iv = base64_decode(text::trim(iv_node.child_value()));
+            if (!iv || iv->empty())
+                return fail(ErrorCode::invalid_input, "EncryptionMethod IV is not valid base64");
+            data->insert(data->begin(), iv->begin(), iv->end());
+        }
+        return authenticate_and_decrypt(cipher, *data, digest, name);
+    }
+
+    // Checks the MAC, then decrypts. RFC 6030 MACs the IV and ciphertext; the pre-RFC drafts
+    // MACed the plaintext (python-pskc accepts both), so a MAC that does not cover the
+    // ciphertext is tried against the decrypted value before the key is called wrong. Either
+    // way nothing decrypted is returned unless a MAC over it or its ciphertext verified.
+    Result<Secret> authenticate_and_decrypt(crypto::Cipher cipher,
+                                            std::span<const std::uint8_t> data,
+                                            const pugi::xml_node& value_mac,
+                                            const std::string& name) {
+        HWTOTP_ASSIGN_OR_RETURN(crypto::ValueDecryptor* const decryptor, decryptor_for(cipher));
+        if (!value_mac) {
+            if (crypto::cipher_is_cbc(cipher)) {
+                return fail(ErrorCode::crypto,
+                            "encrypted " + name +
+                                " has no ValueMAC; refusing to decrypt an unauthenticated value");
+            }
+            return decryptor->decrypt(data);
+        }
+        HWTOTP_ASSIGN_OR_RETURN(crypto::Hmac* const mac, mac_for());
+        auto expected = base64_decode(value_mac.child_value());
+        if (!expected) {
+            return fail(ErrorCode::invalid_input, name + " " + std::string(local_name(value_mac)) +
+                                                      ": " + expected.error().message);
+        }
+        HWTOTP_ASSIGN_OR_RETURN(const auto over_ciphertext, mac->mac(data));
+        if (crypto::equal(over_ciphertext, *expected))
+            return decryptor->decrypt(data);
+        const Error mismatch{ErrorCode::crypto, "wrong key or password (the " + name + " " +
+                                                    std::string(local_name(value_mac)) +
+                                                    " does not match)"};
+        auto plain = decryptor->decrypt(data);
         if (!plain)
-            return tl::unexpected(plain.error());
-        return plain;
+            return tl::unexpected(mismatch);
+        HWTOTP_ASSIGN_OR_RETURN(const auto over_plaintext, mac->mac(plain->expose()));
+        if (!crypto::equal(over_plaintext, *expected))
+            return tl::unexpected(mismatch);
+        if (!warned_plaintext_mac_ && callbacks_.warn) {
+            warned_plaintext_mac_ = true;
+            callbacks_.warn(
+                "the file's MACs cover the decrypted values, as the pre-RFC 6030 drafts did (RFC "
+                "6030 MACs the IV and ciphertext); they verify, so the values are imported");
+        }
+        return std::move(*plain);
     }
 
     Result<const Secret*> encryption_key() {
@@ -270,11 +341,14 @@ class Opener {
     Result<crypto::Hmac*> mac_for() {
         if (mac_)
             return &*mac_;
-        const auto method = child(container_, "MACMethod");
+        auto method = child(container_, "MACMethod");
+        if (!method)
+            method = child(container_, "DigestMethod");  // the drafts' name for it
         if (!method)
             return fail(ErrorCode::invalid_input,
                         "a ValueMAC is given but the file has no MACMethod");
-        auto digest = digest_from_uri(attribute(method, "Algorithm"), "MAC algorithm");
+        auto digest =
+            digest_from_uri(any_attribute(method, {"Algorithm", "algorithm"}), "MAC algorithm");
         if (!digest)
             return tl::unexpected(digest.error());
         Secret mac_key;
@@ -315,15 +389,16 @@ class Opener {
 
     pugi::xml_node container_;
     const PskcKeys& keys_;
+    const ImportCallbacks& callbacks_;
+    bool warned_plaintext_mac_ = false;
     std::optional<Secret> key_;
     std::map<crypto::Cipher, crypto::ValueDecryptor> decryptors_;
     std::optional<crypto::Hmac> mac_;
 };
 
 // An integer Data value: PlainValue text, or decrypted bytes (ASCII digits or big-endian).
-Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xml_node& data,
+Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xml_node& element,
                                                   std::string_view name) {
-    const auto element = child(data, name);
     if (!element)
         return std::optional<std::int64_t>{};
     // A plain integer (TimeInterval 30, Counter 0) is not key material: parsed from the text.
@@ -361,103 +436,260 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
     return std::optional<std::int64_t>(static_cast<std::int64_t>(value));
 }
 
-Result<NewToken> read_package(const pugi::xml_node& package, Opener& opener,
-                              std::string_view source, std::string& serial_out) {
+// The Key's attribute under its RFC 6030 name or the drafts' names (KeyId, SecretId, ...).
+std::string_view key_attribute(const pugi::xml_node& key, std::string_view rfc_name) {
+    if (rfc_name == "Id")
+        return any_attribute(key, {"Id", "KeyId", "SecretId"});
+    return any_attribute(key, {"Algorithm", "KeyAlgorithm", "SecretAlgorithm"});
+}
+
+// The children of a Key that the reader uses, found in one pass over it: a file of 100,000 keys
+// is read one Key at a time, and every lookup by name would walk the children again.
+struct KeyElements {
+    pugi::xml_node issuer, friendly_name, user_id, algorithm_parameters, response_format;
+    KeyPolicyNodes policy;
+    // The values: RFC 6030's Data/Secret, Data/Counter..., or the drafts' <Data Name="SECRET">.
+    pugi::xml_node secret, counter, time, time_interval, time_drift;
+};
+
+// The slot of a Data value by its RFC 6030 element name ("TimeInterval") or the drafts' Name
+// attribute ("TIME_INTERVAL"). RFC names are compared as they are: this runs for every value of
+// every key, and only the drafts' names need folding.
+pugi::xml_node* data_slot(KeyElements& e, std::string_view name, bool draft) {
+    const std::string folded = draft ? text::lower(name) : std::string();
+    const auto is = [&](std::string_view rfc, std::string_view draft_name) {
+        return draft ? folded == draft_name : name == rfc;
+    };
+    if (is("Secret", "secret"))
+        return &e.secret;
+    if (is("Counter", "counter"))
+        return &e.counter;
+    if (is("Time", "time"))
+        return &e.time;
+    if (is("TimeInterval", "time_interval"))
+        return &e.time_interval;
+    if (is("TimeDrift", "time_drift"))
+        return &e.time_drift;
+    return nullptr;
+}
+
+void find_data_values(const pugi::xml_node& data, KeyElements& e) {
+    if (const auto draft_name = attribute(data, "Name"); !draft_name.empty()) {
+        // The drafts: one <Data Name="..."> per value, holding <Value> and <ValueDigest>.
+        if (auto* slot = data_slot(e, draft_name, true); slot != nullptr && !*slot)
+            *slot = data;
+        return;
+    }
+    for (pugi::xml_node c = data.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element)
+            continue;
+        if (auto* slot = data_slot(e, local_name(c), false); slot != nullptr && !*slot)
+            *slot = c;
+    }
+}
+
+KeyElements key_elements(const pugi::xml_node& key) {
+    KeyElements e;
+    for (pugi::xml_node c = key.first_child(); c; c = c.next_sibling()) {
+        if (c.type() != pugi::node_element)
+            continue;
+        const std::string_view n = local_name(c);
+        if (n == "Data") {
+            find_data_values(c, e);
+        } else if (n == "AlgorithmParameters" || n == "Usage") {
+            // The drafts put ResponseFormat, and the usage flags, in Usage.
+            if (n == "AlgorithmParameters")
+                e.algorithm_parameters = c;
+            else
+                e.policy.usage = c;
+            if (!e.response_format)
+                e.response_format = child(c, "ResponseFormat");
+        } else if (n == "Policy") {
+            e.policy.policy = c;
+        } else if (n == "Issuer") {
+            e.issuer = c;
+        } else if (n == "FriendlyName") {
+            e.friendly_name = c;
+        } else if (n == "UserId") {
+            e.user_id = c;
+        } else if (n == "StartDate") {
+            e.policy.start_date = c;
+        } else if (n == "ExpiryDate") {
+            e.policy.expiry_date = c;
+        }
+    }
+    return e;
+}
+
+// An XML Schema boolean ("true", "1", "false", "0"); absent is false.
+Result<bool> boolean_attribute(const pugi::xml_node& node, std::string_view name,
+                               std::string_view alternative) {
+    std::string_view value = text::trim(attribute(node, name));
+    if (value.empty())
+        value = text::trim(attribute(node, alternative));
+    if (value.empty() || text::iequals(value, "false") || value == "0")
+        return false;
+    if (text::iequals(value, "true") || value == "1")
+        return true;
+    return fail(ErrorCode::invalid_input, std::string(name) + " '" +
+                                              std::string(value.substr(0, 16)) +
+                                              "' is not a boolean (true, false, 1, 0)");
+}
+
+// Why the Key holds nothing hwtotp can use, or "": an algorithm other than HOTP/TOTP, codes
+// that are not 6 to 8 plain decimal digits (RFC 6030 section 4.3.4: CheckDigits appends a Luhn
+// digit), a key whose policy excludes OTP use, or a key held by reference (no Secret).
+Result<std::string> unsupported_reason(std::string_view algorithm, std::string_view kind,
+                                       const KeyElements& e) {
+    if (algorithm.empty())
+        return fail(ErrorCode::invalid_input, "the Key has no Algorithm");
+    if (kind != "totp" && kind != "hotp") {
+        return "unsupported algorithm '" + std::string(algorithm.substr(0, 96)) +
+               "' (hwtotp imports HOTP and TOTP keys)";
+    }
+    if (const auto& format = e.response_format) {
+        const std::string_view encoding = any_attribute(format, {"Encoding", "Format", "format"});
+        if (!encoding.empty() && !text::iequals(encoding, "DECIMAL")) {
+            return "ResponseFormat Encoding '" + std::string(encoding.substr(0, 24)) +
+                   "' is not supported (DECIMAL only)";
+        }
+        HWTOTP_ASSIGN_OR_RETURN(const bool check_digit,
+                                boolean_attribute(format, "CheckDigits", "CheckDigit"));
+        if (check_digit) {
+            return std::string(
+                "the codes end in a Luhn check digit (ResponseFormat CheckDigits), "
+                "which hwtotp does not compute");
+        }
+        HWTOTP_ASSIGN_OR_RETURN(
+            const std::int64_t length,
+            text::parse_int(any_attribute(format, {"Length", "length"}), "ResponseFormat Length"));
+        if (length < Params::min_digits || length > Params::max_digits) {
+            return "ResponseFormat Length " + std::to_string(length) +
+                   " is not supported (6, 7 or 8 digits)";
+        }
+    }
+    if (const auto usage = key_usages(e.policy);
+        !usage.empty() && std::find(usage.begin(), usage.end(), "OTP") == usage.end()) {
+        std::string list;
+        for (const auto& u : usage)
+            list += (list.empty() ? "" : ", ") + u.substr(0, 24);
+        return "the key's Policy KeyUsage is " + list + ", not OTP";
+    }
+    if (!e.secret)
+        return std::string("the Key has no Secret (keys held by reference cannot be imported)");
+    return std::string();
+}
+
+// The token of a Key that unsupported_reason has accepted.
+Result<NewToken> read_package(std::string_view kind, const KeyElements& e,
+                              const pugi::xml_node& device, std::string serial, Opener& opener,
+                              std::string_view source) {
     NewToken token;
     TokenDescription& d = token.description;
     d.source = std::string(source);
-    const auto device = child(package, "DeviceInfo");
+    d.serial = std::move(serial);
     d.manufacturer = std::string(child_text(device, "Manufacturer"));
-    const auto key = child(package, "Key");
-    if (!key)
-        return fail(ErrorCode::invalid_input, "no Key element");
-    d.serial = std::string(child_text(device, "SerialNo"));
-    if (d.serial.empty())
-        d.serial = std::string(text::trim(attribute(key, "Id")));
-    serial_out = d.serial;
-    if (d.serial.empty())
-        return fail(ErrorCode::invalid_input, "no DeviceInfo/SerialNo and no Key Id");
-
-    const std::string_view algorithm = attribute(key, "Algorithm");
-    const std::string kind = uri_tail(algorithm);
-    if (kind == "totp") {
-        d.type = OtpType::totp;
-    } else if (kind == "hotp") {
-        d.type = OtpType::hotp;
-    } else {
-        return fail(ErrorCode::invalid_input,
-                    algorithm.empty() ? std::string("the Key has no Algorithm")
-                                      : "unsupported algorithm '" + std::string(algorithm) +
-                                            "' (hwtotp imports HOTP and TOTP keys)");
-    }
-    d.issuer = std::string(child_text(key, "Issuer"));
-    d.label = std::string(child_text(key, "FriendlyName"));
+    d.owner = std::string(text::trim(e.user_id.child_value()));
+    if (d.owner.empty())
+        d.owner = std::string(child_text(device, "UserId"));
+    d.type = kind == "totp" ? OtpType::totp : OtpType::hotp;
+    d.issuer = std::string(text::trim(e.issuer.child_value()));
+    d.label = std::string(text::trim(e.friendly_name.child_value()));
 
     Hash hash = Hash::sha1;
     int digits = 6;
-    const auto params = child(key, "AlgorithmParameters");
-    if (const auto suite = child_text(params, "Suite"); !suite.empty()) {
+    if (const auto suite = child_text(e.algorithm_parameters, "Suite"); !suite.empty()) {
         auto parsed = parse_hash(suite);
         if (!parsed)
             return fail(ErrorCode::invalid_input, "unsupported Suite '" + std::string(suite) + "'");
         hash = *parsed;
     }
-    if (const auto format = child(params, "ResponseFormat")) {
-        std::string_view encoding = attribute(format, "Encoding");
-        if (encoding.empty())
-            encoding = attribute(format, "Format");
-        if (!encoding.empty() && !text::iequals(encoding, "DECIMAL")) {
-            return fail(ErrorCode::invalid_input, "ResponseFormat Encoding '" +
-                                                      std::string(encoding) +
-                                                      "' is not supported (DECIMAL only)");
-        }
-        auto length = text::parse_int(attribute(format, "Length"), "ResponseFormat Length");
-        if (!length)
-            return tl::unexpected(length.error());
-        if (*length < Params::min_digits || *length > Params::max_digits) {
-            return fail(ErrorCode::invalid_input, "ResponseFormat Length " +
-                                                      std::to_string(*length) +
-                                                      " is not supported (6, 7 or 8 digits)");
-        }
-        digits = static_cast<int>(*length);
+    if (e.response_format) {
+        // unsupported_reason has checked it: an integer from 6 to 8.
+        HWTOTP_ASSIGN_OR_RETURN(
+            const std::int64_t length,
+            text::parse_int(any_attribute(e.response_format, {"Length", "length"}),
+                            "ResponseFormat Length"));
+        digits = static_cast<int>(length);
     }
 
-    const auto data = child(key, "Data");
-    auto seed = opener.value(child(data, "Secret"));
-    if (!seed)
-        return tl::unexpected(seed.error());
-    if (!*seed || (*seed)->empty()) {
+    HWTOTP_ASSIGN_OR_RETURN(auto seed, opener.value(e.secret));
+    if (!seed || seed->empty()) {
         return fail(ErrorCode::invalid_input,
                     "the Key has no Secret (keys held by reference cannot be imported)");
     }
-    token.seed = std::move(**seed);
+    token.seed = std::move(*seed);
 
-    std::int64_t period = 30;
-    std::int64_t t0 = 0;
-    for (const char* name : {"Counter", "Time", "TimeInterval", "TimeDrift"}) {
-        auto value = integer_value(opener, data, name);
-        if (!value)
-            return tl::unexpected(value.error());
-        if (!*value)
-            continue;
-        const std::string_view n = name;
-        if (n == "Counter") {
-            if (**value < 0)
-                return fail(ErrorCode::invalid_input, "Counter is negative");
-            d.counter = static_cast<std::uint64_t>(**value);
-        } else if (n == "Time") {
-            t0 = **value;
-        } else if (n == "TimeInterval") {
-            period = **value;
-        } else {
-            d.offset_steps = **value;
-        }
-    }
-    auto p = Params::create(hash, digits, period, t0);
-    if (!p)
-        return tl::unexpected(p.error());
-    d.params = *p;
+    HWTOTP_ASSIGN_OR_RETURN(const auto counter, integer_value(opener, e.counter, "Counter"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto t0, integer_value(opener, e.time, "Time"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto period,
+                            integer_value(opener, e.time_interval, "TimeInterval"));
+    HWTOTP_ASSIGN_OR_RETURN(const auto drift, integer_value(opener, e.time_drift, "TimeDrift"));
+    if (counter && *counter < 0)
+        return fail(ErrorCode::invalid_input, "Counter is negative");
+    d.counter = static_cast<std::uint64_t>(counter.value_or(0));
+    d.offset_steps = drift.value_or(0);
+    HWTOTP_ASSIGN_OR_RETURN(d.params,
+                            Params::create(hash, digits, period.value_or(30), t0.value_or(0)));
     return token;
+}
+
+struct KeyCounts {
+    std::size_t tokens = 0;
+    std::size_t skipped = 0;
+};
+
+// Every Key of one KeyPackage (the drafts' Device may hold several): skipped when hwtotp
+// cannot use it, else read, its policy reported, and sunk.
+Result<void> read_keys(const pugi::xml_node& package, const std::string& package_name,
+                       Opener& opener, std::string_view source, const ImportCallbacks& callbacks,
+                       KeyCounts& counts) {
+    auto device = child(package, "DeviceInfo");
+    if (!device)
+        device = child(package, "DeviceId");  // the drafts' name
+    const auto is_key = [](const pugi::xml_node& c) {
+        return c.type() == pugi::node_element &&
+               (local_name(c) == "Key" || local_name(c) == "Secret");  // Secret: the drafts'
+    };
+    std::size_t count = 0;
+    for (pugi::xml_node c = package.first_child(); c; c = c.next_sibling())
+        count += is_key(c) ? 1U : 0U;
+    if (count == 0)
+        return fail(ErrorCode::invalid_input, package_name + ": no Key element");
+    std::size_t k = 0;
+    for (pugi::xml_node key = package.first_child(); key; key = key.next_sibling()) {
+        if (!is_key(key))
+            continue;
+        ++k;
+        const std::string what =
+            count == 1 ? package_name : package_name + " Key " + std::to_string(k);
+        std::string serial(child_text(device, "SerialNo"));
+        if (serial.empty())
+            serial = std::string(text::trim(key_attribute(key, "Id")));
+        const std::string_view algorithm = key_attribute(key, "Algorithm");
+        const std::string kind = uri_tail(algorithm);  // "hotp", "totp", "pin", ...
+        const KeyElements elements = key_elements(key);
+        auto reason = unsupported_reason(algorithm, kind, elements);
+        if (!reason)
+            return tl::unexpected(in_record(what, serial, reason.error()));
+        if (!reason->empty()) {
+            HWTOTP_TRY(skip_or_refuse(callbacks, record_name(what, serial) + ": " + *reason));
+            ++counts.skipped;
+            continue;
+        }
+        if (serial.empty())
+            return fail(ErrorCode::invalid_input, what + ": no DeviceInfo/SerialNo and no Key Id");
+        auto token = read_package(kind, elements, device, serial, opener, source);
+        if (!token)
+            return tl::unexpected(in_record(what, serial, token.error()));
+        if (callbacks.warn) {
+            for (const auto& warning : policy_warnings(elements.policy, callbacks.now))
+                callbacks.warn(record_name(what, serial) + ": " + warning);
+        }
+        HWTOTP_TRY(callbacks.sink(std::move(*token), what));
+        ++counts.tokens;
+    }
+    return {};
 }
 
 }  // namespace
@@ -485,13 +717,15 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
                 ": " + parsed_header.description());
     }
     const pugi::xml_node container = header.document_element();
-    if (const auto version = attribute(container, "Version"); !version.empty()) {
-        const auto dot = version.find('.');
-        auto major = text::parse_int(version.substr(0, dot), "Version");
-        if (!major || *major != 1) {
-            return fail(ErrorCode::invalid_input, src + ": PSKC version '" + std::string(version) +
-                                                      "' is not supported (1.x)");
-        }
+    // RFC 6030 says 1.0; python-pskc refuses any other version, and so does hwtotp (a later
+    // version may mean things this reader would get wrong). The drafts' SecretContainer had
+    // versions of its own.
+    if (const auto version = text::trim(any_attribute(container, {"Version", "version"}));
+        local_name(container) == "KeyContainer" && !version.empty() && version != "1.0" &&
+        version != "1") {
+        return fail(ErrorCode::invalid_input, src + ": PSKC version '" +
+                                                  std::string(version.substr(0, 16)) +
+                                                  "' is not supported (accepted: 1.0)");
     }
     if (child(child(container, "EncryptionKey"), "X509Data")) {
         return fail(ErrorCode::invalid_input,
@@ -500,9 +734,10 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
                         "a pre-shared key or password file");
     }
 
-    Opener opener(container, keys);
+    Opener opener(container, keys, callbacks);
     pugi::xml_document package_doc;  // reused: one KeyPackage in memory at a time
     std::size_t index = 0;
+    KeyCounts counts;
     for (;;) {
         auto piece = chunker.next();
         if (!piece)
@@ -520,15 +755,8 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
                     std::to_string(piece->offset + static_cast<std::uint64_t>(parsed.offset)) +
                     ": " + parsed.description());
         }
-        std::string serial;
-        auto token = read_package(package_doc.document_element(), opener, source, serial);
-        if (!token) {
-            const std::string prefix =
-                serial.empty() ? what + ": " : what + " (serial " + serial + "): ";
-            return fail(token.error().code, prefix + token.error().message);
-        }
-        if (auto ok = callbacks.sink(std::move(*token), what); !ok)
-            return tl::unexpected(ok.error());
+        HWTOTP_TRY(
+            read_keys(package_doc.document_element(), what, opener, source, callbacks, counts));
         if (callbacks.progress && index % 256 == 0)
             callbacks.progress(static_cast<std::size_t>(chunker.bytes_read()),
                                static_cast<std::size_t>(total_bytes));
@@ -538,7 +766,7 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
     if (callbacks.progress)
         callbacks.progress(static_cast<std::size_t>(total_bytes),
                            static_cast<std::size_t>(total_bytes));
-    return index;
+    return tokens_read(counts.tokens, counts.skipped, source);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// PSKC chunker: a streaming lexer that cuts the document at KeyPackage boundaries.
+// PSKC chunker: a streaming lexer that cuts the document at KeyPackage boundaries (Device
+// boundaries in the pre-RFC drafts' layout).
 
 #include "pskc_chunker.h"
 
@@ -15,6 +16,19 @@ constexpr std::size_t read_size = 64 * 1024;
 std::string_view local_part(std::string_view qname) {
     const auto colon = qname.find(':');
     return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+// The root: RFC 6030's KeyContainer, or SecretContainer from the pre-RFC drafts
+// (draft-hoyer-keyprov-portable-symmetric-key-container) that some products still export.
+bool is_container(std::string_view qname) {
+    const auto local = local_part(qname);
+    return local == "KeyContainer" || local == "SecretContainer";
+}
+
+// A child of the root holding one device's keys: RFC 6030's KeyPackage, or the drafts' Device.
+bool is_package(std::string_view qname) {
+    const auto local = local_part(qname);
+    return local == "KeyPackage" || local == "Device";
 }
 
 bool is_space(char c) {
@@ -252,8 +266,7 @@ Result<PskcChunker::Piece> PskcChunker::next() {
             pos_ = *gt + 1;
             open_names_.resize(stack_.back());
             stack_.pop_back();
-            if (stack_.size() == 1 && package_start_ != std::string::npos &&
-                local_part(name) == "KeyPackage") {
+            if (stack_.size() == 1 && package_start_ != std::string::npos && is_package(name)) {
                 Piece piece{Kind::package,
                             std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
                             base_ + package_start_};
@@ -318,14 +331,14 @@ Result<PskcChunker::Piece> PskcChunker::next() {
         if (stack_.empty()) {
             if (done_)
                 return tl::unexpected(malformed(pos_, "a second root element"));
-            if (local_part(name) != "KeyContainer") {
+            if (!is_container(name)) {
                 return fail(ErrorCode::invalid_input, "not a PSKC file (the root element is <" +
                                                           std::string(name.substr(0, 64)) +
                                                           ">, expected <KeyContainer>)");
             }
             root_name_ = std::string(name);
             root_start_ = pos_;
-        } else if (stack_.size() == 1 && local_part(name) == "KeyPackage") {
+        } else if (stack_.size() == 1 && is_package(name)) {
             if (!header_done_) {
                 // Return the header first; this start tag is read again on the next call.
                 header_done_ = true;

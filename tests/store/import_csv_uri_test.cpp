@@ -75,6 +75,18 @@ TEST(Import, ReportsTheEarliestBadRecordWhicheverPhaseFindsIt) {
     EXPECT_TRUE(registry.list()->empty());
 }
 
+TEST(CsvImport, AFirstFieldThatCannotBeASerialIsNotShown) {
+    // A pam_oath line read as CSV: its one field holds the seed, which no message may show.
+    ImportCallbacks callbacks;
+    callbacks.sink = [](NewToken&&, std::string_view) -> Result<void> { return {}; };
+    auto read =
+        read_csv("HOTP alice - 3132333435363738393031323334353637383930\n", "t.csv", callbacks);
+    ASSERT_FALSE(read);
+    EXPECT_EQ(read.error().message.rfind("line 1: expected serial,seed", 0), 0U)
+        << read.error().message;
+    EXPECT_EQ(read.error().message.find("3132"), std::string::npos);
+}
+
 TEST(CsvImport, BadDigitsAndType) {
     TempDir dir;
     auto registry = test::open_registry(dir);

@@ -19,10 +19,13 @@ using test::TempDir;
 struct Collected {
     std::vector<std::pair<TokenDescription, std::string>> tokens;  // description, seed hex
     std::vector<std::string> warnings;
+    std::vector<std::string> skipped;
 };
 
+// skip: skip unsupported keys (recorded); now: the import's time, for policy warnings.
 Result<Collected> read_file_pskc(const std::string& path, const std::string& key_hex = "",
-                                 const std::string& password = "") {
+                                 const std::string& password = "", bool skip = false,
+                                 std::int64_t now = 0) {
     Collected collected;
     PskcKeys keys;
     if (!key_hex.empty())
@@ -37,6 +40,13 @@ Result<Collected> read_file_pskc(const std::string& path, const std::string& key
         return {};
     };
     callbacks.warn = [&](const std::string& w) { collected.warnings.push_back(w); };
+    if (skip) {
+        callbacks.unsupported = [&](const std::string& record) -> Result<void> {
+            collected.skipped.push_back(record);
+            return {};
+        };
+    }
+    callbacks.now = now;
     const std::string xml = test::read_file(path);
     auto count = read_pskc(xml, path, keys, callbacks);
     if (!count)
@@ -331,6 +341,151 @@ TEST(PskcBadInput, ErrorsNeverContainTheSeed) {
     EXPECT_EQ(got.error().message.find("MTIzNDU2Nzg5MDEyMzQ1Njc4OTA"), std::string::npos);
     EXPECT_EQ(got.error().message.find("1234567890"), std::string::npos);
     EXPECT_NE(got.error().message.find("Length 12"), std::string::npos);
+}
+
+// ---- PSKC as real files are: versions, check digits, unsupported keys, drafts, policies ----
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+TEST(PskcVersion, AnyVersionButOnePointZeroIsRefused) {
+    auto got = read_file_pskc(test::pskc_vector("version-1.1.pskcxml"));
+    ASSERT_FALSE(got);
+    EXPECT_TRUE(
+        contains(got.error().message, "PSKC version '1.1' is not supported (accepted: 1.0)"))
+        << got.error().message;
+}
+
+TEST(PskcCheckDigits, KeyWithLuhnDigitIsRefusedOrSkipped) {
+    auto refused = read_file_pskc(test::pskc_vector("checkdigits.pskcxml"));
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(contains(refused.error().message,
+                         "KeyPackage 1 (serial CHKD00000001): the codes end in a Luhn check digit"))
+        << refused.error().message;
+    auto skipped = read_file_pskc(test::pskc_vector("checkdigits.pskcxml"), "", "", true);
+    ASSERT_TRUE(skipped) << skipped.error().message;
+    ASSERT_EQ(skipped->tokens.size(), 1U);
+    EXPECT_EQ(skipped->tokens[0].first.serial, "CHKD00000002");  // CheckDigits="false"
+    EXPECT_EQ(skipped->skipped.size(), 1U);
+}
+
+TEST(PskcCheckDigits, NonBooleanValueIsAnError) {
+    std::string xml = test::read_file(test::pskc_vector("checkdigits.pskcxml"));
+    xml.replace(xml.find("CheckDigits=\"true\""), 18, "CheckDigits=\"yes\"");
+    auto got = read_text(xml);
+    ASSERT_FALSE(got);
+    EXPECT_TRUE(contains(got.error().message, "CheckDigits 'yes' is not a boolean"))
+        << got.error().message;
+}
+
+TEST(PskcSkipUnsupported, Figure5ImportsTheHotpKeyAndNamesThePinKey) {
+    auto got = read_file_pskc(test::pskc_vector("figure5.pskcxml"), "", "", true);
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 1U);
+    EXPECT_EQ(got->tokens[0].first.type, OtpType::hotp);
+    ASSERT_EQ(got->skipped.size(), 1U);
+    EXPECT_EQ(got->skipped[0].rfind("KeyPackage 2 (serial 987654321): unsupported algorithm "
+                                    "'urn:ietf:params:xml:ns:keyprov:pskc:pin'",
+                                    0),
+              0U)
+        << got->skipped[0];
+}
+
+TEST(PskcSkipUnsupported, KeyUsageWithoutOtpIsUnsupported) {
+    std::string xml = test::read_file(test::pskc_vector("figure5.pskcxml"));
+    xml.replace(xml.find("<KeyUsage>OTP</KeyUsage>"), 24, "<KeyUsage>Encrypt</KeyUsage>");
+    auto got = read_text(xml);
+    ASSERT_FALSE(got);
+    EXPECT_TRUE(contains(got.error().message, "KeyUsage is Encrypt, not OTP"))
+        << got.error().message;
+}
+
+TEST(PskcDrafts, DeviceLayoutWithKeyIdAndUsage) {
+    auto got = read_file_pskc(test::pskc_vector("draft-device.pskcxml"));
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 2U);
+    const auto& totp = got->tokens[0].first;
+    EXPECT_EQ(totp.serial, "DRFT00000001");
+    EXPECT_EQ(totp.type, OtpType::totp);
+    EXPECT_EQ(totp.offset_steps, 4);
+    EXPECT_EQ(totp.manufacturer, "TokenVendorAcme");
+    const auto& hotp = got->tokens[1].first;
+    EXPECT_EQ(hotp.serial, "DRFT00000002");  // no SerialNo: the KeyId
+    EXPECT_EQ(hotp.counter, 2U);
+    EXPECT_EQ(hotp.params.digits(), 8);
+    EXPECT_EQ(got->tokens[1].second, rfc_secret);
+}
+
+TEST(PskcDrafts, SecretContainerWithNamedDataValues) {
+    auto got = read_file_pskc(test::pskc_vector("draft-secretcontainer.pskcxml"));
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 1U);
+    const auto& d = got->tokens[0].first;
+    EXPECT_EQ(d.serial, "DRFT00000011");
+    EXPECT_EQ(d.type, OtpType::hotp);
+    EXPECT_EQ(d.counter, 7U);  // 8 big-endian bytes
+    EXPECT_EQ(d.label, "MyFirstToken");
+    EXPECT_EQ(got->tokens[0].second, rfc_secret);
+}
+
+TEST(PskcDrafts, EncryptedWithTheFilesIvAndDigestOverThePlaintext) {
+    auto got = read_file_pskc(test::pskc_vector("draft-encrypted.pskcxml"),
+                              "12345678901234567890123456789012");
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 1U);
+    EXPECT_EQ(got->tokens[0].first.serial, "DRFT00000021");
+    EXPECT_EQ(got->tokens[0].first.counter, 3U);
+    EXPECT_EQ(got->tokens[0].first.params.digits(), 8);
+    EXPECT_EQ(got->tokens[0].second, rfc_secret);
+    auto wrong = read_file_pskc(test::pskc_vector("draft-encrypted.pskcxml"),
+                                "12345678901234567890123456789013");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, ErrorCode::crypto);
+    EXPECT_TRUE(contains(wrong.error().message, "wrong key or password")) << wrong.error().message;
+}
+
+TEST(PskcMac, MacOverThePlaintextIsAcceptedAndSaidOnce) {
+    auto got = read_file_pskc(test::pskc_vector("mac-over-plaintext.pskcxml"),
+                              "12345678901234567890123456789012");
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 1U);
+    EXPECT_EQ(got->tokens[0].second, rfc_secret);
+    ASSERT_EQ(got->warnings.size(), 1U);
+    EXPECT_TRUE(contains(got->warnings[0], "as the pre-RFC 6030 drafts did")) << got->warnings[0];
+}
+
+TEST(PskcMac, MacOverThePlaintextWithAWrongKeyIsStillAWrongKey) {
+    auto got = read_file_pskc(test::pskc_vector("mac-over-plaintext.pskcxml"),
+                              "12345678901234567890123456789013");
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error().code, ErrorCode::crypto);
+    EXPECT_TRUE(contains(got.error().message, "wrong key or password")) << got.error().message;
+}
+
+TEST(PskcPolicy, ExpiredPinLimitAndUnknownElementsWarn) {
+    auto got = read_file_pskc(test::pskc_vector("policy.pskcxml"), "", "", false, 1700000000);
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_EQ(got->tokens.size(), 1U);
+    EXPECT_EQ(got->tokens[0].first.owner, "dave");  // Key/UserId
+    std::string all;
+    for (const auto& w : got->warnings)
+        all += w + "\n";
+    EXPECT_TRUE(contains(all,
+                         "KeyPackage 1 (serial PLCY00000001): the key's ExpiryDate "
+                         "2010-05-31T00:00:00Z has passed"))
+        << all;
+    EXPECT_TRUE(contains(all, "PINUsageMode Append")) << all;
+    EXPECT_TRUE(contains(all, "100 uses (NumberOfTransactions)")) << all;
+    EXPECT_TRUE(contains(all, "Policy element <GeoFence> is not known")) << all;
+    EXPECT_FALSE(contains(all, "StartDate")) << all;  // 2006: already begun
+}
+
+TEST(PskcPolicy, NoExpiryWarningWithoutAnImportTime) {
+    auto got = read_file_pskc(test::pskc_vector("policy.pskcxml"));
+    ASSERT_TRUE(got) << got.error().message;
+    for (const auto& w : got->warnings)
+        EXPECT_FALSE(contains(w, "ExpiryDate")) << w;
 }
 
 }  // namespace

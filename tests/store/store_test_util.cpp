@@ -51,6 +51,10 @@ std::string pskc_vector(const std::string& name) {
     return std::string(HWTOTP_VECTORS_DIR) + "/pskc/" + name;
 }
 
+std::string vendor_vector(const std::string& name) {
+    return std::string(HWTOTP_VECTORS_DIR) + "/vendor/" + name;
+}
+
 Secret secret_from_hex(const std::string& hex) {
     auto secret = hex_decode_secret(hex);
     if (!secret)

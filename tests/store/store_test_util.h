@@ -26,6 +26,8 @@ void write_file(const std::string& path, const std::string& content);
 
 // vectors/pskc/<name>.
 [[nodiscard]] std::string pskc_vector(const std::string& name);
+// vectors/vendor/<name>.
+[[nodiscard]] std::string vendor_vector(const std::string& name);
 
 [[nodiscard]] Secret secret_from_hex(const std::string& hex);
 [[nodiscard]] std::string hex_of(const Secret& secret);

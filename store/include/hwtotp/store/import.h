@@ -1,5 +1,6 @@
 #pragma once
-// Seed import: PSKC (RFC 6030), CSV token lists, and files of otpauth:// URIs.
+// Seed import: PSKC (RFC 6030), CSV token lists, files of otpauth:// URIs, and the vendor and
+// verifier formats of vendor_import.h.
 //
 // Readers turn a file into NewToken records, handing each to a sink as soon as it is decoded,
 // named for errors ("KeyPackage 3 (serial X)", "line 4"). import_file() feeds them into one
@@ -21,13 +22,25 @@
 
 namespace hwtotp::store {
 
-enum class ImportFormat { pskc, csv, uri };
+enum class ImportFormat {
+    pskc,
+    csv,
+    uri,
+    safenet_xml,
+    etoken_dat,
+    entra_csv,
+    privacyidea_csv,
+    pam_oath,
+};
 
-// "pskc", "csv" or "uri" (any case).
+// "pskc", "csv", "uri", "safenet-xml", "etoken-dat", "entra-csv", "privacyidea-csv" or
+// "pam-oath" (any case).
 [[nodiscard]] Result<ImportFormat> parse_import_format(std::string_view text);
 [[nodiscard]] std::string_view import_format_name(ImportFormat format);
-// By extension (.xml .pskc .pskcxml / .csv / .uri .txt), else by content: '<' first means
-// PSKC, "otpauth://" first means URIs, anything else CSV.
+// By content first (import_format.cpp lists the marks: an XML root <Tokens> is SafeNet, any
+// other XML PSKC; "otpauth://" URIs; a pam_oath token type; a SafeWord/eToken record; the Entra
+// header; privacyIDEA's "# version:" line), else by extension (.xml .pskc .pskcxml / .csv /
+// .uri .txt / .dat), else CSV.
 [[nodiscard]] ImportFormat detect_import_format(std::string_view path, std::string_view content);
 
 // How encrypted PSKC values are opened: a pre-shared key, or a password for PBKDF2
@@ -44,7 +57,17 @@ struct ImportCallbacks {
     std::function<void(const std::string&)> warn;
     // Records done and total (total 0 when unknown), every few hundred records.
     std::function<void(std::size_t done, std::size_t total)> progress;
+    // A record that holds no key hwtotp can use (a PIN or OCRA key, a TAN list, check-digit
+    // codes), named with the reason: success skips it, an error stops the reading. Unset: the
+    // reader fails, its message ending in skip_unsupported_hint.
+    std::function<Result<void>(const std::string& record)> unsupported;
+    // The import's time in Unix seconds, to warn about keys whose policy has expired (0: none).
+    std::int64_t now = 0;
 };
+
+// How a refusal of an unsupported record ends; the CLI puts the name of its option in its place.
+inline constexpr std::string_view skip_unsupported_hint =
+    "skip unsupported keys to import the others";
 
 // PSKC, split at KeyPackage boundaries while reading (pskc_chunker.h). Refuses any DOCTYPE (no
 // entity expansion, nothing fetched). Accepts Key Algorithm URNs ending in hotp or totp;
@@ -103,12 +126,15 @@ struct ImportRequest {
     std::optional<ImportFormat> format;  // none: detect
     PskcKeys keys;
     bool replace = false;
+    // Skip records hwtotp cannot use, naming each through ImportCallbacks::unsupported.
+    bool skip_unsupported = false;
 };
 
 struct ImportSummary {
     ImportFormat format = ImportFormat::pskc;
     std::size_t added = 0;
     std::size_t replaced = 0;
+    std::size_t skipped = 0;  // unsupported records left out (skip_unsupported)
 };
 
 // Reads the file and imports every record in one transaction. `now` stamps the records.

@@ -34,6 +34,9 @@ struct TokenDescription {
     std::uint64_t counter = 0;      // HOTP: the next counter value expected
     std::int64_t offset_steps = 0;  // token clock minus ours, in whole steps (PSKC TimeDrift)
     std::string source;             // the file it came from
+    // The user the seed file assigns the token to (Entra UPN, pam_oath user, privacyIDEA user,
+    // PSKC UserId); may be empty. Import readers fill it; the registry does not store it yet.
+    std::string owner;
 };
 
 // A token to add: its description and its seed.
