@@ -15,21 +15,21 @@
 namespace hwtotp::test {
 namespace {
 
-// The environment a run gets, as NAME -> VALUE, when the test sets `env`.
+// The environment a run gets, as NAME -> VALUE, when the test sets `given`.
 std::map<std::string, std::string> environment_of_a_run(
-    const std::map<std::string, std::string>& env = {}) {
+    const std::map<std::string, std::string>& given = {}) {
     CliOptions options;
-    options.env = env;
+    options.env = given;
     options.binary = "/usr/bin/env";
     const auto r = run_cli({}, options);
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::map<std::string, std::string> env;
+    std::map<std::string, std::string> seen;
     for (const auto& line : lines(r.out)) {
         const auto eq = line.find('=');
         if (eq != std::string::npos)
-            env[line.substr(0, eq)] = line.substr(eq + 1);
+            seen[line.substr(0, eq)] = line.substr(eq + 1);
     }
-    return env;
+    return seen;
 }
 
 std::string real_home() {
