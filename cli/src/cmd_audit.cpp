@@ -69,7 +69,9 @@ Result<aws::CredentialReport> read_report(const std::string& path) {
     return report;
 }
 
-// The pages in `paths`, given with the option that takes listings of `kind`.
+// The pages in `paths`, given with the option that takes listings of `kind`. run_audit refuses
+// a page of the wrong kind as well, in AWS's terms; only here is it known which option the
+// file came with, so the message can name the option that takes it.
 Result<void> read_pages(const std::vector<std::string>& paths, aws::ListingKind kind,
                         std::vector<aws::MfaListingPage>& out) {
     for (const auto& path : paths) {

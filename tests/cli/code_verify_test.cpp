@@ -39,6 +39,40 @@ TEST(CliCode, AllTenRfc4226VectorsAsHotp) {
     }
 }
 
+// The last two counters give two codes; a count past them is refused rather than printing the
+// last code again (the counter used to stop at its maximum: 488204, 094451, 094451, 094451).
+TEST(CliCode, CountEndsAtTheLastCounterAndNeverRepeatsIt) {
+    const std::vector<std::string> base{"--json",
+                                        "code",
+                                        "--hex",
+                                        "3132333435363738393031323334353637383930",
+                                        "--hotp",
+                                        "--counter",
+                                        "18446744073709551614"};
+    auto args = base;
+    args.insert(args.end(), {"--count", "2"});
+    auto r = run_cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["codes"].size(), 2U);
+    EXPECT_EQ(j["codes"][0]["counter"], 18446744073709551614ULL);
+    EXPECT_EQ(j["codes"][1]["counter"], 18446744073709551615ULL);
+    EXPECT_NE(j["codes"][0]["code"], j["codes"][1]["code"]);
+
+    for (const bool json : {true, false}) {
+        args = base;
+        if (!json)
+            args.erase(args.begin());
+        args.insert(args.end(), {"--count", "4"});
+        r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_EQ(r.out, "");
+        EXPECT_NE(r.err.find("hwtotp: error: --count 4 runs past the last HOTP counter"),
+                  std::string::npos)
+            << r.err;
+    }
+}
+
 TEST(CliCode, CountPrintsConsecutiveHotpCodes) {
     const auto rows = read_vector_file("rfc4226-appendix-d.txt");
     const auto r = run_cli({"code", "--hex", "3132333435363738393031323334353637383930", "--hotp",
