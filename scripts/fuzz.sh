@@ -3,6 +3,9 @@
 # a bounded time: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]. Findings land in
 # build-fuzz/findings/<target>/ and make the script fail; copy each into
 # tests/fuzz/corpus/<target>/ with the fix so that it stays a regression test.
+# Afterwards build-fuzz/coverage_<target>.txt lists, per function, the lines the grown corpus
+# leaves uncovered (libFuzzer -print_coverage), e.g. to see which of the PSKC splitter's refill
+# paths are reached: grep -A30 'PskcChunker::fill' build-fuzz/coverage_pskc.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -32,6 +35,8 @@ for t in "${targets[@]}"; do
     else
         grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$build_dir/fuzz_$t.log" | tail -2
     fi
+    "$build_dir/tests/fuzz/fuzz_$t" "$work" -runs=0 -print_coverage=1 \
+        >"$build_dir/coverage_$t.txt" 2>&1 || true
 done
 if ((${#failed[@]})); then
     echo "fuzz findings in: ${failed[*]} (see $build_dir/findings/)" >&2

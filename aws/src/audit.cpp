@@ -60,6 +60,26 @@ bool key_exists(Flag active, const Instant& last_rotated) {
     return active == Flag::yes || last_rotated.kind == Instant::Kind::time;
 }
 
+// Whether root has a console password. `not_supported` is what AWS GovCloud reports write for
+// a root user that has none (GovCloud root cannot sign in). Older commercial reports wrote it
+// for every root, password or not: there a password last used, or an MFA device (which only a
+// console sign-in uses), still counts as a password, so that such a root is audited rather
+// than waved through as having no credentials.
+bool root_has_password(const CredentialRow& root) {
+    switch (root.password_enabled) {
+        case Flag::no:
+            return false;
+        case Flag::not_supported:
+            return root.password_last_used.kind == Instant::Kind::time ||
+                   root.mfa_active == Flag::yes;
+        case Flag::yes:
+        case Flag::not_applicable:
+        case Flag::absent:
+            break;
+    }
+    return true;
+}
+
 // The pages of one listing kind that belong to one account, in the order given.
 struct AccountPages {
     std::vector<const MfaListingPage*> virtual_pages;
@@ -128,7 +148,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
     main.evidence.push_back(root_evidence(report, root));
 
     const bool no_credentials =
-        root.password_enabled == Flag::no &&
+        !root_has_password(root) &&
         !key_exists(root.access_key_1_active, root.access_key_1_last_rotated) &&
         !key_exists(root.access_key_2_active, root.access_key_2_last_rotated) &&
         root.cert_1_active != Flag::yes && root.cert_2_active != Flag::yes;
@@ -172,8 +192,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
 
     const std::string enroll_hint =
         "Enroll a hardware MFA token for the root user in the console (root MFA cannot be set "
-        "through the API): `hwtotp enroll` times the two consecutive codes and checks them "
-        "before you submit.";
+        "through the API).";
     if (no_credentials) {
         account.verdict = Verdict::not_applicable;
         account.summary =
@@ -189,22 +208,24 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         account.summary = "root has no MFA device (mfa_active is " +
                           std::string(flag_text(root.mfa_active)) + ")";
         main.remediation = enroll_hint;
+        main.follow_up = FollowUp::enroll_root_hardware_token;
     } else if (!root_virtual.empty()) {
         account.verdict = Verdict::fail;
         account.summary = "root uses a virtual MFA device (" + root_virtual.front().serial +
                           "), not a hardware one";
         main.remediation = enroll_hint +
-                           " Then deactivate and delete the root virtual MFA "
-                           "device " +
+                           " Then deactivate and delete the root virtual MFA device " +
                            root_virtual.front().serial + ".";
+        main.follow_up = FollowUp::enroll_root_hardware_token;
     } else if (pages.virtual_pages.empty()) {
         account.verdict = Verdict::incomplete;
         account.summary =
             "root has MFA; cannot tell hardware from virtual without list-virtual-mfa-devices "
             "output";
         main.remediation =
-            "Run `aws iam list-virtual-mfa-devices > virtual.json` in this account and pass "
-            "--virtual-mfa virtual.json.";
+            "Run `aws iam list-virtual-mfa-devices > virtual.json` in this account and audit "
+            "again with that listing.";
+        main.follow_up = FollowUp::give_virtual_listing;
     } else if (truncated) {
         account.verdict = Verdict::incomplete;
         account.summary =
@@ -274,10 +295,10 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         user.evidence.push_back(
             row_location(report, row) + ": " + row.user + " " + row.arn +
             " password_enabled=true mfa_active=" + std::string(flag_text(row.mfa_active)));
-        user.remediation = "Enable MFA for " + row.user +
-                           " (for a hardware token, `hwtotp check --user " + row.user +
-                           " ...` prints the enable-mfa-device command), or remove the console "
-                           "password if it is not needed.";
+        user.remediation =
+            "Enable MFA for " + row.user + ", or remove the console password if it is not needed.";
+        user.follow_up = FollowUp::enable_user_mfa;
+        user.user = row.user;
         account.findings.push_back(std::move(user));
     }
     const bool any_user_failed =
@@ -330,10 +351,14 @@ std::string_view severity_name(Severity severity) {
     return "info";
 }
 
+std::string_view listing_command(ListingKind kind) {
+    return kind == ListingKind::virtual_devices ? "list-virtual-mfa-devices" : "list-mfa-devices";
+}
+
 Result<AuditResult> run_audit(const AuditInput& input) {
     if (input.reports.empty()) {
         return fail(ErrorCode::invalid_input,
-                    "no credential report given (--credential-report FILE is required)");
+                    "no credential report given (an audit needs one per account)");
     }
     std::map<std::string, std::size_t> by_account;
     for (std::size_t i = 0; i < input.reports.size(); ++i) {
@@ -352,17 +377,14 @@ Result<AuditResult> run_audit(const AuditInput& input) {
     }
 
     std::vector<AccountPages> pages(input.reports.size());
-    auto assign = [&](const std::vector<MfaListingPage>& listing, ListingKind kind,
-                      const char* option) -> Result<bool> {
-        std::optional<std::size_t> previous;  // account of the previous page of this option
+    auto assign = [&](const std::vector<MfaListingPage>& listing,
+                      ListingKind kind) -> Result<bool> {
+        std::optional<std::size_t> previous;  // account of the previous page of this listing
         for (const MfaListingPage& page : listing) {
             if (page.kind != kind) {
                 return fail(ErrorCode::invalid_input,
-                            page.file + ": this is " +
-                                (page.kind == ListingKind::virtual_devices
-                                     ? "list-virtual-mfa-devices output: give it with --virtual-mfa"
-                                     : "list-mfa-devices output: give it with --mfa-devices") +
-                                ", not " + option);
+                            page.file + ": this is " + std::string(listing_command(page.kind)) +
+                                " output, not " + std::string(listing_command(kind)) + " output");
             }
             std::size_t target = 0;
             if (!page.account_id.empty()) {
@@ -401,12 +423,8 @@ Result<AuditResult> run_audit(const AuditInput& input) {
         }
         return true;
     };
-    auto ok = assign(input.virtual_listings, ListingKind::virtual_devices, "--virtual-mfa");
-    if (!ok)
-        return tl::unexpected(ok.error());
-    ok = assign(input.device_listings, ListingKind::user_devices, "--mfa-devices");
-    if (!ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_TRY(assign(input.virtual_listings, ListingKind::virtual_devices));
+    HWTOTP_TRY(assign(input.device_listings, ListingKind::user_devices));
 
     AuditResult result;
     for (std::size_t i = 0; i < input.reports.size(); ++i)

@@ -24,11 +24,11 @@ Result<ReportWrapper> parse_report_wrapper(std::string_view text, std::string_vi
         const bool listing = doc->contains("VirtualMFADevices") || doc->contains("MFADevices");
         return fail(ErrorCode::invalid_input,
                     file + ": field Content: missing or not a string" +
-                        (listing ? " (this is an MFA device listing: give it with --virtual-mfa "
-                                   "or --mfa-devices)"
+                        (listing ? " (this is an MFA device listing, not a credential report)"
                                  : " (expected the output of aws iam get-credential-report)"));
     }
-    out.content_base64 = content->get<std::string>();
+    // Moved, not copied: Content is nearly the whole file, and the document is dropped next.
+    out.content_base64 = std::move(content->get_ref<std::string&>());
     out.content_line = line_of_key(text, "Content");
     const auto generated = doc->find("GeneratedTime");
     if (generated != doc->end() && generated->is_string())

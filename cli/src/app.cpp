@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "commands.h"
 #include "version.h"
@@ -30,6 +32,24 @@ std::string usage_hint(const CLI::App& app) {
         return " (see: hwtotp " + sub->get_name() + " --help)";
     }
     return " (see: hwtotp --help)";
+}
+
+// CLI11's message for a parse error, in hwtotp's words where CLI11's would not say what is
+// accepted. Every option but the flags takes text that its command parses itself, so only a
+// flag given a value CLI11 cannot read as a boolean ("--strict=maybe") fails to convert.
+std::string parse_error_text(const CLI::ParseError& e) {
+    std::string what = e.what();
+    constexpr std::string_view conversion = "Could not convert: ";
+    if (dynamic_cast<const CLI::ConversionError*>(&e) != nullptr && what.starts_with(conversion)) {
+        const std::string rest = what.substr(conversion.size());  // "--strict = maybe"
+        const auto eq = rest.find(" = ");
+        if (eq != std::string::npos) {
+            const std::string flag = rest.substr(0, eq);
+            return flag + "=" + rest.substr(eq + 3) + " is not accepted (accepted: " + flag +
+                   " alone, " + flag + "=true or " + flag + "=false)";
+        }
+    }
+    return what.empty() ? "invalid command line" : what;
 }
 
 }  // namespace
@@ -79,10 +99,7 @@ int run(int argc, const char* const* argv, Context& ctx) {
         if (e.get_exit_code() == 0) {  // --help, --version
             return app.exit(e, ctx.out, ctx.err);
         }
-        std::string what = e.what();
-        if (what.empty())
-            what = "invalid command line";
-        ctx.err << "hwtotp: error: " << what << usage_hint(app) << '\n';
+        ctx.err << "hwtotp: error: " << parse_error_text(e) << usage_hint(app) << '\n';
         return exit_usage;
     } catch (const std::exception& e) {
         // Commands report their own errors; anything reaching here is unexpected.

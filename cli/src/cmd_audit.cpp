@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "hwtotp/aws/audit.h"
+#include "hwtotp/totp/terminal_text.h"
 
 namespace hwtotp::cli {
 namespace {
@@ -49,45 +50,88 @@ Result<std::string> read_input(const std::string& path) {
     return text;
 }
 
+// The option that takes a listing of this kind.
+std::string option_for(aws::ListingKind kind) {
+    return kind == aws::ListingKind::virtual_devices ? "--virtual-mfa" : "--mfa-devices";
+}
+
+Result<aws::CredentialReport> read_report(const std::string& path) {
+    HWTOTP_ASSIGN_OR_RETURN(const std::string text, read_input(path));
+    auto report = aws::parse_credential_report(text, path);
+    if (!report) {
+        // A listing given where a report belongs: say which option takes it.
+        if (const auto page = aws::parse_mfa_listing(text, path)) {
+            return fail(ErrorCode::invalid_input,
+                        path + ": this is " + std::string(aws::listing_command(page->kind)) +
+                            " output, not a credential report: give it with " +
+                            option_for(page->kind));
+        }
+    }
+    return report;
+}
+
+// The pages in `paths`, given with the option that takes listings of `kind`. run_audit refuses
+// a page of the wrong kind as well, in AWS's terms; only here is it known which option the
+// file came with, so the message can name the option that takes it.
+Result<void> read_pages(const std::vector<std::string>& paths, aws::ListingKind kind,
+                        std::vector<aws::MfaListingPage>& out) {
+    for (const auto& path : paths) {
+        HWTOTP_ASSIGN_OR_RETURN(const std::string text, read_input(path));
+        HWTOTP_ASSIGN_OR_RETURN(auto page, aws::parse_mfa_listing(text, path));
+        if (page.kind != kind) {
+            return fail(ErrorCode::invalid_input,
+                        path + ": this is " + std::string(aws::listing_command(page.kind)) +
+                            " output: give it with " + option_for(page.kind) + ", not " +
+                            option_for(kind));
+        }
+        out.push_back(std::move(page));
+    }
+    return {};
+}
+
+// What hwtotp itself offers for a finding, added to the library's remediation.
+void add_hwtotp_follow_ups(aws::AuditResult& result) {
+    for (auto& account : result.accounts) {
+        for (auto& f : account.findings) {
+            switch (f.follow_up) {
+                case aws::FollowUp::enroll_root_hardware_token:
+                    f.remediation +=
+                        " `hwtotp enroll` times the two consecutive codes and checks "
+                        "them before you submit.";
+                    break;
+                case aws::FollowUp::enable_user_mfa:
+                    f.remediation += " For a hardware token, `hwtotp check --user " +
+                                     shell_quote(f.user) +
+                                     " ...` prints the enable-mfa-device command.";
+                    break;
+                case aws::FollowUp::give_virtual_listing:
+                    f.remediation += " Give it with --virtual-mfa virtual.json.";
+                    break;
+                case aws::FollowUp::none:
+                    break;
+            }
+        }
+    }
+}
+
 Result<int> run_audit_command(const AuditOptions& o, Context& ctx) {
     aws::AuditInput input;
     for (const auto& path : o.reports) {
-        auto text = read_input(path);
-        if (!text)
-            return tl::unexpected(text.error());
-        auto report = aws::parse_credential_report(*text, path);
-        if (!report)
-            return tl::unexpected(report.error());
-        input.reports.push_back(std::move(*report));
+        HWTOTP_ASSIGN_OR_RETURN(auto report, read_report(path));
+        input.reports.push_back(std::move(report));
     }
-    auto read_pages = [](const std::vector<std::string>& paths,
-                         std::vector<aws::MfaListingPage>& out) -> Result<bool> {
-        for (const auto& path : paths) {
-            auto text = read_input(path);
-            if (!text)
-                return tl::unexpected(text.error());
-            auto page = aws::parse_mfa_listing(*text, path);
-            if (!page)
-                return tl::unexpected(page.error());
-            out.push_back(std::move(*page));
-        }
-        return true;
-    };
-    auto ok = read_pages(o.virtual_listings, input.virtual_listings);
-    if (!ok)
-        return tl::unexpected(ok.error());
-    ok = read_pages(o.device_listings, input.device_listings);
-    if (!ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_TRY(
+        read_pages(o.virtual_listings, aws::ListingKind::virtual_devices, input.virtual_listings));
+    HWTOTP_TRY(
+        read_pages(o.device_listings, aws::ListingKind::user_devices, input.device_listings));
 
-    auto result = aws::run_audit(input);
-    if (!result)
-        return tl::unexpected(result.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto result, aws::run_audit(input));
+    add_hwtotp_follow_ups(result);
     if (ctx.json)
-        ctx.out << aws::render_audit_json(*result, o.strict);
+        aws::write_audit_json(result, o.strict, ctx.out);
     else
-        ctx.out << aws::render_audit_text(*result);
-    return aws::audit_exit_code(*result, o.strict);
+        aws::write_audit_text(result, ctx.out);
+    return aws::audit_exit_code(result, o.strict) == 0 ? exit_ok : exit_negative;
 }
 
 }  // namespace

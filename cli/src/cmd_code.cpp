@@ -1,6 +1,8 @@
 // hwtotp code: the code(s) a token shows at a time (TOTP) or counter (HOTP).
+#include <limits>
 #include <memory>
 #include <ostream>
+#include <string>
 
 #include "commands.h"
 #include "hwtotp/totp/otp_key.h"
@@ -22,28 +24,37 @@ struct CodeOptions {
 
 constexpr std::uint64_t max_count = 100000;
 
+// The codes are for `first`, first + 1, ...: a count that runs past the last counter (or step)
+// is refused rather than printing the last one again (step_add stops at the end of the range).
+Result<void> count_fits(std::uint64_t first, std::uint64_t count, const std::string& what,
+                        const std::string& from) {
+    const std::uint64_t room = std::numeric_limits<std::uint64_t>::max() - first;  // after first
+    if (count - 1 <= room)
+        return {};
+    return fail(ErrorCode::invalid_input,
+                "--count " + std::to_string(count) + " runs past the last " + what + " (" +
+                    std::to_string(std::numeric_limits<std::uint64_t>::max()) + "): from " + from +
+                    " on there are " + std::to_string(room + 1) +
+                    " codes (accepted: --count 1 to " + std::to_string(room + 1) + ")");
+}
+
 Result<int> run_code(const CodeOptions& o, Context& ctx) {
-    auto count = parse_unsigned(o.count, "--count", max_count);
-    if (!count)
-        return tl::unexpected(count.error());
-    if (*count == 0)
-        return fail(ErrorCode::invalid_input, "--count 0 is not accepted (accepted: 1 to 100000)");
-    auto key = resolve_key(o.key, ctx);
-    if (!key)
-        return tl::unexpected(key.error());
-    auto otp = OtpKey::create(key->secret, key->params.hash());
-    if (!otp)
-        return tl::unexpected(otp.error());
-    const int digits = key->params.digits();
+    HWTOTP_ASSIGN_OR_RETURN(const std::uint64_t count,
+                            parse_unsigned(o.count, "--count", 1, max_count));
+    HWTOTP_ASSIGN_OR_RETURN(const auto key, resolve_key(o.key, ctx));
+    HWTOTP_ASSIGN_OR_RETURN(const auto otp, OtpKey::create(key.secret, key.params.hash()));
+    const int digits = key.params.digits();
 
     nlohmann::json codes = nlohmann::json::array();
-    nlohmann::json result = params_json(key->params);
-    if (key->type == OtpType::hotp) {
+    nlohmann::json result = params_json(key.params);
+    if (key.type == OtpType::hotp) {
+        HWTOTP_TRY(count_fits(key.counter, count, "HOTP counter",
+                              "--counter " + std::to_string(key.counter)));
         result["type"] = "hotp";
-        result["counter"] = key->counter;
-        for (std::uint64_t i = 0; i < *count; ++i) {
-            const std::uint64_t counter = step_add(key->counter, static_cast<std::int64_t>(i));
-            const Code code = otp->code(counter, digits);
+        result["counter"] = key.counter;
+        for (std::uint64_t i = 0; i < count; ++i) {
+            const std::uint64_t counter = key.counter + i;
+            const Code code = otp.code(counter, digits);
             if (ctx.json) {
                 codes.push_back({{"counter", counter}, {"code", code.str()}});
             } else {
@@ -51,24 +62,23 @@ Result<int> run_code(const CodeOptions& o, Context& ctx) {
             }
         }
     } else {
-        auto time = resolve_time(o.time, ctx);
-        if (!time)
-            return tl::unexpected(time.error());
-        auto step = step_at(key->params, *time);
+        HWTOTP_ASSIGN_OR_RETURN(const std::int64_t time, resolve_time(o.time, ctx));
+        auto step = step_at(key.params, time);
         if (!step)
             return fail(step.error().code, "--time: " + step.error().message);
+        HWTOTP_TRY(count_fits(*step, count, "time step", "step " + std::to_string(*step)));
         result["type"] = "totp";
-        result["time"] = *time;
-        result["time_iso"] = format_time(*time);
+        result["time"] = time;
+        result["time_iso"] = format_time(time);
         result["step"] = *step;
-        result["seconds_left"] = seconds_left_in_step(key->params, *time);
-        for (std::uint64_t i = 0; i < *count; ++i) {
-            const std::uint64_t s = step_add(*step, static_cast<std::int64_t>(i));
-            const Code code = otp->code(s, digits);
+        result["seconds_left"] = seconds_left_in_step(key.params, time);
+        for (std::uint64_t i = 0; i < count; ++i) {
+            const std::uint64_t s = *step + i;
+            const Code code = otp.code(s, digits);
             if (ctx.json) {
                 codes.push_back({{"step", s},
                                  {"code", code.str()},
-                                 {"valid_from", format_time(step_start(key->params, s))}});
+                                 {"valid_from", format_time(step_start(key.params, s))}});
             } else {
                 ctx.out << code.digits() << '\n';
             }

@@ -229,6 +229,7 @@ void add_tokens_command(CLI::App& app, Context& ctx) {
     tokens->fallthrough(true);
 
     tokens->add_subcommand("list", "List the registry's tokens (never their seeds)")
+        ->footer("Example:\n  hwtotp tokens list   # for scripts: hwtotp --json tokens list")
         ->callback([&ctx] { finish(ctx, run_list(ctx)); });
 
     auto show_opts = std::make_shared<TokensOptions>();
@@ -237,16 +238,20 @@ void add_tokens_command(CLI::App& app, Context& ctx) {
     show->add_flag("--reveal-seed", show_opts->reveal_seed,
                    "Print the seed as an otpauth URI (asks for confirmation)");
     show->add_flag("--yes", show_opts->yes, "Confirm --reveal-seed without asking");
+    show->footer(
+        "Example:\n  hwtotp tokens show GAKT12345678   # parameters, state, offset history");
     show->callback([show_opts, &ctx] { finish(ctx, run_show(*show_opts, ctx)); });
 
     auto remove_opts = std::make_shared<TokensOptions>();
     auto* remove = tokens->add_subcommand("remove", "Remove a token and its history");
     remove->add_option("SERIAL", remove_opts->serial, "The token's serial")->required();
+    remove->footer("Example:\n  hwtotp tokens remove GAKT12345678");
     remove->callback([remove_opts, &ctx] { finish(ctx, run_remove(*remove_opts, ctx)); });
 
     auto unlock_opts = std::make_shared<TokensOptions>();
     auto* unlock = tokens->add_subcommand("unlock", "Clear a lockout and the failure count");
     unlock->add_option("SERIAL", unlock_opts->serial, "The token's serial")->required();
+    unlock->footer("Example:\n  hwtotp tokens unlock GAKT12345678   # after 10 failures in a row");
     unlock->callback([unlock_opts, &ctx] { finish(ctx, run_unlock(*unlock_opts, ctx)); });
 }
 

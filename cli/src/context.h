@@ -16,6 +16,16 @@ namespace hwtotp::cli {
 // The real sleeper (std::this_thread::sleep_for).
 void sleep_for_milliseconds(std::int64_t milliseconds);
 
+// Documented exit codes (README "Exit codes"). Plain int constants, not an enum: an exit code
+// is an int everywhere it goes (Result<int>, Context::exit_code, main's return), and an unscoped
+// enum would only add silent conversions and names in the enclosing namespace.
+inline constexpr int exit_ok = 0;        // success / valid / ready / pass
+inline constexpr int exit_negative = 1;  // a negative answer: no match, not ready, audit failed
+inline constexpr int exit_usage = 2;     // bad input or usage
+inline constexpr int exit_device = 3;    // device error
+inline constexpr int exit_registry = 4;  // registry error
+inline constexpr int exit_locked = 5;    // locked out or replay refused
+
 struct Context {
     std::ostream& out;
     std::ostream& err;
@@ -32,17 +42,7 @@ struct Context {
     std::string db_path;  // --db; empty: $HWTOTP_DB, then $XDG_DATA_HOME/hwtotp/tokens.db
 
     // Set by the subcommand that ran.
-    int exit_code = 0;
-};
-
-// Documented exit codes (README "Exit codes").
-enum Exit : int {
-    exit_ok = 0,        // success / valid / ready / pass
-    exit_negative = 1,  // a negative answer: no match, not ready, audit failed
-    exit_usage = 2,     // bad input or usage
-    exit_device = 3,    // device error
-    exit_registry = 4,  // registry error
-    exit_locked = 5,    // locked out or replay refused
+    int exit_code = exit_ok;
 };
 
 // The check of --db: an empty path is refused rather than read as "not given" (which would

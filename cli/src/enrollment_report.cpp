@@ -45,6 +45,90 @@ std::string warning_id(aws::SerialKind kind) {
     }
 }
 
+std::string plural(std::int64_t n, const char* unit) {
+    return std::to_string(n) + ' ' + unit + (n == 1 || n == -1 ? "" : "s");
+}
+
+// A search window's half-width as people say it: "24 h", "50 min", "1 h 15 min", "90 s".
+std::string span_text(std::uint64_t seconds) {
+    const auto part = [](std::uint64_t n, const char* unit) {
+        return std::to_string(n) + " " + unit;
+    };
+    if (seconds >= 3600) {
+        return seconds % 3600 / 60 == 0
+                   ? part(seconds / 3600, "h")
+                   : part(seconds / 3600, "h") + " " + part(seconds % 3600 / 60, "min");
+    }
+    if (seconds >= 60)
+        return seconds % 60 == 0 ? part(seconds / 60, "min")
+                                 : part(seconds / 60, "min") + " " + part(seconds % 60, "s");
+    return part(seconds, "s");
+}
+
+// One sentence per finding, for people enrolling at AWS: the engine gives the numbers, the
+// words (AWS, what to run next) are the CLI's.
+std::string finding_text(const EnrollFinding& f, const EnrollmentCheck& check, const Params& params,
+                         const Code& code1, const Code& code2) {
+    const std::int64_t period = params.period();
+    switch (f.issue) {
+        case EnrollIssue::identical:
+            if (check.pair_step) {
+                return "code 1 and code 2 are the same (" + code1.str() +
+                       "); the token really showed it in two consecutive steps, which happens "
+                       "once in " +
+                       std::to_string(power_of_ten(params.digits())) +
+                       " steps, but a verifier cannot tell that from a double entry: wait for "
+                       "the next code and use the last two";
+            }
+            return "code 1 and code 2 are the same (" + code1.str() +
+                   "): a token repeats a code in consecutive steps with probability 10^-" +
+                   std::to_string(params.digits()) +
+                   "; you probably typed code 1 twice or read both codes within one step (press "
+                   "the button again after the display changes)";
+        case EnrollIssue::swapped:
+            return "the codes are in the wrong order: " + code2.str() + " comes one step before " +
+                   code1.str() + " (enter " + code2.str() + " as code 1 and " + code1.str() +
+                   " as code 2)";
+        case EnrollIssue::not_consecutive:
+            return f.gap_steps > 0
+                       ? "the codes are not consecutive: code 2 is " + plural(f.gap_steps, "step") +
+                             " after code 1 (" + std::to_string(f.gap_steps * period) +
+                             " s); AWS needs the very next code (exactly 1 step)"
+                       : "the codes are not consecutive: code 2 is " +
+                             plural(-f.gap_steps, "step") +
+                             " before code 1; AWS needs code 2 to be the very next code after "
+                             "code 1";
+        case EnrollIssue::token_fast:
+            return "code 2 is for a step " + plural(f.offset_steps, "step") + " (" +
+                   std::to_string(f.offset_steps * period) +
+                   " s) ahead of this computer's clock: the token is fast, and AWS would "
+                   "register it out of sync (check this computer's clock; otherwise resync after "
+                   "enrolling)";
+        case EnrollIssue::stale:
+            return "code 2 stopped being current " + std::to_string(f.stale_seconds) +
+                   " s ago: the pair is stale by " + std::to_string(f.stale_seconds) +
+                   " s (read two new codes), or, if you just read it, the token's clock is " +
+                   std::to_string(-f.offset_steps * period) + " s behind (resync after enrolling)";
+        case EnrollIssue::code1_unmatched:
+        case EnrollIssue::code2_unmatched: {
+            const bool first = f.issue == EnrollIssue::code2_unmatched;  // code 1 matched
+            return std::string(first ? "code 1" : "code 2") + " matches step " +
+                   signed_text(f.offset_steps) + " (" + std::to_string(f.offset_steps * period) +
+                   " s from now; a single code matches by chance in ±" +
+                   std::to_string(check.search_radius) + " steps with probability " +
+                   odds_text(f.single_code_odds) + "), but " + (first ? "code 2" : "code 1") +
+                   " matches no step near it: mistyped " + (first ? "code 2" : "code 1") + "?";
+        }
+        case EnrollIssue::no_match:
+            return "neither code matches the seed as a pair within ±" +
+                   std::to_string(check.search_radius) +
+                   " steps of now: a typo, the wrong seed or serial, or a token clock more than " +
+                   span_text(check.search_radius * static_cast<std::uint64_t>(period)) +
+                   " off (find it with: hwtotp resync --search-window all)";
+    }
+    return std::string(enroll_issue_id(f.issue));
+}
+
 nlohmann::json items_json(const std::vector<Item>& items) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& i : items)
@@ -120,8 +204,10 @@ Result<int> report_check(const CheckRequest& r, Context& ctx) {
         if (!c)
             return fail(c.error().code, "--time: " + c.error().message);
         check = std::move(*c);
-        for (const auto& f : check->findings)
-            reasons.push_back({std::string(enroll_issue_id(f.issue)), f.text});
+        for (const auto& f : check->findings) {
+            reasons.push_back({std::string(enroll_issue_id(f.issue)),
+                               finding_text(f, *check, r.key->params, r.code1, r.code2)});
+        }
         if (check->pairs_in_window > 1) {
             warnings.push_back({"pair_ambiguous", "the pair also matches " +
                                                       std::to_string(check->pairs_in_window - 1) +

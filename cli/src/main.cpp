@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         .stderr_is_terminal = isatty(STDERR_FILENO) == 1,
         .json = false,
         .db_path = {},
-        .exit_code = 0,
+        .exit_code = hwtotp::cli::exit_ok,
     };
     const int code = hwtotp::cli::run(argc, argv, ctx);
     std::cout.flush();

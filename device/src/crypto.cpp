@@ -2,34 +2,14 @@
 
 #include <string>
 
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "hwtotp/device/random_seed.h"
+#include "hwtotp/totp/openssl_error.h"
 
 namespace hwtotp::device {
-namespace {
-
-// The most recent OpenSSL error as text, draining the queue so later calls start clean.
-std::string openssl_error(const char* what) {
-    std::string text = what;
-    unsigned long code = 0;
-    unsigned long last = 0;
-    while ((code = ERR_get_error()) != 0) {
-        last = code;
-    }
-    if (last != 0) {
-        char buf[256];
-        ERR_error_string_n(last, buf, sizeof buf);
-        text += ": ";
-        text += buf;
-    }
-    return text;
-}
-
-}  // namespace
 
 Result<std::array<std::uint8_t, 20>> hmac_sha1(std::span<const std::uint8_t> key,
                                                std::span<const std::uint8_t> message) {

@@ -16,23 +16,10 @@
 #include <climits>
 #include <utility>
 
+#include "hwtotp/totp/openssl_error.h"
+
 namespace hwtotp::store::crypto {
 namespace {
-
-// Drains the OpenSSL error queue into one message (never holds key material).
-std::string openssl_error(std::string_view what) {
-    std::string message(what);
-    unsigned long code = 0;
-    bool first = true;
-    while ((code = ERR_get_error()) != 0) {
-        std::array<char, 256> buffer{};
-        ERR_error_string_n(code, buffer.data(), buffer.size());
-        message += first ? ": " : "; ";
-        message += buffer.data();
-        first = false;
-    }
-    return message;
-}
 
 struct CipherCtxFree {
     void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }

@@ -152,6 +152,13 @@ INSTANTIATE_TEST_SUITE_P(
              {},
              {{"333344445555", "NOT_APPLICABLE"}},
              0},
+        // GovCloud: password_enabled=not_supported is no password; nothing else: NOT_APPLICABLE.
+        Case{"root_govcloud_no_password",
+             {"root_govcloud_no_password.csv"},
+             {},
+             {},
+             {{"666677778888", "NOT_APPLICABLE"}},
+             0},
         // Root access keys: the verdict is still PASS; --strict makes CIS-1.4 count.
         Case{"root_access_keys",
              {"root_access_keys.csv"},
@@ -207,6 +214,37 @@ TEST(AuditCliFindings, NeighbouringControls) {
     EXPECT_EQ(keys["rule_id"], "CIS-1.4");
     EXPECT_EQ(keys["status"], "FAIL");
     EXPECT_EQ(keys["severity"], "critical");
+}
+
+// The library names no hwtotp command or option; the CLI adds what hwtotp offers.
+TEST(AuditCliFindings, HwtotpFollowUpsAreAddedByTheCli) {
+    auto r = run_cli({"audit", "--credential-report", vec("root_no_mfa.csv"), "--json"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    auto doc = nlohmann::json::parse(r.out);
+    const auto& findings = doc["accounts"][0]["findings"];
+    EXPECT_EQ(findings[0]["remediation"],
+              "Enroll a hardware MFA token for the root user in the console (root MFA cannot be "
+              "set through the API). `hwtotp enroll` times the two consecutive codes and checks "
+              "them before you submit.");
+    bool bob = false;
+    for (const auto& f : findings) {
+        if (f["rule_id"] == "CIS-1.10" && f["status"] == "FAIL") {
+            EXPECT_EQ(f["remediation"],
+                      "Enable MFA for bob, or remove the console password if it is not needed. "
+                      "For a hardware token, `hwtotp check --user bob ...` prints the "
+                      "enable-mfa-device command.");
+            bob = true;
+        }
+    }
+    EXPECT_TRUE(bob);
+
+    r = run_cli({"audit", "--credential-report", vec("root_mfa.csv")});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.out.find("fix: Run `aws iam list-virtual-mfa-devices > virtual.json` in this "
+                         "account and audit again with that listing. Give it with --virtual-mfa "
+                         "virtual.json."),
+              std::string::npos)
+        << r.out;
 }
 
 TEST(AuditCliFindings, HelpListsAudit) {
@@ -282,7 +320,16 @@ INSTANTIATE_TEST_SUITE_P(
             "the files belong to different accounts"},
         Bad{"listing_as_report",
             {"--credential-report", "virtual_hardware.json"},
-            "virtual_hardware.json: field Content"},
+            "virtual_hardware.json: this is list-virtual-mfa-devices output, not a credential "
+            "report: give it with --virtual-mfa"},
+        Bad{"device_listing_as_report",
+            {"--credential-report", "mfa_devices_555566667777.json"},
+            "mfa_devices_555566667777.json: this is list-mfa-devices output, not a credential "
+            "report: give it with --mfa-devices"},
+        Bad{"virtual_listing_as_device_listing",
+            {"--credential-report", "root_mfa.csv", "--mfa-devices", "virtual_hardware.json"},
+            "virtual_hardware.json: this is list-virtual-mfa-devices output: give it with "
+            "--virtual-mfa, not --mfa-devices"},
         Bad{"wrong_listing_kind",
             {"--credential-report", "root_hardware_crlf_reordered.csv", "--virtual-mfa",
              "mfa_devices_555566667777.json"},

@@ -54,13 +54,15 @@ AccountAudit audit_one(const AuditInput& input) {
 
 TEST(Audit, RootWithoutMfaFails) {
     AuditInput in;
-    in.reports.push_back(report(header + root(acct, "not_supported", "false")));
+    in.reports.push_back(report(header + root(acct, "true", "false")));
     const auto a = audit_one(in);
     EXPECT_EQ(a.verdict, Verdict::fail);
     EXPECT_EQ(a.account_id, acct);
     EXPECT_EQ(a.findings.front().rule_id, "IAM-042");
     EXPECT_EQ(a.findings.front().status, Verdict::fail);
-    EXPECT_NE(a.findings.front().remediation.find("hwtotp enroll"), std::string::npos);
+    EXPECT_NE(a.findings.front().remediation.find("Enroll a hardware MFA token for the root user"),
+              std::string::npos);
+    EXPECT_EQ(a.findings.front().follow_up, FollowUp::enroll_root_hardware_token);
 }
 
 TEST(Audit, RootWithMfaButNoListingIsIncomplete) {
@@ -144,10 +146,76 @@ TEST(Audit, NoCredentialsIsNotApplicable) {
     EXPECT_NE(a.summary.find("no credentials"), std::string::npos);
 }
 
-TEST(Audit, PasswordNotSupportedIsNotNoCredentials) {
+// GovCloud reports show a root user, which has no console password, as not_supported.
+TEST(Audit, PasswordNotSupportedWithNothingElseIsNoCredentials) {
     AuditInput in;
     in.reports.push_back(report(header + root(acct, "not_supported", "false")));
-    EXPECT_EQ(audit_one(in).verdict, Verdict::fail);
+    const auto a = audit_one(in);
+    EXPECT_EQ(a.verdict, Verdict::not_applicable) << a.summary;
+    EXPECT_EQ(audit_exit_code(run_audit(in).value(), false), 0);
+}
+
+// Older commercial reports wrote not_supported for every root: a root whose password was used,
+// or that has an MFA device, has a password to protect.
+TEST(Audit, PasswordNotSupportedButUsedOrWithMfaIsStillAPassword) {
+    const std::string with_last_used =
+        "user,arn,password_enabled,password_last_used,mfa_active,access_key_1_active,"
+        "cert_1_active\n";
+    AuditInput used;
+    used.reports.push_back(report(with_last_used + "<root_account>,arn:aws:iam::" + acct +
+                                  ":root,not_supported,2026-11-02T08:15:00+00:00,false,false,"
+                                  "false\n"));
+    EXPECT_EQ(audit_one(used).verdict, Verdict::fail);
+    AuditInput never_used;
+    never_used.reports.push_back(report(with_last_used + "<root_account>,arn:aws:iam::" + acct +
+                                        ":root,not_supported,no_information,false,false,false\n"));
+    EXPECT_EQ(audit_one(never_used).verdict, Verdict::not_applicable);
+    AuditInput mfa;
+    mfa.reports.push_back(report(header + root(acct, "not_supported", "true")));
+    EXPECT_EQ(audit_one(mfa).verdict, Verdict::incomplete);
+}
+
+// The library speaks AWS's terms: no option, flag or command of the hwtotp CLI in what it
+// returns (the CLI adds its own follow-ups, see FollowUp).
+TEST(Audit, ResultsAndErrorsNameNoCliOptionOrCommand) {
+    const auto clean = [](const std::string& text) {
+        return text.find("hwtotp") == std::string::npos &&
+               text.find("--virtual-mfa") == std::string::npos &&
+               text.find("--mfa-devices") == std::string::npos &&
+               text.find("--credential-report") == std::string::npos;
+    };
+    const std::string users =
+        "bob,arn:aws:iam::123456789012:user/bob,true,false,false,N/A,false,N/A,false,false\n";
+    for (const char* mfa : {"false", "true"}) {
+        AuditInput in;
+        in.reports.push_back(report(header + root(acct, "true", mfa) + users));
+        const auto a = audit_one(in);
+        EXPECT_TRUE(clean(a.summary)) << a.summary;
+        for (const auto& f : a.findings) {
+            EXPECT_TRUE(clean(f.message)) << f.message;
+            EXPECT_TRUE(clean(f.remediation)) << f.remediation;
+            if (f.rule_id == "CIS-1.10" && f.status == Verdict::fail) {
+                EXPECT_EQ(f.follow_up, FollowUp::enable_user_mfa);
+                EXPECT_EQ(f.user, "bob");
+            }
+        }
+        if (std::string(mfa) == "true") {
+            EXPECT_EQ(a.findings.front().follow_up, FollowUp::give_virtual_listing);
+        }
+    }
+    const auto none = run_audit(AuditInput{});
+    ASSERT_FALSE(none.has_value());
+    EXPECT_TRUE(clean(none.error().message)) << none.error().message;
+    AuditInput wrong;
+    wrong.reports.push_back(report(header + root(acct, "true", "true")));
+    wrong.device_listings.push_back(listing(page(""), "v.json"));
+    const auto r = run_audit(wrong);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_TRUE(clean(r.error().message)) << r.error().message;
+    EXPECT_NE(r.error().message.find(
+                  "v.json: this is list-virtual-mfa-devices output, not list-mfa-devices output"),
+              std::string::npos)
+        << r.error().message;
 }
 
 TEST(Audit, AnInactiveKeyIsACredential) {
@@ -281,13 +349,13 @@ TEST(Audit, NoReports) {
 
 TEST(Render, TextAndJson) {
     AuditInput in;
-    in.reports.push_back(report(header + root(acct, "not_supported", "false")));
+    in.reports.push_back(report(header + root(acct, "true", "false")));
     const auto r = run_audit(in);
     ASSERT_TRUE(r.has_value());
     const std::string text = render_audit_text(*r);
     EXPECT_NE(text.find("account 123456789012: FAIL"), std::string::npos) << text;
     EXPECT_NE(text.find("IAM-042"), std::string::npos);
-    EXPECT_NE(text.find("hwtotp enroll"), std::string::npos);
+    EXPECT_NE(text.find("fix: Enroll a hardware MFA token"), std::string::npos) << text;
 
     const auto doc = nlohmann::json::parse(render_audit_json(*r, false));
     EXPECT_EQ(doc["exit_code"], 1);
@@ -302,6 +370,46 @@ TEST(Render, TextAndJson) {
     EXPECT_TRUE(a["findings"][0]["evidence"].is_array());
     EXPECT_TRUE(a["findings"][0]["references"].is_array());
     EXPECT_EQ(a["findings"][0]["files"], nlohmann::json::array({"r.csv"}));
+}
+
+// write_audit_json streams what one nlohmann tree of the whole result dumped with indent 2
+// gives, byte for byte: two accounts, empty and non-empty arrays, every field.
+TEST(Render, StreamedJsonIsTheWholeDocumentDumped) {
+    AuditInput in;
+    in.reports.push_back(report(header + root("111111111111", "true", "false") +
+                                    "bob,arn:aws:iam::111111111111:user/bob,true,false,false,N/A,"
+                                    "false,N/A,false,false\n",
+                                "a.csv"));
+    in.reports.push_back(report(header + root("222222222222", "true", "true"), "b.csv"));
+    const auto r = run_audit(in);
+    ASSERT_TRUE(r.has_value());
+    nlohmann::ordered_json accounts = nlohmann::ordered_json::array();
+    for (const AccountAudit& account : r->accounts) {
+        nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+        for (const Finding& f : account.findings) {
+            findings.push_back({{"rule_id", f.rule_id},
+                                {"severity", severity_name(f.severity)},
+                                {"status", verdict_name(f.status)},
+                                {"message", f.message},
+                                {"evidence", f.evidence},
+                                {"files", f.files},
+                                {"remediation", f.remediation},
+                                {"references", f.references}});
+        }
+        accounts.push_back({{"account_id", account.account_id},
+                            {"verdict", verdict_name(account.verdict)},
+                            {"summary", account.summary},
+                            {"files", account.files},
+                            {"findings", std::move(findings)}});
+    }
+    const nlohmann::ordered_json doc = {{"accounts", std::move(accounts)},
+                                        {"exit_code", audit_exit_code(*r, true)}};
+    EXPECT_EQ(render_audit_json(*r, true), doc.dump(2) + "\n");
+    EXPECT_EQ(
+        render_audit_json(AuditResult{}, false),
+        nlohmann::ordered_json({{"accounts", nlohmann::ordered_json::array()}, {"exit_code", 0}})
+                .dump(2) +
+            "\n");
 }
 
 }  // namespace

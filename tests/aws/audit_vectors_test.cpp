@@ -126,6 +126,14 @@ INSTANTIATE_TEST_SUITE_P(
         // password_enabled=false, no keys, no certificates.
         Scenario{
             "root_no_credentials", {"root_no_credentials.csv"}, {}, {}, {V::not_applicable}, 0},
+        // GovCloud: password_enabled=not_supported (no console password), never used, no MFA,
+        // no keys, no certificates: nothing to protect.
+        Scenario{"root_govcloud_no_password",
+                 {"root_govcloud_no_password.csv"},
+                 {},
+                 {},
+                 {V::not_applicable},
+                 0},
         // Root has MFA, key 1 active and key 2 inactive but existing; empty virtual listing.
         Scenario{"root_access_keys",
                  {"root_access_keys.csv"},

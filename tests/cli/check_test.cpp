@@ -25,9 +25,11 @@ struct Check {
         args.insert(args.end(), extra.begin(), extra.end());
         return run_cli(args);
     }
-    nlohmann::json json(const std::string& c1, const std::string& c2,
+    // The --json report, after checking the exit code (0 ready, 1 not ready).
+    nlohmann::json json(const std::string& c1, const std::string& c2, int expected_exit,
                         std::vector<std::string> extra = {}) const {
         const auto r = run(c1, c2, std::move(extra), true);
+        EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
         return nlohmann::json::parse(r.out);
     }
 };
@@ -52,7 +54,7 @@ TEST(CliCheck, PairEndingNowIsReadyWithFiftySecondsLeft) {
 TEST(CliCheck, PairEndingInThePreviousStepIsReadyWithTwentySeconds) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 60);
-    const auto j = c.json(codes[0], codes[1]);
+    const auto j = c.json(codes[0], codes[1], 0);
     EXPECT_EQ(j["verdict"], "ready");
     EXPECT_EQ(j["seconds_left"], 20);
     EXPECT_EQ(j["clock_offset_steps"], -1);
@@ -72,7 +74,7 @@ TEST(CliCheck, SwappedCodes) {
 TEST(CliCheck, IdenticalCodes) {
     Check c;
     const auto codes = codes_at(c.seed, base_time);
-    const auto j = c.json(codes[0], codes[0]);
+    const auto j = c.json(codes[0], codes[0], 1);
     EXPECT_EQ(j["verdict"], "not_ready");
     EXPECT_EQ(reason_ids(j), std::vector<std::string>{"identical"});
     EXPECT_NE(j["reasons"][0]["text"].get<std::string>().find("10^-6"), std::string::npos);
@@ -92,7 +94,7 @@ TEST(CliCheck, CodesTwoStepsApart) {
 TEST(CliCheck, CodesFromTenMinutesAgoAreStale) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 630);  // code 2 current 600 s ago
-    const auto j = c.json(codes[0], codes[1]);
+    const auto j = c.json(codes[0], codes[1], 1);
     EXPECT_EQ(j["verdict"], "not_ready");
     EXPECT_EQ(reason_ids(j), std::vector<std::string>{"stale"});
     EXPECT_EQ(j["clock_offset_steps"], -20);
@@ -117,15 +119,43 @@ TEST(CliCheck, TokenThreeMinutesFast) {
 TEST(CliCheck, MistypedCodeMatchesNothing) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 30);
-    // Change code 2's last digit until the pair no longer matches anywhere near now.
+    // Code 2 with its last digit changed: for this seed and time the result matches no step
+    // within 20 of code 1's (which would make it "not_consecutive" instead).
     std::string wrong = codes[1];
     wrong.back() = wrong.back() == '9' ? '0' : static_cast<char>(wrong.back() + 1);
-    const auto j = c.json(codes[0], wrong);
+    const auto j = c.json(codes[0], wrong, 1);
     EXPECT_EQ(j["verdict"], "not_ready");
     EXPECT_FALSE(j["pair_found"].get<bool>());
-    const auto ids = reason_ids(j);
-    ASSERT_EQ(ids.size(), 1U);
-    EXPECT_TRUE(ids[0] == "code2_unmatched" || ids[0] == "not_consecutive") << ids[0];
+    EXPECT_EQ(reason_ids(j), std::vector<std::string>{"code2_unmatched"});
+    const std::string text = j["reasons"][0]["text"];
+    EXPECT_NE(text.find("code 1 matches step -1 (-30 s from now"), std::string::npos) << text;
+    EXPECT_NE(text.find("code 2 matches no step near it: mistyped code 2?"), std::string::npos)
+        << text;
+}
+
+TEST(CliCheck, NoMatchNamesTheClockOffsetTheWindowCovers) {
+    Check c;
+    const auto far = codes_at(c.seed, base_time + 86400 * 365);  // a year away: outside both
+    // The default window, ±2880 steps of 30 s, covers a clock up to 24 h off.
+    auto j = c.json(far[0], far[1], 1);
+    EXPECT_EQ(reason_ids(j), std::vector<std::string>{"no_match"});
+    std::string text = j["reasons"][0]["text"];
+    EXPECT_NE(text.find("within ±2880 steps of now"), std::string::npos) << text;
+    EXPECT_NE(text.find("a token clock more than 24 h off (find it with: hwtotp resync "
+                        "--search-window all)"),
+              std::string::npos)
+        << text;
+    // A window under an hour is said in minutes, not "0 h".
+    j = c.json(far[0], far[1], 1, {"--search-window", "100"});
+    EXPECT_EQ(reason_ids(j), std::vector<std::string>{"no_match"});
+    text = j["reasons"][0]["text"];
+    EXPECT_NE(text.find("a token clock more than 50 min off"), std::string::npos) << text;
+    j = c.json(far[0], far[1], 1, {"--search-window", "1"});
+    text = j["reasons"][0]["text"];
+    EXPECT_NE(text.find("a token clock more than 30 s off"), std::string::npos) << text;
+    j = c.json(far[0], far[1], 1, {"--search-window", "150"});
+    text = j["reasons"][0]["text"];
+    EXPECT_NE(text.find("a token clock more than 1 h 15 min off"), std::string::npos) << text;
 }
 
 TEST(CliCheck, WithoutSeedOnlyFormatsAreChecked) {
@@ -174,6 +204,7 @@ TEST(CliCheck, UnusualSerialIsAWarningNotAFailure) {
 TEST(CliCheck, VirtualDeviceArnIsRecognised) {
     const auto r = run_cli({"--json", "check", "--serial", "arn:aws:iam::123456789012:mfa/alice",
                             "--code1", "123456", "--code2", "654321"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;  // a warning, not a refusal
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["serial_kind"], "virtual_mfa");
     EXPECT_EQ(j["warnings"][0]["id"], "virtual_device");
@@ -194,6 +225,8 @@ TEST(CliCheck, NoCommandWhenNotReady) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 30);
     const auto r = c.run(codes[1], codes[0], {"--user", "alice"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("NOT READY"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("aws iam"), std::string::npos);
 }
 
@@ -211,7 +244,7 @@ TEST(CliCheck, RootGetsConsoleSteps) {
 TEST(CliCheck, JsonHasEveryField) {
     Check c;
     const auto codes = codes_at(c.seed, base_time - 30);
-    const auto j = c.json(codes[0], codes[1], {"--user", "alice"});
+    const auto j = c.json(codes[0], codes[1], 0, {"--user", "alice"});
     for (const char* field : {"verdict",
                               "ready",
                               "verified",
@@ -250,6 +283,7 @@ TEST(CliCheck, SeedParametersAwsDoesNotUseAreWarnedAbout) {
     const auto r = run_cli({"--json", "check", "--serial", serial, "--code1", "123456", "--code2",
                             "654321", "--secret-file", c.seed.path(), "--period", "60",
                             "--algorithm", "sha256", "--time", std::to_string(base_time)});
+    EXPECT_EQ(r.exit_code, 1);  // the codes are not this seed's at 60 s and SHA-256
     const auto j = nlohmann::json::parse(r.out);
     std::vector<std::string> ids;
     for (const auto& w : j["warnings"])

@@ -1,6 +1,9 @@
 // code and verify through the real binary, against the RFC vectors in vectors/.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "run_cli.h"
@@ -33,6 +36,40 @@ TEST(CliCode, AllTenRfc4226VectorsAsHotp) {
                                 "--hotp", "--counter", row[0]});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_EQ(r.out, row[4] + "\n") << "count " << row[0];
+    }
+}
+
+// The last two counters give two codes; a count past them is refused rather than printing the
+// last code again (the counter used to stop at its maximum: 488204, 094451, 094451, 094451).
+TEST(CliCode, CountEndsAtTheLastCounterAndNeverRepeatsIt) {
+    const std::vector<std::string> base{"--json",
+                                        "code",
+                                        "--hex",
+                                        "3132333435363738393031323334353637383930",
+                                        "--hotp",
+                                        "--counter",
+                                        "18446744073709551614"};
+    auto args = base;
+    args.insert(args.end(), {"--count", "2"});
+    auto r = run_cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["codes"].size(), 2U);
+    EXPECT_EQ(j["codes"][0]["counter"], 18446744073709551614ULL);
+    EXPECT_EQ(j["codes"][1]["counter"], 18446744073709551615ULL);
+    EXPECT_NE(j["codes"][0]["code"], j["codes"][1]["code"]);
+
+    for (const bool json : {true, false}) {
+        args = base;
+        if (!json)
+            args.erase(args.begin());
+        args.insert(args.end(), {"--count", "4"});
+        r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_EQ(r.out, "");
+        EXPECT_NE(r.err.find("hwtotp: error: --count 4 runs past the last HOTP counter"),
+                  std::string::npos)
+            << r.err;
     }
 }
 
@@ -140,11 +177,34 @@ TEST(CliGlobal, VersionAndHelpWithExamples) {
     auto r = run_cli({"--version"});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(r.out.rfind("hwtotp ", 0), 0U);
-    for (const char* cmd : {"code", "verify"}) {
-        r = run_cli({cmd, "--help"});
-        EXPECT_EQ(r.exit_code, 0) << cmd;
-        EXPECT_NE(r.out.find("Example:"), std::string::npos) << cmd;
-        EXPECT_NE(r.out.find("hwtotp " + std::string(cmd)), std::string::npos) << cmd;
+    // README: every command's --help shows an example of that command. (device list and device
+    // serial get theirs on another branch.)
+    const std::vector<std::vector<std::string>> commands{{"code"},
+                                                         {"verify"},
+                                                         {"check"},
+                                                         {"enroll"},
+                                                         {"resync"},
+                                                         {"drift"},
+                                                         {"simulate"},
+                                                         {"import"},
+                                                         {"audit"},
+                                                         {"tokens", "list"},
+                                                         {"tokens", "show"},
+                                                         {"tokens", "remove"},
+                                                         {"tokens", "unlock"}};
+    for (const auto& cmd : commands) {
+        std::string name = "hwtotp";
+        for (const auto& word : cmd)
+            name += " " + word;
+        std::vector<std::string> args = cmd;
+        args.emplace_back("--help");
+        r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 0) << name;
+        const auto example = r.out.find("Example");  // "Example:" or "Examples:"
+        ASSERT_NE(example, std::string::npos) << name << " --help has no example:\n" << r.out;
+        EXPECT_NE(r.out.find(name + " ", example), std::string::npos)
+            << name << " --help shows no example of itself:\n"
+            << r.out;
     }
 }
 

@@ -87,10 +87,19 @@ TEST(CliDrift, BadInput) {
     }
 }
 
-TEST(CliDrift, TokenNeedsTheRegistry) {
-    const auto r = run_cli({"drift", "--token", "GAKT12345678"});
-    EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.err.find("GAKT12345678"), std::string::npos);
+// --token reads the registry given (here an empty one of the test's own): an unknown serial is
+// bad input naming the serial, the registry and where to look.
+TEST(CliDrift, TokenNotInTheRegistryIsNamed) {
+    TempDir dir;
+    CliOptions options;
+    options.env = {{"HWTOTP_DB", dir.file("tokens.db")}, {"HWTOTP_KEY_FILE", ""}};
+    const auto r = run_cli({"drift", "--token", "GAKT12345678"}, options);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "hwtotp: error: --token GAKT12345678: no token with serial GAKT12345678 in "
+              "the registry " +
+                  dir.file("tokens.db") + " (see: hwtotp tokens list)\n");
 }
 
 }  // namespace

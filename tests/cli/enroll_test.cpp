@@ -6,6 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "code_source.h"
@@ -48,23 +52,26 @@ TEST(CliEnroll, AsksForTheSerialWhenNotGiven) {
 }
 
 TEST(CliEnroll, NoWaitUsesTheRealClock) {
-    // Codes for "now" from hwtotp code; enroll checks them a moment later. If a step boundary
-    // falls in between, the pair is then the previous step's: still ready.
+    // Codes for the step before now and now (so that code 2 is the current code), from hwtotp
+    // code at the real time; enroll checks them a moment later without --time. If a step
+    // boundary falls in between, the pair is the previous step's: still ready.
     SeedFile seed;
-    const auto r0 = run_cli({"code", "--secret-file", seed.path(), "--count", "2"});
-    const auto now_codes = lines(r0.out);
-    // Shift back one step so that code 2 is the current code: the pair n-1, n.
-    const auto r1 = run_cli({"code", "--secret-file", seed.path(), "--time",
-                             std::to_string(time(nullptr) - 30), "--count", "2"});
-    const auto codes = lines(r1.out);
+    const std::int64_t before = ::time(nullptr);
+    const auto codes = codes_at(seed, before - 30);
     CliOptions in;
     in.stdin_text = codes[0] + "\n" + codes[1] + "\n";
     const auto r = run_cli(
         {"--json", "enroll", "--serial", "GAKT12345678", "--secret-file", seed.path(), "--no-wait"},
         in);
+    const std::int64_t after = ::time(nullptr);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(nlohmann::json::parse(r.out)["verdict"], "ready");
-    (void)now_codes;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["verdict"], "ready");
+    // The time it checked at is the real clock's, read during the run.
+    const auto checked_at = j["time"].get<std::int64_t>();
+    EXPECT_GE(checked_at, before);
+    EXPECT_LE(checked_at, after);
+    EXPECT_EQ(j["pair_step"].get<std::int64_t>(), (before - 30) / 30);
 }
 
 TEST(CliEnroll, SwappedAnswersAreNotReady) {
@@ -125,15 +132,26 @@ TEST(CliEnroll, EndOfInputIsExitTwo) {
 TEST(CliEnroll, TerminalAsksAgainAfterATypo) {
     SeedFile seed;
     const auto codes = codes_at(seed, base_time - 30);
+    // Prepared before the fork: the child only execs. Its registry variables point into a
+    // scratch directory of its own, as run_cli's runs do.
+    const CliSandbox sandbox;
+    std::vector<std::string> argv_text{
+        hwtotp_binary(), "enroll",    "--serial", "GAKT12345678",
+        "--secret-file", seed.path(), "--time",   std::to_string(base_time)};
+    std::vector<char*> argv;
+    for (auto& a : argv_text)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_text = sandbox.environment();
+    std::vector<char*> envp;
+    for (auto& e : env_text)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
     int master = -1;
     const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-        const std::string binary = hwtotp_binary();
-        const std::string seed_path = seed.path();
-        const std::string time = std::to_string(base_time);
-        execl(binary.c_str(), binary.c_str(), "enroll", "--serial", "GAKT12345678", "--secret-file",
-              seed_path.c_str(), "--time", time.c_str(), static_cast<char*>(nullptr));
+        execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }
     std::string seen;

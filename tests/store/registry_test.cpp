@@ -132,10 +132,33 @@ TEST(Registry, FlippedBitInSealedSeedIsDetected) {
         auto registry = test::open_registry(dir);
         add_tokens(registry, {{"A0000001", seed_a}});
     }
-    test::sqlite_shell(dir.file("tokens.db"),
-                       "UPDATE tokens SET seed_sealed = X'00' || substr(seed_sealed, 2);");
+    const std::string db = dir.file("tokens.db");
+    const std::string select = "SELECT hex(seed_sealed) FROM tokens WHERE serial = 'A0000001';";
+    const std::string sealed = test::sqlite_shell(db, select);
+    ASSERT_GE(sealed.size(), 2U * 17) << sealed;  // ciphertext (at least a byte), 16-byte tag
+    const auto store = [&](const std::string& hex) {
+        test::sqlite_shell(
+            db, "UPDATE tokens SET seed_sealed = X'" + hex + "' WHERE serial = 'A0000001';");
+        ASSERT_EQ(test::sqlite_shell(db, select), hex);
+    };
+    // One bit flipped (XOR, so the byte always changes) in the ciphertext's first byte, in the
+    // middle and in the tag's last byte: each is refused, and the untouched blob still opens.
+    const std::size_t bytes = sealed.size() / 2;
+    for (const std::size_t byte : {std::size_t{0}, bytes / 2, bytes - 1}) {
+        std::string flipped = sealed;
+        const unsigned long value = std::stoul(sealed.substr(2 * byte, 2), nullptr, 16) ^ 0x01UL;
+        const char* digits = "0123456789ABCDEF";
+        flipped[2 * byte] = digits[value >> 4U];
+        flipped[2 * byte + 1] = digits[value & 0x0FU];
+        ASSERT_NE(flipped, sealed);
+        store(flipped);
+        auto registry = test::open_registry(dir);
+        const auto got = registry.get("A0000001");
+        EXPECT_FALSE(got) << "bit 0 of byte " << byte << " flipped, yet the seed opened";
+    }
+    store(sealed);
     auto registry = test::open_registry(dir);
-    EXPECT_FALSE(registry.get("A0000001"));
+    EXPECT_TRUE(registry.get("A0000001"));
 }
 
 TEST(Registry, FilesAreCreatedPrivate) {

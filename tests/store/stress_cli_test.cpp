@@ -1,6 +1,7 @@
 // Through the real binary, many processes at once and processes killed at random moments:
 // exactly one acceptance per (token, step), no lost update, no "database is locked", and after
 // any SIGKILL a registry that opens, passes integrity_check and holds the old or the new state.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,14 +33,48 @@ const std::string pskc_plain = std::string(HWTOTP_VECTORS_DIR) + "/pskc/pp-plain
 constexpr std::int64_t t0 = 1'700'000'010;  // a 30 s step boundary
 constexpr int killed = 128 + 9;
 
+// Whether process `pid` holds SQLite's WAL write lock on `db`: byte 120 of the -shm file, which
+// a connection holds from the start of a write transaction (BEGIN IMMEDIATE, or the first
+// write) until its COMMIT has been written and synced. Asked with the process stopped, it
+// tells whether a kill then lands inside a write.
+bool holds_write_lock(const std::string& db, pid_t pid) {
+    const int fd = ::open((db + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;  // no -shm file: the database is not open in WAL mode yet
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = 120;  // WALINDEX_LOCK_OFFSET + WAL_WRITE_LOCK (sqlite3.c)
+    probe.l_len = 1;
+    // The test process holds no lock on the file, so closing the descriptor releases nothing.
+    const bool held =
+        ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK && probe.l_pid == pid;
+    ::close(fd);
+    return held;
+}
+
+// How a crash test's run is killed.
+struct Kill {
+    // At this moment of its life, unless it exits first; nullopt (and not aimed): not killed.
+    std::optional<std::chrono::microseconds> after;
+    // Instead: the first time it is seen inside a write transaction (looked at every 200 µs of
+    // its running), or not at all if it never is.
+    bool aimed_at_write = false;
+};
+
 class Registry {
   public:
     explicit Registry(const std::string& db) : db_(db) {}
-    CliResult hw(const std::vector<std::string>& args,
-                 std::optional<std::chrono::microseconds> kill_after = std::nullopt) const {
+    CliResult hw(const std::vector<std::string>& args, const Kill& kill = {}) const {
         CliOptions options;
         options.env = {{"HWTOTP_DB", db_}, {"HWTOTP_KEY_FILE", ""}};
-        options.kill_after = kill_after;
+        if (kill.after || kill.aimed_at_write) {
+            // Every kill is classified: did it interrupt a write transaction?
+            options.probe = [db = db_](pid_t pid) { return holds_write_lock(db, pid); };
+            options.kill_after = kill.after;
+            if (kill.aimed_at_write)
+                options.probe_every = std::chrono::microseconds(200);
+        }
         return run_cli(args, options);
     }
     // The codes of `serial` for the `count` steps from `time` on (and the period).
@@ -167,13 +202,20 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
 
 // ---- Crash safety: SIGKILL at random moments ----------------------------------------------
 
-constexpr int kills = 30;
+constexpr int kills = 30;  // rounds killed at random moments
+// Kills that must land inside a write transaction (the WAL write lock held): the moments that
+// test crash safety at all. Rounds aimed at the write are added until there are this many.
+constexpr int kills_in_write = 5;
+constexpr int max_aimed = 20;  // aimed rounds at most
+constexpr int max_rounds = kills + max_aimed;
 
 // How the kills of one crash test landed.
 struct KillTally {
     int runs = 0;
     int landed = 0;               // the SIGKILL arrived before the process exited
-    int landed_after_commit = 0;  // ... and the registry already held the new state
+    int landed_in_write = 0;      // ... while it held the registry's write lock
+    int landed_after_commit = 0;  // ... after the registry held the new state
+    int aimed = 0;                // rounds aimed at the write (after the random ones)
     int old_state = 0;            // the registry held the state from before the run
     int new_state = 0;            // the registry held the state of a complete run
 };
@@ -186,8 +228,8 @@ struct KillLoop {
     std::function<CliResult()> calibrate;
     // Untimed set-up before round `round` (e.g. a fresh registry).
     std::function<void(int round)> prepare = [](int) {};
-    // The run, SIGKILLed `kill_after` after it starts unless it exits first.
-    std::function<CliResult(int round, std::chrono::microseconds kill_after)> run;
+    // The run of round `round` (0 to max_rounds - 1), killed as `kill` says.
+    std::function<CliResult(int round, const Kill& kill)> run;
     // Checks (EXPECT) that the registry opens, passes integrity_check and holds the old or the
     // new state; returns true for the new state.
     std::function<bool(int round)> holds_new_state;
@@ -198,11 +240,37 @@ std::int64_t median(std::vector<std::int64_t> v) {
     return v[v.size() / 2];
 }
 
+// Runs round `round` and checks the registry after it; returns whether the run finished.
+bool run_round(const KillLoop& loop, int round, const Kill& kill, KillTally& tally,
+               std::int64_t& life) {
+    loop.prepare(round);
+    const auto r = loop.run(round, kill);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == killed) << "round " << round << ": " << r.err;
+    const bool landed = r.exit_code == killed;
+    const bool is_new = loop.holds_new_state(round);
+    if (!landed) {
+        EXPECT_TRUE(is_new) << "round " << round << " finished but the registry is unchanged";
+    }
+    life = r.elapsed.count();
+    ++tally.runs;
+    tally.landed += landed ? 1 : 0;
+    tally.landed_in_write += landed && r.probe_held ? 1 : 0;
+    tally.landed_after_commit += landed && is_new ? 1 : 0;
+    (is_new ? tally.new_state : tally.old_state) += 1;
+    return !landed;
+}
+
 // Runs the loop. Each kill moment is a fraction (0 to 1.2, from the seeded PRNG) of how long a run
 // takes now: the median of the last five runs that finished unkilled, starting with the
 // calibration. So the moments cover a run's whole life, from exec to exit, whatever the
 // machine's speed and load: when load slows the runs, more of them are killed (and the estimate
 // does not shrink), and when it lifts, the runs that now finish pull the estimate down.
+//
+// Each kill is classified by looking at the stopped process just before it: was it holding the
+// registry's write lock? A write is a few milliseconds of a run's life, so random moments may
+// miss it; rounds aimed at it (killed the first time the process is seen holding the lock) are
+// added until kills_in_write kills landed inside a write. Whatever the moment, the registry
+// must then hold the old or the new state.
 KillTally kill_at_random_moments(const KillLoop& loop) {
     const auto calibration = loop.calibrate();
     EXPECT_EQ(calibration.exit_code, 0) << calibration.err;
@@ -211,38 +279,36 @@ KillTally kill_at_random_moments(const KillLoop& loop) {
     std::mt19937 rng(loop.seed);
     std::uniform_int_distribution<std::int64_t> permille(0, 1200);
     KillTally tally;
-    for (int round = 0; round < loop.runs; ++round) {
-        loop.prepare(round);
+    int round = 0;
+    for (; round < loop.runs; ++round) {
         const std::vector<std::int64_t> recent(
             unkilled.end() - std::min<std::ptrdiff_t>(5, std::ssize(unkilled)), unkilled.end());
-        const std::chrono::microseconds kill_after(median(recent) * permille(rng) / 1000);
-        const auto r = loop.run(round, kill_after);
-        EXPECT_TRUE(r.exit_code == 0 || r.exit_code == killed)
-            << "round " << round << ": " << r.err;
-        const bool landed = r.exit_code == killed;
-        const bool is_new = loop.holds_new_state(round);
-        if (!landed) {
-            unkilled.push_back(r.elapsed.count());
-            EXPECT_TRUE(is_new) << "round " << round << " finished but the registry is unchanged";
-        }
-        ++tally.runs;
-        tally.landed += landed ? 1 : 0;
-        tally.landed_after_commit += landed && is_new ? 1 : 0;
-        (is_new ? tally.new_state : tally.old_state) += 1;
+        const std::chrono::microseconds after(median(recent) * permille(rng) / 1000);
+        std::int64_t life = 0;
+        if (run_round(loop, round, Kill{after}, tally, life))
+            unkilled.push_back(life);
     }
     // Enough kills must land inside the process for the test to prove anything. The moments are
     // drawn relative to measured lives, so about 80% land (21 to 30 of 30 measured on a loaded
     // 2-core machine); half still holds when the load changes during the test, since the
     // estimate follows it within a few rounds.
     EXPECT_GE(tally.landed, loop.runs / 2);
+    for (; tally.landed_in_write < kills_in_write && tally.aimed < max_aimed; ++round) {
+        ++tally.aimed;
+        std::int64_t life = 0;
+        (void)run_round(loop, round, Kill{std::nullopt, true}, tally, life);
+    }
+    EXPECT_GE(tally.landed_in_write, kills_in_write)
+        << "the kills did not reach the registry's writes";
     EXPECT_GE(tally.old_state, 1);
     return tally;
 }
 
 std::ostream& operator<<(std::ostream& out, const KillTally& t) {
-    return out << t.runs << " runs, " << t.landed << " killed before they exited ("
-               << t.landed_after_commit
-               << " of them after the commit); registry held the old state " << t.old_state
+    return out << t.runs << " runs (" << t.aimed << " aimed at the write), " << t.landed
+               << " killed before they exited: " << t.landed_in_write
+               << " inside a write transaction, " << t.landed_after_commit
+               << " after the commit; registry held the old state " << t.old_state
                << " times, the new state " << t.new_state << " times";
 }
 
@@ -268,8 +334,8 @@ TEST(CrashSafety, ImportKilledAtRandomMomentsIsAllOrNothing) {
     loop.prepare = [&](int round) {
         EXPECT_EQ(registry(round).hw({"import", dir.file("one.csv")}).exit_code, 0) << round;
     };
-    loop.run = [&](int round, std::chrono::microseconds kill_after) {
-        return registry(round).hw({"import", dir.file("big.csv")}, kill_after);
+    loop.run = [&](int round, const Kill& kill) {
+        return registry(round).hw({"import", dir.file("big.csv")}, kill);
     };
     loop.holds_new_state = [&](int round) {
         const auto reg = registry(round);
@@ -289,11 +355,11 @@ TEST(CrashSafety, VerifyKilledAtRandomMomentsRecordsStepAndHistoryTogether) {
     TempDir dir;
     const Registry reg(dir.file("tokens.db"));
     ASSERT_EQ(reg.hw({"import", pskc_plain}).exit_code, 0);
-    const auto codes = reg.codes("GAKT00000001", t0, kills + 1);
-    const auto verify = [&](int j, std::optional<std::chrono::microseconds> kill_after) {
+    const auto codes = reg.codes("GAKT00000001", t0, max_rounds + 2);
+    const auto verify = [&](int j, const Kill& kill) {
         return reg.hw({"verify", "--token", "GAKT00000001", "--time", std::to_string(t0 + j * 30),
                        codes.at(static_cast<std::size_t>(j))},
-                      kill_after);
+                      kill);
     };
     const auto state = [&] {
         return sqlite_shell(
@@ -310,10 +376,8 @@ TEST(CrashSafety, VerifyKilledAtRandomMomentsRecordsStepAndHistoryTogether) {
 
     KillLoop loop;
     loop.seed = 11;
-    loop.calibrate = [&] { return verify(0, std::nullopt); };  // step 0; round r verifies r + 1
-    loop.run = [&](int round, std::chrono::microseconds kill_after) {
-        return verify(round + 1, kill_after);
-    };
+    loop.calibrate = [&] { return verify(0, Kill{}); };  // step 0; round r verifies r + 1
+    loop.run = [&](int round, const Kill& kill) { return verify(round + 1, kill); };
     loop.holds_new_state = [&](int round) {
         const auto now = state();
         // The old state, or the new step with its history row: never one without the other.
@@ -328,11 +392,8 @@ TEST(CrashSafety, VerifyKilledAtRandomMomentsRecordsStepAndHistoryTogether) {
     const auto tally = kill_at_random_moments(loop);
     ASSERT_EQ(state(), expected(last_step, history));
     // The registry carries on: a fresh code is accepted.
-    auto next = reg.codes("GAKT00000001", t0 + (kills + 1) * 30, 1);
-    EXPECT_EQ(reg.hw({"verify", "--token", "GAKT00000001", "--time",
-                      std::to_string(t0 + (kills + 1) * 30), next.at(0)})
-                  .exit_code,
-              0);
+    const int j = tally.runs + 1;
+    EXPECT_EQ(verify(j, Kill{}).exit_code, 0);
     std::cout << "verify: " << tally << '\n';
 }
 
@@ -347,13 +408,13 @@ TEST(CrashSafety, ResyncKilledAtRandomMomentsStoresOffsetAndHistoryTogether) {
     // Resync j happens at step base + 2j with the token j + 1 steps fast: its pair is the codes of
     // steps base + 3j and base + 3j + 1, so each resync stores a new offset (j + 1) and a later
     // last step (base + 3j + 1) than the one before. Round r is resync r + 1; 0 calibrates.
-    constexpr int resyncs = kills + 2;  // calibration, the rounds, one after them
+    constexpr int resyncs = max_rounds + 2;  // calibration, the rounds, one after them
     const auto codes = reg.codes(serial, t0, 3 * resyncs + 2);
-    const auto resync = [&](int j, std::optional<std::chrono::microseconds> kill_after) {
+    const auto resync = [&](int j, const Kill& kill) {
         const auto k = static_cast<std::size_t>(3 * j);
         return reg.hw({"resync", "--token", serial, "--code1", codes.at(k), "--code2",
                        codes.at(k + 1), "--time", std::to_string(t0 + 2 * j * 30)},
-                      kill_after);
+                      kill);
     };
     struct State {
         std::int64_t last_step = 0;
@@ -382,10 +443,8 @@ TEST(CrashSafety, ResyncKilledAtRandomMomentsStoresOffsetAndHistoryTogether) {
 
     KillLoop loop;
     loop.seed = 13;
-    loop.calibrate = [&] { return resync(0, std::nullopt); };
-    loop.run = [&](int round, std::chrono::microseconds kill_after) {
-        return resync(round + 1, kill_after);
-    };
+    loop.calibrate = [&] { return resync(0, Kill{}); };
+    loop.run = [&](int round, const Kill& kill) { return resync(round + 1, kill); };
     loop.holds_new_state = [&](int round) {
         const auto seen = read_state();
         const State next = after(round + 1, now);
@@ -407,10 +466,11 @@ TEST(CrashSafety, ResyncKilledAtRandomMomentsStoresOffsetAndHistoryTogether) {
     };
     const auto tally = kill_at_random_moments(loop);
     // The registry carries on: the next resync is stored, and the last one's codes are refused.
-    const auto last = resync(resyncs - 1, std::nullopt);
+    const int j = tally.runs + 1;
+    const auto last = resync(j, Kill{});
     EXPECT_EQ(last.exit_code, 0) << last.err;
-    EXPECT_EQ(read_state(), after(resyncs - 1, now).text());
-    EXPECT_EQ(resync(resyncs - 1, std::nullopt).exit_code, 5);
+    EXPECT_EQ(read_state(), after(j, now).text());
+    EXPECT_EQ(resync(j, Kill{}).exit_code, 5);
     std::cout << "resync: " << tally << '\n';
 }
 

@@ -14,7 +14,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 extern char** environ;
@@ -68,7 +70,103 @@ void log_run(const std::vector<std::string>& args, const CliResult& result) {
         throw std::runtime_error("short write to the leak log " + path);
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Kills a crash test's child as CliOptions asks: at kill_after, or the first time the probe
+// says yes when looked at every probe_every. With a probe, the child is stopped (SIGSTOP) and
+// looked at before the SIGKILL, so that the answer describes the moment of the kill.
+class Killer {
+  public:
+    Killer(pid_t pid, const CliOptions& options, Clock::time_point started)
+        : pid_(pid), options_(options) {
+        if (options.probe_every)
+            schedule(started + *options.probe_every);
+        else if (options.kill_after)
+            schedule(started + *options.kill_after);
+    }
+
+    // Time until act() is due (<= 0: now); nullopt when nothing is due any more.
+    [[nodiscard]] std::optional<std::chrono::microseconds> wait() const {
+        if (!due_)
+            return std::nullopt;
+        return std::chrono::ceil<std::chrono::microseconds>(next_ - Clock::now());
+    }
+
+    void act(CliResult& result) {
+        due_ = false;
+        if (!options_.probe) {
+            ::kill(pid_, SIGKILL);  // not reaped yet, so the pid is still the child's
+            return;
+        }
+        ::kill(pid_, SIGSTOP);
+        int status = 0;
+        pid_t waited = 0;
+        while ((waited = waitpid(pid_, &status, WUNTRACED)) < 0 && errno == EINTR) {
+        }
+        if (waited == pid_ && !WIFSTOPPED(status)) {
+            reaped_ = status;  // it ended before the stop: nothing left to kill
+            return;
+        }
+        const bool held = options_.probe(pid_);
+        if (options_.probe_every && !held) {
+            ::kill(pid_, SIGCONT);
+            schedule(Clock::now() + *options_.probe_every);
+            return;
+        }
+        result.probe_held = held;
+        ::kill(pid_, SIGKILL);  // a stopped process dies all the same
+    }
+
+    // The child's wait status when act() found that it had already ended (and reaped it).
+    [[nodiscard]] std::optional<int> reaped() const { return reaped_; }
+
+  private:
+    void schedule(Clock::time_point when) {
+        next_ = when;
+        due_ = true;
+    }
+
+    pid_t pid_;
+    const CliOptions& options_;
+    Clock::time_point next_{};
+    bool due_ = false;
+    std::optional<int> reaped_;
+};
+
+std::map<std::string, std::string> process_environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string entry(*e);
+        const auto eq = entry.find('=');
+        if (eq != std::string::npos)
+            env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    return env;
+}
+
+std::string make_directory(const std::string& path) {
+    std::filesystem::create_directories(path);
+    return path;
+}
+
 }  // namespace
+
+CliSandbox::CliSandbox(const std::map<std::string, std::string>& env) {
+    std::map<std::string, std::string> result = process_environment();
+    for (const char* name : registry_variables)
+        result.erase(name);
+    const auto given = [&](const char* name) { return env.contains(name); };
+    if (!given("HOME"))
+        result["HOME"] = make_directory(dir_.file("home"));
+    if (!given("XDG_DATA_HOME") && !given("HOME"))
+        result["XDG_DATA_HOME"] = make_directory(dir_.file("data"));
+    if (!given("HWTOTP_DB") && !given("XDG_DATA_HOME") && !given("HOME"))
+        result["HWTOTP_DB"] = dir_.file("data/hwtotp/tokens.db");
+    for (const auto& [name, value] : env)
+        result[name] = value;
+    for (const auto& [name, value] : result)
+        environment_.push_back(name + "=" + value);
+}
 
 std::string cli_log_dir() {
     return HWTOTP_CLI_LOG_DIR;
@@ -87,18 +185,8 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
         argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    std::map<std::string, std::string> env_map;
-    for (char** e = environ; *e != nullptr; ++e) {
-        std::string entry(*e);
-        const auto eq = entry.find('=');
-        if (eq != std::string::npos)
-            env_map[entry.substr(0, eq)] = entry.substr(eq + 1);
-    }
-    for (const auto& [k, v] : options.env)
-        env_map[k] = v;
-    std::vector<std::string> env_storage;
-    for (const auto& [k, v] : env_map)
-        env_storage.push_back(k + "=" + v);
+    const CliSandbox sandbox(options.env);  // removed when the run is over
+    std::vector<std::string> env_storage = sandbox.environment();
     std::vector<char*> envp;
     for (auto& e : env_storage)
         envp.push_back(e.data());
@@ -121,11 +209,8 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
 
     // Feed stdin and drain both outputs together so that no pipe fills and blocks the child.
     CliResult result;
-    using clock = std::chrono::steady_clock;
-    const auto started = clock::now();  // kill_after and elapsed count from here
-    std::optional<clock::time_point> kill_at;
-    if (options.kill_after)
-        kill_at = started + *options.kill_after;
+    const auto started = Clock::now();  // kill_after and elapsed count from here
+    Killer killer(pid, options, started);
     std::size_t written = 0;
     if (options.stdin_text.empty())
         in.close_end(1);
@@ -140,17 +225,17 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
             fds.push_back({in.fd[1], POLLOUT, 0});
         if (fds.empty())
             break;
-        int timeout_ms = -1;
-        if (kill_at) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*kill_at - clock::now());
-            if (left.count() <= 0) {
-                ::kill(pid, SIGKILL);  // still running: its pipes are open
-                kill_at.reset();
-                continue;
-            }
-            timeout_ms = static_cast<int>(left.count());
+        timespec timeout{};
+        const auto wait = killer.wait();
+        if (wait && wait->count() <= 0) {
+            killer.act(result);
+            continue;
         }
-        if (poll(fds.data(), fds.size(), timeout_ms) < 0) {
+        if (wait) {
+            timeout.tv_sec = static_cast<time_t>(wait->count() / 1'000'000);
+            timeout.tv_nsec = static_cast<long>(wait->count() % 1'000'000 * 1000);
+        }
+        if (ppoll(fds.data(), fds.size(), wait ? &timeout : nullptr, nullptr) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -180,9 +265,13 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& option
         }
     }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    if (const auto reaped = killer.reaped()) {
+        status = *reaped;
+    } else {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
-    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started);
+    result.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (options.log_output)
         log_run(args, result);

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <random>
+#include <vector>
 
 #include "hwtotp/totp/otp_key.h"
 
@@ -97,7 +98,18 @@ TEST(OtpKey, FindHandlesTheLastCounterWithoutWrapping) {
     ASSERT_TRUE(key.has_value());
     const std::uint64_t last = ~std::uint64_t{0};
     const Code target = key->code(last, 6);
-    EXPECT_EQ(key->find(last - 5, last, target, 10).back(), last);
+    // Every counter of the range whose code is the target, found one at a time: the last
+    // counter is among them, and nothing past it (a wrapped loop would go on at 0).
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t c = last - 5;; ++c) {
+        if (key->code(c, 6) == target)
+            expected.push_back(c);
+        if (c == last)
+            break;
+    }
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(expected.back(), last);
+    EXPECT_EQ(key->find(last - 5, last, target, 10), expected);
 }
 
 }  // namespace

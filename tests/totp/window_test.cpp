@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/window.h"
@@ -84,13 +87,36 @@ TEST(Window, FalseMatchOdds) {
 }
 
 TEST(Window, TieBreakPrefersThePast) {
-    // Find a code that occurs twice symmetric around some centre is unlikely; instead check
-    // ordering directly: offsets are sorted by distance, then by sign.
+    // A real tie: two consecutive occurrences of one code an even number of steps apart, with
+    // the centre half-way between them. Both are in the window, at -d and +d, and nothing lies
+    // between them.
     const OtpKey key = test::rfc6238_key();
     const Code code = key.code(500, 6);
-    const auto v = verify_code(key, code, 500, 2'000'000);
+    const auto hits = find_code(key, code, StepRange{500, 500 + 10'000'000});
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> tie;
+    for (std::size_t i = 1; i < hits.size() && !tie; ++i) {
+        if ((hits[i] - hits[i - 1]) % 2 == 0)
+            tie = std::pair{hits[i - 1], hits[i]};
+    }
+    ASSERT_TRUE(tie) << hits.size() << " occurrences, no two an even distance apart";
+    const std::uint64_t d = (tie->second - tie->first) / 2;
+    const std::uint64_t centre = tie->first + d;
+    const std::int64_t distance = static_cast<std::int64_t>(d);
+
+    const auto v = verify_code(key, code, centre, d);
+    ASSERT_TRUE(v.matched);
+    EXPECT_EQ(v.all_offsets, (std::vector<std::int64_t>{-distance, distance}));
+    EXPECT_EQ(v.offset, -distance);
+    EXPECT_EQ(v.step, tie->first);
+}
+
+TEST(Window, MatchesAreListedNearestFirst) {
+    const OtpKey key = test::rfc6238_key();
+    const Code code = key.code(500, 6);
+    const auto v = verify_code(key, code, 500, 5'000'000);
     ASSERT_TRUE(v.matched);
     EXPECT_EQ(v.offset, 0);
+    ASSERT_GT(v.all_offsets.size(), 2U);  // so that the order below says something
     for (std::size_t i = 1; i < v.all_offsets.size(); ++i) {
         EXPECT_LE(std::llabs(v.all_offsets[i - 1]), std::llabs(v.all_offsets[i]));
     }

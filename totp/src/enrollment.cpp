@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
-#include <sstream>
 
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/window.h"
@@ -15,17 +13,6 @@ namespace {
 // Two codes matched alone this close together are evidence of one mistyped step, not chance
 // (about 41 · 10^-6 for a random pair).
 constexpr std::int64_t max_gap_reported = 20;
-
-std::string plural(std::int64_t n, const char* unit) {
-    return std::to_string(n) + ' ' + unit + (std::llabs(n) == 1 ? "" : "s");
-}
-
-std::string odds_text(double odds) {
-    std::ostringstream s;
-    s.precision(2);
-    s << odds;
-    return s.str();
-}
 
 // The match in `steps` nearest `centre` (ties: the earlier one), if any.
 std::optional<std::uint64_t> nearest(const std::vector<std::uint64_t>& steps,
@@ -38,29 +25,21 @@ std::optional<std::uint64_t> nearest(const std::vector<std::uint64_t>& steps,
     return best;
 }
 
-void add(EnrollmentCheck& c, EnrollIssue issue, std::string text) {
-    c.findings.push_back(EnrollFinding{issue, std::move(text)});
+EnrollFinding& add(EnrollmentCheck& c, EnrollIssue issue) {
+    c.findings.push_back(EnrollFinding{issue});
+    return c.findings.back();
 }
 
 // Timing of a code 2 found at step `code2_step`: fast, stale, or fine.
 void judge_timing(EnrollmentCheck& c, const Params& params, std::uint64_t code2_step,
                   std::int64_t now) {
     const std::int64_t offset = step_diff(code2_step, c.current_step);
-    const std::int64_t period = params.period();
     if (offset >= 1) {
-        add(c, EnrollIssue::token_fast,
-            "code 2 is for a step " + plural(offset, "step") + " (" +
-                std::to_string(offset * period) +
-                " s) ahead of this computer's clock: the token is fast, and AWS would register "
-                "it out of sync (check this computer's clock; otherwise resync after "
-                "enrolling)");
+        add(c, EnrollIssue::token_fast).offset_steps = offset;
     } else if (offset <= -2) {
-        const std::int64_t expired = now - step_start(params, step_add(code2_step, 1));
-        add(c, EnrollIssue::stale,
-            "code 2 stopped being current " + std::to_string(expired) +
-                " s ago: the pair is stale by " + std::to_string(expired) +
-                " s (read two new codes), or, if you just read it, the token's clock is " +
-                std::to_string(-offset * period) + " s behind (resync after enrolling)");
+        auto& f = add(c, EnrollIssue::stale);
+        f.offset_steps = offset;
+        f.stale_seconds = now - step_start(params, step_add(code2_step, 1));
     }
 }
 
@@ -96,15 +75,12 @@ Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params
                                                   std::to_string(params.digits()) +
                                                   " digits, as the token makes");
     }
-    auto step = step_at(params, now);
-    if (!step)
-        return tl::unexpected(step.error());
+    HWTOTP_ASSIGN_OR_RETURN(const std::uint64_t step, step_at(params, now));
 
     EnrollmentCheck c;
-    c.current_step = *step;
+    c.current_step = step;
     c.search_radius = options.search_radius;
     const StepRange range = window_around(c.current_step, options.search_radius);
-    const std::string radius_text = "±" + std::to_string(options.search_radius) + " steps";
     const bool identical = code1 == code2;
 
     const auto pairs = find_consecutive(key, code1, code2, range);
@@ -116,35 +92,20 @@ Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params
         // Code 2 (step s+1) is inside a ±1 window while the verifier's step is <= s+2.
         c.submit_before = step_start(params, step_add(*s, 3));
         c.seconds_left = std::max<std::int64_t>(0, c.submit_before - now);
-        if (identical) {
-            add(c, EnrollIssue::identical,
-                "code 1 and code 2 are the same (" + code1.str() +
-                    "); the token really showed it in two consecutive steps, which happens "
-                    "once in " +
-                    std::to_string(power_of_ten(params.digits())) +
-                    " steps, but a verifier cannot tell that from a double entry: wait for "
-                    "the next code and use the last two");
-        }
+        if (identical)
+            add(c, EnrollIssue::identical);  // the token showed it twice, or a double entry
         judge_timing(c, params, step_add(*s, 1), now);
         c.ready = c.findings.empty();
         return c;
     }
 
     if (identical) {
-        add(c, EnrollIssue::identical,
-            "code 1 and code 2 are the same (" + code1.str() +
-                "): a token repeats a code in consecutive steps with probability 10^-" +
-                std::to_string(params.digits()) +
-                "; you probably typed code 1 twice or read both codes within one step (press "
-                "the button again after the display changes)");
+        add(c, EnrollIssue::identical);
         return c;
     }
 
     if (const auto swapped = nearest(find_consecutive(key, code2, code1, range), c.current_step)) {
-        add(c, EnrollIssue::swapped,
-            "the codes are in the wrong order: " + code2.str() + " comes one step before " +
-                code1.str() + " (enter " + code2.str() + " as code 1 and " + code1.str() +
-                " as code 2)");
+        add(c, EnrollIssue::swapped);
         judge_timing(c, params, step_add(*swapped, 1), now);
         return c;
     }
@@ -164,14 +125,7 @@ Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params
         }
     }
     if (close) {
-        const std::int64_t gap = step_diff(close->second, close->first);
-        add(c, EnrollIssue::not_consecutive,
-            gap > 0 ? "the codes are not consecutive: code 2 is " + plural(gap, "step") +
-                          " after code 1 (" + std::to_string(gap * params.period()) +
-                          " s); AWS needs the very next code (exactly 1 step)"
-                    : "the codes are not consecutive: code 2 is " + plural(-gap, "step") +
-                          " before code 1; AWS needs code 2 to be the very next code after "
-                          "code 1");
+        add(c, EnrollIssue::not_consecutive).gap_steps = step_diff(close->second, close->first);
         judge_timing(c, params, close->second, now);
         return c;
     }
@@ -179,27 +133,16 @@ Result<EnrollmentCheck> check_enrollment(const OtpKey& key, const Params& params
     const double single_odds = false_match_odds(range.size(), params.digits(), 1);
     const auto n1 = nearest(hits1, c.current_step);
     const auto n2 = nearest(hits2, c.current_step);
-    const auto where = [&](std::uint64_t s) {
-        const std::int64_t d = step_diff(s, c.current_step);
-        return "matches step " + std::string(d > 0 ? "+" : "") + std::to_string(d) + " (" +
-               std::to_string(d * params.period()) +
-               " s from now; a single code matches by "
-               "chance in " +
-               radius_text + " with probability " + odds_text(single_odds) + ")";
-    };
     if (n1 && !n2) {
-        add(c, EnrollIssue::code2_unmatched,
-            "code 1 " + where(*n1) + ", but code 2 matches no step near it: mistyped code 2?");
+        auto& f = add(c, EnrollIssue::code2_unmatched);
+        f.offset_steps = step_diff(*n1, c.current_step);
+        f.single_code_odds = single_odds;
     } else if (n2 && !n1) {
-        add(c, EnrollIssue::code1_unmatched,
-            "code 2 " + where(*n2) + ", but code 1 matches no step near it: mistyped code 1?");
+        auto& f = add(c, EnrollIssue::code1_unmatched);
+        f.offset_steps = step_diff(*n2, c.current_step);
+        f.single_code_odds = single_odds;
     } else {
-        add(c, EnrollIssue::no_match,
-            "neither code matches the seed as a pair within " + radius_text +
-                " of now: a typo, the wrong seed or serial, or a token clock more than " +
-                std::to_string(options.search_radius * static_cast<std::uint64_t>(params.period()) /
-                               3600) +
-                " h off (find it with: hwtotp resync --search-window all)");
+        add(c, EnrollIssue::no_match);
     }
     return c;
 }

@@ -3,8 +3,10 @@
 // plus two neighbouring CIS controls read from the same credential report.
 //
 // Decision per account (see docs/audit.md):
-//   NOT_APPLICABLE  root has no credentials at all: password_enabled false, no active access key,
-//                   no active signing certificate (AWS Config root-account-hardware-mfa-enabled).
+//   NOT_APPLICABLE  root has no credentials at all: no password, no active access key, no active
+//                   signing certificate (AWS Config root-account-hardware-mfa-enabled). No
+//                   password: password_enabled false, or not_supported (as GovCloud reports show
+//                   a root that has none) unless the row shows the password used or an MFA device.
 //   FAIL            root mfa_active is false; or a virtual MFA device is assigned to root
 //                   (User.Arn is the root ARN; with no User block, the serial ends in
 //                   :mfa/root-account-mfa-device).
@@ -15,6 +17,7 @@
 // Pure: files are read by the caller and handed in parsed.
 
 #include <cstddef>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,11 +35,24 @@ enum class Severity { info, low, medium, high, critical };
 [[nodiscard]] std::string_view verdict_name(Verdict verdict);
 // "info", "low", "medium", "high", "critical".
 [[nodiscard]] std::string_view severity_name(Severity severity);
+// The AWS CLI command whose output a listing page is: "list-virtual-mfa-devices",
+// "list-mfa-devices".
+[[nodiscard]] std::string_view listing_command(ListingKind kind);
 
 // Stable rule ids (contract: scripts match on them).
 inline constexpr std::string_view rule_root_hardware_mfa = "IAM-042";  // + CIS 1.6, SH IAM.6
 inline constexpr std::string_view rule_root_access_keys = "CIS-1.4";   // + SH IAM.4
 inline constexpr std::string_view rule_console_user_mfa = "CIS-1.10";  // + SH IAM.5
+
+// Something the caller's own tool can do about a finding. The library only names it (it knows
+// no command of the program that embeds it); a caller that has such a command words it, e.g.
+// by adding a sentence to the remediation.
+enum class FollowUp {
+    none,
+    enroll_root_hardware_token,  // help enrolling a hardware token for root in the console
+    enable_user_mfa,             // help enabling MFA for Finding::user
+    give_virtual_listing,        // audit again with list-virtual-mfa-devices output
+};
 
 struct Finding {
     std::string rule_id;
@@ -48,6 +64,8 @@ struct Finding {
     std::vector<std::string> files;     // the input files this finding was decided from
     std::string remediation;            // empty when there is nothing to do
     std::vector<std::string> references;
+    FollowUp follow_up = FollowUp::none;
+    std::string user;  // CIS-1.10: the IAM user the finding is about
 };
 
 struct AccountAudit {
@@ -72,7 +90,9 @@ struct AuditInput {
 // (ErrorCode::invalid_input): no report; a report without a <root_account> row; two reports for
 // one account; a listing of another account than the report given with it ("the files belong to
 // different accounts", naming both files); a listing whose account cannot be told when several
-// reports are given; a listing page of the wrong kind.
+// reports are given; a listing page of the wrong kind (a list-mfa-devices page among the
+// virtual listings, or the reverse). Messages name files and AWS commands, never the caller's
+// options.
 [[nodiscard]] Result<AuditResult> run_audit(const AuditInput& input);
 
 // 0 when every account is PASS or NOT_APPLICABLE, 1 otherwise (FAIL or INCOMPLETE). With
@@ -85,5 +105,10 @@ struct AuditInput {
 // One JSON object: {"accounts":[{"account_id","verdict","summary","files","findings":[{"rule_id",
 // "severity","status","message","evidence","files","remediation","references"}]}],"exit_code":N}.
 [[nodiscard]] std::string render_audit_json(const AuditResult& result, bool strict);
+
+// The same two, written to `out` a finding at a time: the memory they take does not grow with
+// the output (200,000 users without MFA make some 200 MB of JSON).
+void write_audit_text(const AuditResult& result, std::ostream& out);
+void write_audit_json(const AuditResult& result, bool strict, std::ostream& out);
 
 }  // namespace hwtotp::aws

@@ -1,6 +1,6 @@
 #pragma once
-// The enrollment pre-check: are two codes read from a token a pair a verifier (AWS IAM) will
-// accept right now, and if not, why not?
+// The enrollment pre-check: are two codes read from a token a pair a verifier (AWS IAM, for
+// one) will accept right now, and if not, why not?
 //
 // A verifier that enrolls a token wants codes for two consecutive steps n and n+1 where n+1 is
 // its current step (or the previous one: the user needs a few seconds to type). This finds the
@@ -10,7 +10,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
+#include <string_view>
 #include <vector>
 
 #include "hwtotp/totp/code.h"
@@ -33,9 +33,22 @@ enum class EnrollIssue {
 
 [[nodiscard]] std::string_view enroll_issue_id(EnrollIssue issue);  // "identical", ...
 
+// One reason the pair is not ready, with the numbers behind it. The caller words it for its
+// users (and its verifier): the engine names no verifier and no command. Which numbers apply
+// depends on the issue; the others stay 0.
 struct EnrollFinding {
     EnrollIssue issue;
-    std::string text;  // one sentence for the user, with the numbers filled in
+    // not_consecutive: step of code 2 - step of code 1, for the closest single matches
+    // (never 1; |gap| <= 20, farther apart is "unmatched" instead).
+    std::int64_t gap_steps = 0;
+    // stale, token_fast: step of code 2 - the current step (<= -2 stale, >= 1 fast).
+    // code1_unmatched: the same for code 2's nearest single match; code2_unmatched: for code 1's.
+    std::int64_t offset_steps = 0;
+    // stale: seconds since code 2 stopped being current (it left the step it was shown in).
+    std::int64_t stale_seconds = 0;
+    // code1_unmatched, code2_unmatched: odds that a single code matches some step of the
+    // search window by chance.
+    double single_code_odds = 0;
 };
 
 struct EnrollmentCheck {
