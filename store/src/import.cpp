@@ -53,8 +53,6 @@ Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, 
 
 }  // namespace
 
-}
-
 Result<ImportSummary> import_file(Registry& registry, const ImportRequest& request,
                                   std::int64_t now, const ImportCallbacks& callbacks) {
     if (!request.keys.key.empty() && !request.keys.password.empty())
