@@ -315,7 +315,8 @@ Result<Import::Sealer> Import::sealer() const {
 }
 
 Result<Import::Sealer> Registry::sealer() const {
-    HWTOTP_ASSIGN_OR_RETURN(auto another_box, impl_->box.another());
+    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * registry_box, impl_->seed_box());
+    HWTOTP_ASSIGN_OR_RETURN(auto another_box, registry_box->another());
     return Import::Sealer(std::make_unique<Import::Sealer::Impl>(std::move(another_box)));
 }
 
