@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "hwtotp/totp/limits.h"
 #include "hwtotp/totp/otp_key.h"
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/time_text.h"
@@ -26,16 +27,16 @@ constexpr std::uint64_t max_count = 100000;
 
 // The codes are for `first`, first + 1, ...: a count that runs past the last counter (or step)
 // is refused rather than printing the last one again (step_add stops at the end of the range).
-Result<void> count_fits(std::uint64_t first, std::uint64_t count, const std::string& what,
-                        const std::string& from) {
-    const std::uint64_t room = std::numeric_limits<std::uint64_t>::max() - first;  // after first
+Result<void> count_fits(std::uint64_t first, std::uint64_t count, std::uint64_t last,
+                        const std::string& what, const std::string& from) {
+    const std::uint64_t room = last - first;  // after first; first <= last
     if (count - 1 <= room)
         return {};
     return fail(ErrorCode::invalid_input,
                 "--count " + std::to_string(count) + " runs past the last " + what + " (" +
-                    std::to_string(std::numeric_limits<std::uint64_t>::max()) + "): from " + from +
-                    " on there are " + std::to_string(room + 1) +
-                    " codes (accepted: --count 1 to " + std::to_string(room + 1) + ")");
+                    std::to_string(last) + "): from " + from + " on there are " +
+                    std::to_string(room + 1) + " codes (accepted: --count 1 to " +
+                    std::to_string(room + 1) + ")");
 }
 
 Result<int> run_code(const CodeOptions& o, Context& ctx) {
@@ -48,7 +49,7 @@ Result<int> run_code(const CodeOptions& o, Context& ctx) {
     nlohmann::json codes = nlohmann::json::array();
     nlohmann::json result = params_json(key.params);
     if (key.type == OtpType::hotp) {
-        HWTOTP_TRY(count_fits(key.counter, count, "HOTP counter",
+        HWTOTP_TRY(count_fits(key.counter, count, limits::max_counter, "HOTP counter",
                               "--counter " + std::to_string(key.counter)));
         result["type"] = "hotp";
         result["counter"] = key.counter;
@@ -66,7 +67,8 @@ Result<int> run_code(const CodeOptions& o, Context& ctx) {
         auto step = step_at(key.params, time);
         if (!step)
             return fail(step.error().code, "--time: " + step.error().message);
-        HWTOTP_TRY(count_fits(*step, count, "time step", "step " + std::to_string(*step)));
+        HWTOTP_TRY(count_fits(*step, count, std::numeric_limits<std::uint64_t>::max(), "time step",
+                              "step " + std::to_string(*step)));
         result["type"] = "totp";
         result["time"] = time;
         result["time_iso"] = format_time(time);

@@ -48,15 +48,15 @@ TEST(CliCode, CountEndsAtTheLastCounterAndNeverRepeatsIt) {
                                         "3132333435363738393031323334353637383930",
                                         "--hotp",
                                         "--counter",
-                                        "18446744073709551614"};
+                                        "9223372036854775806"};
     auto args = base;
     args.insert(args.end(), {"--count", "2"});
     auto r = run_cli(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     ASSERT_EQ(j["codes"].size(), 2U);
-    EXPECT_EQ(j["codes"][0]["counter"], 18446744073709551614ULL);
-    EXPECT_EQ(j["codes"][1]["counter"], 18446744073709551615ULL);
+    EXPECT_EQ(j["codes"][0]["counter"], 9223372036854775806ULL);
+    EXPECT_EQ(j["codes"][1]["counter"], 9223372036854775807ULL);  // the largest counter (2^63-1)
     EXPECT_NE(j["codes"][0]["code"], j["codes"][1]["code"]);
 
     for (const bool json : {true, false}) {

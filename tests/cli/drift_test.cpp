@@ -87,12 +87,17 @@ TEST(CliDrift, BadInput) {
     }
 }
 
-// --token reads the registry given (here an empty one of the test's own): an unknown serial is
+// --token reads the registry given (the test's own, holding another token): an unknown serial is
 // bad input naming the serial, the registry and where to look.
 TEST(CliDrift, TokenNotInTheRegistryIsNamed) {
     TempDir dir;
     CliOptions options;
     options.env = {{"HWTOTP_DB", dir.file("tokens.db")}, {"HWTOTP_KEY_FILE", ""}};
+    {
+        std::ofstream csv(dir.file("other.csv"));
+        csv << "GAKT00000009,3132333435363738393031323334353637383930\n";
+    }
+    ASSERT_EQ(run_cli({"import", dir.file("other.csv")}, options).exit_code, 0);
     const auto r = run_cli({"drift", "--token", "GAKT12345678"}, options);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(r.out, "");

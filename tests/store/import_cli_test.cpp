@@ -286,16 +286,18 @@ TEST_F(ImportCli, ControlCharactersInAnIssuerNeverReachTheTerminal) {
         << json.out;
 }
 
-TEST_F(ImportCli, RejectedSerialsAreEscapedInErrors) {
-    // A serial with ESC and NUL: refused (not printable), and the error line shows it escaped.
+TEST_F(ImportCli, RejectedSerialsNeverReachTheTerminalRaw) {
+    // A serial with ESC and NUL: refused (not printable). A first field that cannot be a serial
+    // may be anything (even a seed on a line that is not CSV at all), so the line is named and
+    // the field is not shown.
     const auto csv = write("t.csv", std::string("GAKT\x1b]0;x\x07") + '\0' +
                                         "EVIL,3132333435363738393031323334353637383930\n");
     auto r = hw({"import", csv});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_FALSE(has_raw_control(r.err)) << r.err;
     EXPECT_EQ(r.err, "hwtotp: error: " + csv +
-                         ": line 1 (serial GAKT\\x1b]0;x\\x07\\x00EVIL): the serial has a space or "
-                         "non-printable character at position 5 (nothing was imported)\n");
+                         ": line 1: the serial has a space or non-printable character at position "
+                         "5 (nothing was imported)\n");
 }
 
 TEST_F(ImportCli, UnlockSuggestionQuotesASerialWithShellSyntax) {

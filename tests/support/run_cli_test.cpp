@@ -114,11 +114,12 @@ TEST(RunCli, TheTestProcessItselfPointsIntoAScratchDirectory) {
 }
 
 // The bug this harness fixes: `drift --token` without HWTOTP_DB created the real
-// ~/.local/share/hwtotp/tokens.db. Now the registry it opens is the run's own.
-TEST(RunCli, RegistryCommandWithoutALocationOpensTheRunsOwnRegistry) {
+// ~/.local/share/hwtotp/tokens.db. Now the registry it looks for is the run's own (and, since
+// only import creates a registry, it finds none there).
+TEST(RunCli, RegistryCommandWithoutALocationLooksInTheRunsOwnDirectory) {
     const auto r = run_cli({"code", "--token", "NOPE0001"});
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    const std::string marker = "in the registry ";
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    const std::string marker = "no registry at ";
     const auto at = r.err.find(marker);
     ASSERT_NE(at, std::string::npos) << r.err;
     const std::string db =
