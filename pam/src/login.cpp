@@ -8,6 +8,8 @@ UserToken find_user_token(const ModuleArgs& args, const std::string& user) {
     UserToken token;
     store::Registry::Options options;
     options.paths = store::RegistryPaths{args.db, args.key};
+    // Never create a registry: a login against a missing one fails closed.
+    options.access = store::Registry::Access::write;
     auto registry = store::Registry::open(options);
     if (!registry) {
         token.detail = registry.error().message;
@@ -37,13 +39,13 @@ LoginResult verify_login(UserToken& token, const ModuleArgs& args, std::string_v
         result.detail = "token " + token.serial + ": the answer is not a 6-8 digit code";
         return result;
     }
-    store::VerifyRequest request;
-    request.serial = token.serial;
-    request.code = *code;
-    request.now = now;
+    store::VerifyRequest request{.serial = token.serial,
+                                 .code = *code,
+                                 .now = now,
+                                 .window = std::nullopt,
+                                 .observed_by = store::ObservedBy::login};
     if (args.window != 0)
         request.window = args.window;
-    request.observed_by = store::ObservedBy::login;
     auto outcome = store::verify_token(*token.registry, request);
     if (!outcome) {
         result.outcome = outcome.error().code == ErrorCode::invalid_input
@@ -67,6 +69,7 @@ LoginResult verify_login(UserToken& token, const ModuleArgs& args, std::string_v
             result.outcome = LoginOutcome::replay;
             result.detail = "token " + token.serial + ": code already used (replay refused)";
             break;
+        case store::VerifyStatus::busy:  // attempts up to the limit are being checked now
         case store::VerifyStatus::throttled:
             result.outcome = LoginOutcome::throttled;
             result.detail = "token " + token.serial + ": throttled, retry in " +

@@ -25,9 +25,9 @@ Result<std::uint64_t> parse_window(std::string_view text) {
 Result<std::string> parse_path(std::string_view name, std::string_view value) {
     // Relative paths would depend on the host process's working directory.
     if (value.empty() || value.front() != '/') {
-        return fail(ErrorCode::invalid_input,
-                    std::string(name) + "= must be an absolute path (got '" + std::string(value) +
-                        "')");
+        return fail(
+            ErrorCode::invalid_input,
+            std::string(name) + "= must be an absolute path (got '" + std::string(value) + "')");
     }
     return std::string(value);
 }

@@ -123,7 +123,8 @@ int pam_code_of(LoginOutcome outcome) {
 }
 
 int authenticate(pam_handle_t* pamh, int argc, const char** argv) {
-    auto args = parse_module_args(std::span<const char* const>(argv, static_cast<std::size_t>(argc)));
+    auto args =
+        parse_module_args(std::span<const char* const>(argv, static_cast<std::size_t>(argc)));
     if (!args) {
         pam_syslog(pamh, LOG_ERR, "%s", args.error().message.c_str());
         return PAM_SERVICE_ERR;
@@ -158,8 +159,9 @@ int authenticate(pam_handle_t* pamh, int argc, const char** argv) {
     const LoginResult result = verify_login(token, *args, answer.text(), unix_now());
     switch (result.outcome) {
         case LoginOutcome::locked:
-            pam_info(pamh, "Your token is locked after too many failed codes; ask an "
-                           "administrator to unlock it.");
+            pam_info(pamh,
+                     "Your token is locked after too many failed codes; ask an "
+                     "administrator to unlock it.");
             break;
         case LoginOutcome::throttled:
             pam_info(pamh, "Too many failed codes: wait %lld seconds before the next try.",
@@ -177,11 +179,12 @@ int authenticate(pam_handle_t* pamh, int argc, const char** argv) {
 }  // namespace
 }  // namespace hwtotp::pam
 
-extern "C" {
+// The module is built with hidden visibility; these two are its whole interface.
+#define HWTOTP_PAM_ENTRY extern "C" __attribute__((visibility("default")))
 
 // Exceptions must not cross into C: anything unexpected fails closed.
-PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int /*flags*/, int argc,
-                                   const char** argv) {
+HWTOTP_PAM_ENTRY int pam_sm_authenticate(pam_handle_t* pamh, int /*flags*/, int argc,
+                                         const char** argv) {
     try {
         return hwtotp::pam::authenticate(pamh, argc, argv);
     } catch (...) {
@@ -191,9 +194,7 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t* pamh, int /*flags*/, int argc,
 }
 
 // su and login call setcred after a successful authentication; there is nothing to set.
-PAM_EXTERN int pam_sm_setcred(pam_handle_t* /*pamh*/, int /*flags*/, int /*argc*/,
-                              const char** /*argv*/) {
+HWTOTP_PAM_ENTRY int pam_sm_setcred(pam_handle_t* /*pamh*/, int /*flags*/, int /*argc*/,
+                                    const char** /*argv*/) {
     return PAM_SUCCESS;
 }
-
-}  // extern "C"

@@ -22,7 +22,7 @@ namespace {
 constexpr const char* token_columns =
     "serial, label, issuer, manufacturer, type, algorithm, digits, period, t0, counter, source, "
     "imported_at, last_step, offset_steps, failures, locked, locked_since, seed_nonce, "
-    "seed_sealed, last_failure_at";
+    "seed_sealed, last_failure_at, owner";
 
 Result<TokenInfo> read_token_row(const sql::Statement& row, const std::string& db_path) {
     TokenInfo info;
@@ -55,6 +55,8 @@ Result<TokenInfo> read_token_row(const sql::Statement& row, const std::string& d
         info.state.locked_since = row.column_int(16);
     if (!row.column_is_null(19))
         info.state.last_failure_at = row.column_int(19);
+    if (!row.column_is_null(20))
+        d.owner = row.column_text(20);
     return info;
 }
 
@@ -330,12 +332,13 @@ Result<Import> Registry::begin_import(bool replace, std::int64_t now) {
     auto any = db.prepare("SELECT 1 FROM tokens LIMIT 1");
     auto insert = db.prepare(
         "INSERT INTO tokens (serial, label, issuer, manufacturer, type, algorithm, digits, "
-        "period, t0, counter, seed_nonce, seed_sealed, source, imported_at, offset_steps) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        "period, t0, counter, seed_nonce, seed_sealed, source, imported_at, offset_steps, owner) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     auto update = db.prepare(
         "UPDATE tokens SET label = ?2, issuer = ?3, manufacturer = ?4, type = ?5, algorithm = ?6, "
         "digits = ?7, period = ?8, t0 = ?9, counter = ?10, seed_nonce = ?11, seed_sealed = ?12, "
-        "source = ?13, imported_at = ?14, offset_steps = ?15, last_step = NULL, failures = 0, "
+        "source = ?13, imported_at = ?14, offset_steps = ?15, owner = ?16, last_step = NULL, "
+        "failures = 0, "
         "locked = 0, locked_since = NULL, last_failure_at = NULL WHERE serial = ?1");
     auto history = db.prepare(
         "INSERT INTO history (serial, at, offset_steps, observed_by) VALUES (?, ?, ?, 'import')");
@@ -412,8 +415,18 @@ Result<void> Import::add(SealedToken token, std::string_view what) {
         .bind_borrowed(13, d.source)
         .bind(14, im.now)
         .bind(15, d.offset_steps);
+    if (d.owner.empty())
+        stmt.bind_null(16);
+    else
+        stmt.bind_borrowed(16, d.owner);
     auto ok = stmt.run();
     stmt.reset();
+    if (!ok && !d.owner.empty() && ok.error().message.find("UNIQUE") != std::string::npos) {
+        return fail(ErrorCode::invalid_input,
+                    prefix() + "its owner " + d.owner +
+                        " already has a token in the registry or earlier in the file (one "
+                        "token per owner)");
+    }
     if (!ok)
         return fail(ok.error().code, prefix() + ok.error().message);
     im.history_stmt->bind_borrowed(1, d.serial).bind(2, im.now).bind(3, d.offset_steps);
@@ -660,9 +673,8 @@ Result<AttemptReservation> Registry::reserve_attempt(std::string_view serial, st
 
 Result<AcceptOutcome> Registry::record_accept(std::string_view serial, const Attempt& attempt,
                                               std::uint64_t step, std::int64_t new_offset,
-                                              std::int64_t at) {
-    return impl_->record_step(serial, step, new_offset, at, ObservedBy::verify, Impl::Lock::refuses,
-                              &attempt);
+                                              std::int64_t at, ObservedBy how) {
+    return impl_->record_step(serial, step, new_offset, at, how, Impl::Lock::refuses, &attempt);
 }
 
 Result<AcceptOutcome> Registry::record_hotp_accept(std::string_view serial, const Attempt& attempt,
@@ -723,6 +735,49 @@ Result<AcceptOutcome> Registry::record_resync(std::string_view serial, std::uint
                                               ObservedBy how) {
     // A lock does not stop a resync from being recorded; it stays until unlock().
     return impl_->record_step(serial, last_step, offset, at, how, Impl::Lock::ignored);
+}
+
+Result<void> Registry::assign_owner(std::string_view serial, std::string_view owner) {
+    if (owner.empty())
+        return fail(ErrorCode::invalid_input, "an owner must not be empty");
+    HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(impl_->db));
+    HWTOTP_ASSIGN_OR_RETURN(auto other,
+                            impl_->db.prepare("SELECT serial FROM tokens WHERE owner = ?1 AND "
+                                              "serial <> ?2"));
+    other.bind(1, owner).bind(2, serial);
+    HWTOTP_ASSIGN_OR_RETURN(const bool taken, other.step());
+    if (taken) {
+        return fail(ErrorCode::invalid_input, std::string(owner) + " already owns token " +
+                                                  other.column_text(0) +
+                                                  " (one token per owner: unassign it first)");
+    }
+    HWTOTP_ASSIGN_OR_RETURN(auto update,
+                            impl_->db.prepare("UPDATE tokens SET owner = ?1 WHERE serial = ?2"));
+    update.bind(1, owner).bind(2, serial);
+    HWTOTP_TRY(update.run());
+    if (impl_->db.changes() == 0)
+        return tl::unexpected(no_such_token(serial, impl_->paths.db));
+    return tx.commit();
+}
+
+Result<void> Registry::unassign_owner(std::string_view serial) {
+    HWTOTP_ASSIGN_OR_RETURN(auto update,
+                            impl_->db.prepare("UPDATE tokens SET owner = NULL WHERE serial = ?"));
+    update.bind(1, serial);
+    HWTOTP_TRY(update.run());
+    if (impl_->db.changes() == 0)
+        return tl::unexpected(no_such_token(serial, impl_->paths.db));
+    return {};
+}
+
+Result<std::optional<std::string>> Registry::token_of_owner(std::string_view owner) {
+    HWTOTP_ASSIGN_OR_RETURN(auto stmt,
+                            impl_->db.prepare("SELECT serial FROM tokens WHERE owner = ?"));
+    stmt.bind(1, owner);
+    HWTOTP_ASSIGN_OR_RETURN(const bool found, stmt.step());
+    if (!found)
+        return std::optional<std::string>{};
+    return std::optional<std::string>{stmt.column_text(0)};
 }
 
 Result<void> Registry::unlock(std::string_view serial) {

@@ -68,7 +68,35 @@ ALTER TABLE tokens ADD COLUMN last_failure_at INTEGER;
 constexpr const char* schema_v3 = "";
 constexpr int version_binding_parameters = 3;
 
-constexpr std::array<const char*, schema_version> migrations{schema_v1, schema_v2, schema_v3};
+// Version 4: owners and logins. A token's owner is the user it is assigned to (PAM maps the
+// login name to it; Entra, privacyIDEA and pam_oath files name one); at most one token per user,
+// so a login never has to choose. The history accepts 'login' (an accepted PAM login): SQLite
+// cannot change a CHECK in place, so the table is copied into one with the wider CHECK, ids kept.
+constexpr const char* schema_v4 = R"sql(
+ALTER TABLE tokens ADD COLUMN owner TEXT;
+CREATE UNIQUE INDEX tokens_by_owner ON tokens (owner) WHERE owner IS NOT NULL;
+CREATE TABLE history_v4 (
+    id            INTEGER PRIMARY KEY,
+    serial        TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    offset_steps  INTEGER NOT NULL,
+    observed_by   TEXT NOT NULL CHECK (observed_by = 'verify' OR observed_by = 'resync' OR
+                                 observed_by = 'enroll' OR observed_by = 'import' OR
+                                 observed_by = 'login')
+);
+INSERT INTO history_v4 (id, serial, at, offset_steps, observed_by)
+    SELECT id, serial, at, offset_steps, observed_by FROM history;
+DROP TABLE history;
+ALTER TABLE history_v4 RENAME TO history;
+CREATE INDEX history_by_serial ON history (serial, id);
+CREATE TRIGGER history_append_only BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'history is append-only');
+END;
+)sql";
+
+constexpr std::array<const char*, schema_version> migrations{schema_v1, schema_v2, schema_v3,
+                                                             schema_v4};
 
 struct StoredSeed {
     std::string serial;

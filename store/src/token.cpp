@@ -16,13 +16,16 @@ std::string_view observed_by_name(ObservedBy how) {
             return "enroll";
         case ObservedBy::import:
             return "import";
+        case ObservedBy::login:
+            return "login";
     }
     return "verify";
 }
 
 Result<ObservedBy> parse_observed_by(std::string_view text) {
     for (auto how :
-         {ObservedBy::verify, ObservedBy::resync, ObservedBy::enroll, ObservedBy::import}) {
+         {ObservedBy::verify, ObservedBy::resync, ObservedBy::enroll, ObservedBy::import,
+          ObservedBy::login}) {
         if (observed_by_name(how) == text)
             return how;
     }

@@ -84,7 +84,8 @@ Result<VerifyOutcome> settle(Registry& registry, const VerifyRequest& request,
             recorded, plan.type == OtpType::hotp
                           ? registry.record_hotp_accept(request.serial, attempt, match.step)
                           : registry.record_accept(request.serial, attempt, match.step,
-                                                   outcome.offset, request.now));
+                                                   outcome.offset, request.now,
+                                                   request.observed_by));
     }
     switch (recorded) {
         case AcceptOutcome::recorded:

@@ -16,8 +16,8 @@ struct Conversation {
 // libpam's conversation contract: an array of malloc'd responses, freed by the module.
 int converse(int count, const pam_message** messages, pam_response** responses, void* data) {
     auto& conv = *static_cast<Conversation*>(data);
-    auto* out = static_cast<pam_response*>(std::calloc(static_cast<std::size_t>(count),
-                                                       sizeof(pam_response)));
+    auto* out = static_cast<pam_response*>(
+        std::calloc(static_cast<std::size_t>(count), sizeof(pam_response)));
     if (out == nullptr)
         return PAM_BUF_ERR;
     for (int i = 0; i < count; ++i) {
@@ -45,27 +45,25 @@ std::string module_path() {
     return binary.substr(0, binary.rfind('/')) + "/pam_hwtotp.so";
 }
 
-PamService::PamService(const std::string& module_args) {
+PamService::PamService(const std::string& module_args, const std::string& before) {
     std::ofstream service(dir_.file("hwtotp-test"));
+    if (!before.empty())
+        service << before << "\n";
     service << "auth required " << module_path() << " " << module_args << "\n";
 }
 
 PamAttempt PamService::authenticate(const std::string& user,
-                                    const std::vector<std::string>& answers,
-                                    const std::string* authtok) const {
+                                    const std::vector<std::string>& answers) const {
     PamAttempt attempt;
     Conversation conv{&answers, 0, &attempt};
     const pam_conv pam_conversation{converse, &conv};
     pam_handle_t* pamh = nullptr;
-    const int started =
-        pam_start_confdir("hwtotp-test", user.c_str(), &pam_conversation, dir_.path().c_str(),
-                          &pamh);
+    const int started = pam_start_confdir("hwtotp-test", user.c_str(), &pam_conversation,
+                                          dir_.path().c_str(), &pamh);
     if (started != PAM_SUCCESS) {
         attempt.rc = started;
         return attempt;
     }
-    if (authtok != nullptr)
-        pam_set_item(pamh, PAM_AUTHTOK, authtok->c_str());
     attempt.rc = pam_authenticate(pamh, 0);
     pam_end(pamh, attempt.rc);
     return attempt;

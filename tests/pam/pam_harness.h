@@ -12,22 +12,21 @@
 namespace hwtotp::pam::test {
 
 struct PamAttempt {
-    int rc = -1;                        // what pam_authenticate returned
-    std::vector<std::string> prompts;   // PAM_PROMPT_ECHO_OFF/ON messages, in order
-    std::vector<std::string> infos;     // PAM_TEXT_INFO / PAM_ERROR_MSG messages
+    int rc = -1;                       // what pam_authenticate returned
+    std::vector<std::string> prompts;  // PAM_PROMPT_ECHO_OFF/ON messages, in order
+    std::vector<std::string> infos;    // PAM_TEXT_INFO / PAM_ERROR_MSG messages
 };
 
 // A PAM configuration directory with one service, "hwtotp-test", whose auth stack is
 // `auth required <module> <module_args>` (the module path absolute, so libpam uses it as is).
 class PamService {
   public:
-    explicit PamService(const std::string& module_args);
+    // `before`, when given, is a whole line put above ours in the auth stack (another module).
+    explicit PamService(const std::string& module_args, const std::string& before = "");
     // Authenticates `user`; each prompt is answered with the next of `answers` (an absent
-    // answer ends the conversation with PAM_CONV_ERR). `authtok`, when set, is put in
-    // PAM_AUTHTOK first, as a module earlier in the stack would.
+    // answer ends the conversation with PAM_CONV_ERR).
     [[nodiscard]] PamAttempt authenticate(const std::string& user,
-                                          const std::vector<std::string>& answers,
-                                          const std::string* authtok = nullptr) const;
+                                          const std::vector<std::string>& answers) const;
     [[nodiscard]] const std::string& dir() const { return dir_.path(); }
 
   private:

@@ -41,7 +41,7 @@ std::string code_at(const char* seed_hex, std::int64_t unix_time) {
     EXPECT_TRUE(key.has_value());
     auto step = step_at(Params::standard(), unix_time);
     EXPECT_TRUE(step.has_value());
-    return key->totp_code(*step, 6).str();
+    return key->code(*step, 6).str();
 }
 
 // A registry with alice's and bob's tokens, and a service using it.
@@ -76,8 +76,7 @@ TEST_F(PamModule, RightCodeIsAcceptedAfterOneEchoOffPrompt) {
 
 TEST_F(PamModule, AcceptedLoginIsRecordedInTheHistoryAsLogin) {
     PamService service(registry_args());
-    ASSERT_EQ(service.authenticate("alice", {code_at(alice_seed, now_seconds())}).rc,
-              PAM_SUCCESS);
+    ASSERT_EQ(service.authenticate("alice", {code_at(alice_seed, now_seconds())}).rc, PAM_SUCCESS);
     auto registry = open_registry(dir_);
     auto history = registry.history("ALICE0001");
     ASSERT_TRUE(history.has_value());
@@ -140,16 +139,23 @@ TEST_F(PamModule, TokenThirtyFivePpmFastForTwoYearsIsFoundThroughTheDriftModel) 
         return static_cast<std::int64_t>(ppm * 1e-6 * static_cast<double>(since));
     };
     {
-        // Two resyncs, two years and one year ago, recorded as `hwtotp resync --token` does.
+        // Two resyncs, two years and one year ago, recorded as `hwtotp resync --token` does:
+        // the step the token showed minus the verifier's step at that moment.
         auto registry = open_registry(dir_);
         for (const std::int64_t age : {2 * year, year}) {
             const std::int64_t at = now - age;
-            const auto offset = ahead(2 * year - age) / 30;
-            const auto step = static_cast<std::uint64_t>(at / 30 + offset);
-            ASSERT_TRUE(registry.record_resync("ALICE0001", step, offset, at).has_value());
+            const std::int64_t token_step = (at + ahead(2 * year - age)) / 30;
+            const std::int64_t offset = token_step - at / 30;
+            ASSERT_TRUE(
+                registry
+                    .record_resync("ALICE0001", static_cast<std::uint64_t>(token_step), offset, at)
+                    .has_value());
         }
     }
-    PamService service(registry_args());
+    // Each observation is quantised to a whole step, so a prediction a year past the last one
+    // can be a step off: the service allows ±2 steps. Centred on the stored offset (+37 steps,
+    // the last resync) instead of the prediction (+73), even that window would miss the token.
+    PamService service(registry_args() + " window=2");
     const auto attempt =
         service.authenticate("alice", {code_at(alice_seed, now + ahead(2 * year))});
     EXPECT_EQ(attempt.rc, PAM_SUCCESS) << pam_strerror(nullptr, attempt.rc);
@@ -196,14 +202,31 @@ TEST_F(PamModule, UnknownModuleArgumentFailsClosed) {
     EXPECT_EQ(service.authenticate("carol", {"123456"}).rc, PAM_SERVICE_ERR);
 }
 
-TEST_F(PamModule, UseFirstPassTakesTheCodeFromAuthtokWithoutPrompting) {
+// pam_exec with expose_authtok (Linux-PAM) asks for a password and keeps it as PAM_AUTHTOK,
+// as pam_unix does for the modules after it.
+constexpr const char* authtok_setter = "auth optional pam_exec.so expose_authtok /bin/true";
+
+TEST_F(PamModule, UseFirstPassTakesTheCodeAnEarlierModuleCollected) {
+    PamService service(registry_args() + " use_first_pass", authtok_setter);
+    const auto attempt = service.authenticate("alice", {code_at(alice_seed, now_seconds())});
+    EXPECT_EQ(attempt.rc, PAM_SUCCESS) << pam_strerror(nullptr, attempt.rc);
+    ASSERT_EQ(attempt.prompts.size(), 1U);  // pam_exec's; ours never asked
+    EXPECT_NE(attempt.prompts[0], "Token code: ");
+}
+
+TEST_F(PamModule, UseFirstPassWithoutAnEarlierModuleFailsWithoutAsking) {
     PamService service(registry_args() + " use_first_pass");
-    const std::string code = code_at(alice_seed, now_seconds());
-    const auto attempt = service.authenticate("alice", {}, &code);
-    EXPECT_EQ(attempt.rc, PAM_SUCCESS);
+    const auto attempt = service.authenticate("alice", {code_at(alice_seed, now_seconds())});
+    EXPECT_EQ(attempt.rc, PAM_AUTH_ERR);
     EXPECT_TRUE(attempt.prompts.empty());
-    // Without an earlier module's token there is nothing to check.
-    EXPECT_EQ(service.authenticate("alice", {"123456"}).rc, PAM_AUTH_ERR);
+}
+
+TEST_F(PamModule, TryFirstPassAsksWhenNoEarlierModuleCollectedOne) {
+    PamService service(registry_args() + " try_first_pass");
+    const auto attempt = service.authenticate("alice", {code_at(alice_seed, now_seconds())});
+    EXPECT_EQ(attempt.rc, PAM_SUCCESS);
+    ASSERT_EQ(attempt.prompts.size(), 1U);
+    EXPECT_EQ(attempt.prompts[0], "Token code: ");
 }
 
 TEST_F(PamModule, TwoThreadsAuthenticateDifferentUsersAtOnce) {
@@ -216,9 +239,8 @@ TEST_F(PamModule, TwoThreadsAuthenticateDifferentUsersAtOnce) {
         std::thread a([&] {
             alice_rc = service.authenticate("alice", {code_at(alice_seed, now_seconds())}).rc;
         });
-        std::thread b([&] {
-            bob_rc = service.authenticate("bob", {code_at(bob_seed, now_seconds())}).rc;
-        });
+        std::thread b(
+            [&] { bob_rc = service.authenticate("bob", {code_at(bob_seed, now_seconds())}).rc; });
         a.join();
         b.join();
         if (round == 0) {

@@ -30,7 +30,7 @@
 
 namespace hwtotp::store {
 
-inline constexpr int schema_version = 3;
+inline constexpr int schema_version = 4;
 
 class Registry;
 
@@ -242,7 +242,8 @@ class Registry {
     // after the attempt was counted.
     [[nodiscard]] Result<AcceptOutcome> record_accept(std::string_view serial,
                                                       const Attempt& attempt, std::uint64_t step,
-                                                      std::int64_t new_offset, std::int64_t at);
+                                                      std::int64_t new_offset, std::int64_t at,
+                                                      ObservedBy how = ObservedBy::verify);
     // The same for an HOTP counter: next expected counter = counter + 1.
     [[nodiscard]] Result<AcceptOutcome> record_hotp_accept(std::string_view serial,
                                                            const Attempt& attempt,
@@ -264,6 +265,14 @@ class Registry {
     [[nodiscard]] Result<std::vector<HistoryEntry>> history(std::string_view serial);
     // Clears the lock, the failure count and so the throttle; not_found when absent.
     [[nodiscard]] Result<void> unlock(std::string_view serial);
+
+    // Owners: the user a token is assigned to (a PAM login name, an Entra UPN). At most one
+    // token per owner, so a login never has to choose; assigning a second token to an owner is
+    // invalid input naming the first. not_found when the serial is absent.
+    [[nodiscard]] Result<void> assign_owner(std::string_view serial, std::string_view owner);
+    [[nodiscard]] Result<void> unassign_owner(std::string_view serial);
+    // The serial of the token `owner` owns, or none.
+    [[nodiscard]] Result<std::optional<std::string>> token_of_owner(std::string_view owner);
 
     class Impl;
 

@@ -17,7 +17,7 @@
 namespace hwtotp::store {
 
 // How an offset in the history was observed.
-enum class ObservedBy { verify, resync, enroll, import };
+enum class ObservedBy { verify, resync, enroll, import, login };
 
 [[nodiscard]] std::string_view observed_by_name(ObservedBy how);  // "verify", "resync", ...
 [[nodiscard]] Result<ObservedBy> parse_observed_by(std::string_view text);
@@ -35,7 +35,7 @@ struct TokenDescription {
     std::int64_t offset_steps = 0;  // token clock minus ours, in whole steps (PSKC TimeDrift)
     std::string source;             // the file it came from
     // The user the seed file assigns the token to (Entra UPN, pam_oath user, privacyIDEA user,
-    // PSKC UserId); may be empty. Import readers fill it; the registry does not store it yet.
+    // PSKC UserId), or `tokens assign`; may be empty. At most one token per owner.
     std::string owner;
 };
 

@@ -73,6 +73,9 @@ struct VerifyRequest {
     // ± steps (TOTP) or look-ahead counters (HOTP), at most max_window. nullopt: 1, widened on
     // a TOTP token's first use to first_use_seconds each way.
     std::optional<std::uint64_t> window = std::nullopt;
+    // How an accepted TOTP step is written to the history: `verify`, or `login` from the PAM
+    // module, so that drift fits see logins too.
+    ObservedBy observed_by = ObservedBy::verify;
 };
 
 enum class VerifyStatus {
