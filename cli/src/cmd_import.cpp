@@ -224,7 +224,7 @@ void add_import_command(CLI::App& app, Context& ctx) {
         "CSV lines: serial,seed[,type,digits,period,algorithm] (seed hex or base32).\n"
         "URI files: one otpauth:// URI a line; serial from serial=..., else the label.\n"
         "Vendor files (SafeNet XML and .dat, Entra and privacyIDEA CSV, pam_oath usersfile):\n"
-        "  see the README; owners (UPN, user) are read but not stored yet.\n"
+        "  see the README; owners (UPN, user) become the tokens' owners.\n"
         "Example:\n  hwtotp import tokens.pskcxml --key-file transport.key");
     cmd->callback([opts, &ctx] { finish(ctx, run_import(*opts, ctx)); });
 }

@@ -1,5 +1,5 @@
-// hwtotp tokens list|show|remove|unlock: the registry's contents. Seeds are never printed,
-// except by `show --reveal-seed` after confirmation.
+// hwtotp tokens list|show|remove|unlock (assign|unassign: cmd_tokens_owner.cpp): the registry's
+// contents. Seeds are never printed, except by `show --reveal-seed` after confirmation.
 #include <iomanip>
 #include <istream>
 #include <memory>
@@ -31,6 +31,7 @@ nlohmann::json token_json(const store::TokenInfo& info) {
     j["label"] = d.label;
     j["issuer"] = d.issuer;
     j["manufacturer"] = d.manufacturer;
+    j["owner"] = d.owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.owner);
     if (d.type == OtpType::hotp)
         j["counter"] = d.counter;
     j["source"] = d.source;
@@ -68,7 +69,7 @@ Result<int> run_list(Context& ctx) {
     }
     ctx.out << std::left << std::setw(20) << "SERIAL" << std::setw(6) << "TYPE" << std::setw(8)
             << "HASH" << std::setw(7) << "DIGITS" << std::setw(7) << "PERIOD" << std::setw(8)
-            << "OFFSET" << std::setw(7) << "STATE"
+            << "OFFSET" << std::setw(7) << "STATE" << std::setw(17) << "OWNER"
             << "ISSUER\n";
     for (const auto& t : *tokens) {
         const auto& d = t.description;
@@ -79,6 +80,7 @@ Result<int> run_list(Context& ctx) {
                 << (t.state.locked      ? "locked"
                     : t.state.last_step ? "used"
                                         : "new")
+                << std::setw(17) << (d.owner.empty() ? "-" : escape_for_terminal(d.owner))
                 << escape_for_terminal(d.issuer) << '\n';
     }
     return exit_ok;
@@ -172,6 +174,8 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
     ctx.out << "issuer:        " << escape_for_terminal(d.issuer) << '\n'
             << "label:         " << escape_for_terminal(d.label) << '\n'
             << "manufacturer:  " << escape_for_terminal(d.manufacturer) << '\n'
+            << "owner:         " << (d.owner.empty() ? "none" : escape_for_terminal(d.owner))
+            << '\n'
             << "source:        " << escape_for_terminal(d.source) << '\n'
             << "imported:      " << format_time(info->imported_at) << '\n'
             << "offset:        " << signed_text(info->state.offset_steps) << " steps ("
@@ -253,6 +257,7 @@ void add_tokens_command(CLI::App& app, Context& ctx) {
     unlock->add_option("SERIAL", unlock_opts->serial, "The token's serial")->required();
     unlock->footer("Example:\n  hwtotp tokens unlock GAKT12345678   # after 10 failures in a row");
     unlock->callback([unlock_opts, &ctx] { finish(ctx, run_unlock(*unlock_opts, ctx)); });
+    add_tokens_owner_commands(*tokens, ctx);
 }
 
 }  // namespace hwtotp::cli

@@ -200,6 +200,16 @@ Result<std::size_t> read_pam_oath(std::string_view text_in, std::string_view sou
             auto token = read_fields(fields, *type, serial, source);
             if (!token)
                 return tl::unexpected(in_record(line.what, serial, token.error()));
+            // pam_oath tries each of a user's lines; the registry keeps one token per owner
+            // (a login never has to choose), so a user's later lines come in unowned.
+            if (nth > 1) {
+                token->description.owner.clear();
+                if (callbacks.warn) {
+                    callbacks.warn(record_name(line.what, serial) +
+                                   ": imported without an owner (" + std::string(user) +
+                                   " owns their first line's token; one token per owner)");
+                }
+            }
             if (fields.size() > 2 && fields[2] != "-" && fields[2] != "+" && callbacks.warn) {
                 callbacks.warn(record_name(line.what, serial) +
                                ": the PIN is not imported (hwtotp keeps no PINs); it must be "

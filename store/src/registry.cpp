@@ -738,8 +738,7 @@ Result<AcceptOutcome> Registry::record_resync(std::string_view serial, std::uint
 }
 
 Result<void> Registry::assign_owner(std::string_view serial, std::string_view owner) {
-    if (owner.empty())
-        return fail(ErrorCode::invalid_input, "an owner must not be empty");
+    HWTOTP_TRY(check_owner(owner));
     HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(impl_->db));
     HWTOTP_ASSIGN_OR_RETURN(auto other,
                             impl_->db.prepare("SELECT serial FROM tokens WHERE owner = ?1 AND "

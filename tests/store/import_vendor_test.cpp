@@ -290,10 +290,14 @@ TEST(PamOath, TypesUsersSerialsAndTheCounterAfterTheLastOtp) {
     const auto& carol = got->tokens[3].first;
     EXPECT_EQ(carol.params.period(), 60);
     EXPECT_EQ(carol.params.digits(), 8);
+    // One token per owner: alice's second line comes in unowned, and says so.
+    EXPECT_EQ(got->tokens[0].first.owner, "alice");
+    EXPECT_EQ(alice2.owner, "");
+    ASSERT_EQ(got->warnings.size(), 2U);
+    EXPECT_TRUE(has(got->warnings[0], "(serial pam-oath:alice:2): imported without an owner"));
     // bob's PIN is not imported, and the warning does not show it.
-    ASSERT_EQ(got->warnings.size(), 1U);
-    EXPECT_TRUE(has(got->warnings[0], "line 4 (serial pam-oath:bob): the PIN is not imported"));
-    EXPECT_FALSE(has(got->warnings[0], "1234"));
+    EXPECT_TRUE(has(got->warnings[1], "line 4 (serial pam-oath:bob): the PIN is not imported"));
+    EXPECT_FALSE(has(got->warnings[1], "1234"));
 }
 
 TEST(PamOath, LastOtpThatIsNotTheCodeAtCounterKeepsTheCounter) {

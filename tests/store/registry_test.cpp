@@ -357,5 +357,40 @@ TEST(Registry, SealingUsesFreshNonces) {
     EXPECT_EQ(count, "2");
 }
 
+// Schema 4 adds owners and lets the history say 'login': a version 3 registry keeps its tokens
+// and history, and takes both afterwards.
+TEST(Registry, VersionThreeGainsOwnersAndLoginHistoryKeepingItsEntries) {
+    TempDir dir;
+    {
+        auto registry = test::open_registry(dir);
+        auto import = registry.begin_import(false, 1000);
+        ASSERT_TRUE(import);
+        ASSERT_TRUE(import->add(
+            test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
+        ASSERT_TRUE(import->commit());
+        ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
+    }
+    // What schema 3 had: no owner, and a history CHECK without 'login'.
+    ASSERT_EQ(test::sqlite_shell(
+                  dir.file("tokens.db"),
+                  "DROP INDEX tokens_by_owner; ALTER TABLE tokens DROP COLUMN owner; "
+                  "CREATE TABLE h3 (id INTEGER PRIMARY KEY, serial TEXT NOT NULL, at INTEGER NOT "
+                  "NULL, offset_steps INTEGER NOT NULL, observed_by TEXT NOT NULL CHECK "
+                  "(observed_by = 'verify' OR observed_by = 'resync' OR observed_by = 'enroll' "
+                  "OR observed_by = 'import')); INSERT INTO h3 SELECT * FROM history; DROP TABLE "
+                  "history; ALTER TABLE h3 RENAME TO history; PRAGMA user_version = 3; "
+                  "PRAGMA user_version;"),
+              "3");
+    auto registry = test::open_registry(dir);
+    EXPECT_EQ(test::sqlite_shell(dir.file("tokens.db"), "PRAGMA user_version;"), "4");
+    ASSERT_EQ(registry.history("GAKT00000001")->size(), 2U);  // import and verify, kept
+    ASSERT_TRUE(registry.assign_owner("GAKT00000001", "alice"));
+    EXPECT_EQ(registry.token_of_owner("alice")->value_or(""), "GAKT00000001");
+    EXPECT_FALSE(registry.token_of_owner("bob")->has_value());
+    ASSERT_EQ(*registry.record_accept("GAKT00000001", 78, 2, 1130, ObservedBy::login),
+              AcceptOutcome::recorded);
+    EXPECT_EQ(registry.history("GAKT00000001")->back().how, ObservedBy::login);
+}
+
 }  // namespace
 }  // namespace hwtotp::store

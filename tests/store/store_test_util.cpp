@@ -86,6 +86,14 @@ void seal_as_schema_two(const TempDir& dir, const std::string& serial,
     const Secret plain = secret_from_hex(seed_hex);
     auto sealed = box->seal(plain.expose(), bytes_of("hwtotp seed v1:" + serial));
     ASSERT_TRUE(sealed) << sealed.error().message;
+    // Schema 4's owner column and index go (schema 4 adds them again when it migrates).
+    if (sqlite_shell(dir.file("tokens.db"),
+                     "SELECT count(*) FROM pragma_table_info('tokens') WHERE name = 'owner';") ==
+        "1") {
+        ASSERT_EQ(sqlite_shell(dir.file("tokens.db"),
+                               "DROP INDEX tokens_by_owner; ALTER TABLE tokens DROP COLUMN owner;"),
+                  "");
+    }
     ASSERT_EQ(sqlite_shell(dir.file("tokens.db"),
                            "UPDATE tokens SET seed_nonce = X'" + hex_encode(sealed->nonce) +
                                "', seed_sealed = X'" + hex_encode(sealed->ciphertext) +

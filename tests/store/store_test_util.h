@@ -35,7 +35,7 @@ void write_file(const std::string& path, const std::string& content);
 
 // Rewrites a token's sealed seed as schema versions 1 and 2 sealed it (associated data "hwtotp
 // seed v1:" and the serial, spelt out here rather than taken from the library, under the key in
-// <dir>/tokens.key) and sets the schema version to 2. ASSERTs.
+// <dir>/tokens.key), drops schema 4's owner column, and sets the schema version to 2. ASSERTs.
 void seal_as_schema_two(const TempDir& dir, const std::string& serial, const std::string& seed_hex);
 
 }  // namespace hwtotp::store::test

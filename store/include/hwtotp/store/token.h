@@ -79,6 +79,10 @@ struct HistoryEntry {
 // serials are digits and letters). Errors name the problem and never echo the serial.
 [[nodiscard]] Result<void> check_serial(std::string_view serial);
 
+// Owners: 1 to 256 bytes (a login name, a UPN), no control characters (they reach terminals,
+// logs and PAM conversations).
+[[nodiscard]] Result<void> check_owner(std::string_view owner);
+
 // Everything the registry requires of a token before it is sealed, whichever importer made it
 // (totp/limits.h): a valid serial; label, issuer and manufacturer at most 1 KiB each; a seed of
 // 1 to 1024 bytes; a HOTP counter of at most 2^63-1. (Params are valid by construction.) The
