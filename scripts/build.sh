@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${HWTOTP_BUILD_DIR:-build}"
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+# HWTOTP_BUILD_TARGET builds one target (the quick start builds only hwtotp); default: all.
+cmake --build "$build_dir" -j "$(nproc)" ${HWTOTP_BUILD_TARGET:+--target "$HWTOTP_BUILD_TARGET"}

@@ -7,6 +7,8 @@
 #include "hwtotp/device/hid/hidapi_transport.h"
 #include "hwtotp/totp/params.h"
 #include "hwtotp/totp/steps.h"
+#include "hwtotp/totp/terminal_text.h"
+#include "hwtotp/totp/terminal_text.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_option.h"
@@ -62,9 +64,13 @@ Result<int> run_list(Context& ctx) {
                 entry["error"] = problem;
             list.push_back(entry);
         } else {
-            ctx.out << info.path << "  " << hex4(info.vendor_id) << ':' << hex4(info.product_id)
-                    << "  " << (info.product.empty() ? "YubiKey" : info.product) << "  serial "
-                    << (serial.empty() ? "unreadable: " + problem : serial) << '\n';
+            // The path and product string come from the device: escaped for the terminal.
+            ctx.out << escape_for_terminal(info.path) << "  " << hex4(info.vendor_id) << ':'
+                    << hex4(info.product_id) << "  "
+                    << (info.product.empty() ? "YubiKey" : escape_for_terminal(info.product))
+                    << "  serial "
+                    << (serial.empty() ? "unreadable: " + escape_for_terminal(problem) : serial)
+                    << '\n';
         }
     }
     if (ctx.json) {
