@@ -8,7 +8,6 @@
 #include "hwtotp/totp/params.h"
 #include "hwtotp/totp/steps.h"
 #include "hwtotp/totp/terminal_text.h"
-#include "hwtotp/totp/terminal_text.h"
 #include "hwtotp/totp/time_text.h"
 #include "json_output.h"
 #include "number_option.h"

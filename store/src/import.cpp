@@ -5,8 +5,8 @@
 #include <deque>
 
 #include "file_util.h"
-#include "hwtotp/totp/limits.h"
 #include "hwtotp/store/vendor_import.h"
+#include "hwtotp/totp/limits.h"
 #include "text_util.h"
 
 namespace hwtotp::store {

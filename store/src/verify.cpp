@@ -81,11 +81,11 @@ Result<VerifyOutcome> settle(Registry& registry, const VerifyRequest& request,
     AcceptOutcome recorded = AcceptOutcome::replay;
     if (match.kind == MatchKind::fresh) {
         HWTOTP_ASSIGN_OR_RETURN(
-            recorded, plan.type == OtpType::hotp
-                          ? registry.record_hotp_accept(request.serial, attempt, match.step)
-                          : registry.record_accept(request.serial, attempt, match.step,
-                                                   outcome.offset, request.now,
-                                                   request.observed_by));
+            recorded,
+            plan.type == OtpType::hotp
+                ? registry.record_hotp_accept(request.serial, attempt, match.step)
+                : registry.record_accept(request.serial, attempt, match.step, outcome.offset,
+                                         request.now, request.observed_by));
     }
     switch (recorded) {
         case AcceptOutcome::recorded:
