@@ -161,6 +161,33 @@ TEST_F(PamModule, TokenThirtyFivePpmFastForTwoYearsIsFoundThroughTheDriftModel) 
     EXPECT_EQ(attempt.rc, PAM_SUCCESS) << pam_strerror(nullptr, attempt.rc);
 }
 
+// Logins alone keep the window on a drifting token: two accepted logins a year apart, recorded
+// as the module records them (observed_by login), and no resync at all.
+TEST_F(PamModule, LoginsAloneRecentreTheWindowOnADriftingToken) {
+    constexpr double ppm = 35;
+    constexpr std::int64_t year = 31'557'600;
+    const std::int64_t now = now_seconds();
+    const auto ahead = [&](std::int64_t since) {
+        return static_cast<std::int64_t>(ppm * 1e-6 * static_cast<double>(since));
+    };
+    {
+        auto registry = open_registry(dir_);
+        for (const std::int64_t age : {2 * year, year}) {
+            const std::int64_t at = now - age;
+            const std::int64_t token_step = (at + ahead(2 * year - age)) / 30;
+            ASSERT_EQ(*registry.record_accept("ALICE0001", static_cast<std::uint64_t>(token_step),
+                                              token_step - at / 30, at, store::ObservedBy::login),
+                      store::AcceptOutcome::recorded);
+        }
+    }
+    PamService service(registry_args() + " window=2");  // as above: quantised observations
+    const auto attempt =
+        service.authenticate("alice", {code_at(alice_seed, now + ahead(2 * year))});
+    EXPECT_EQ(attempt.rc, PAM_SUCCESS) << pam_strerror(nullptr, attempt.rc);
+    auto registry = open_registry(dir_);
+    EXPECT_EQ(registry.history("ALICE0001")->back().how, store::ObservedBy::login);
+}
+
 TEST_F(PamModule, UserWithoutATokenIsAskedThenRefused) {
     PamService service(registry_args());
     const auto attempt = service.authenticate("carol", {"123456"});
