@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hwtotp/totp/codec.h"
+
 namespace hwtotp::fuzz {
 
 struct FuzzInput {
@@ -59,28 +61,13 @@ inline FuzzInput split_input(std::string_view text) {
     return in;
 }
 
-// Bytes from hex digits; nullopt when the text is not whole bytes of hex (then: no key).
+// Bytes from hex digits (the codec's reading); nullopt when there are none or they do not
+// decode (then: no key).
 inline std::optional<std::vector<std::uint8_t>> from_hex(std::string_view hex) {
-    if (hex.empty() || hex.size() % 2 != 0)
+    auto bytes = hwtotp::hex_decode(hex);
+    if (hex.empty() || !bytes)
         return std::nullopt;
-    const auto digit = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    std::vector<std::uint8_t> bytes;
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        const int hi = digit(hex[i]);
-        const int lo = digit(hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return std::nullopt;
-        bytes.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
-    }
-    return bytes;
+    return std::move(*bytes);
 }
 
 }  // namespace hwtotp::fuzz
