@@ -26,32 +26,14 @@
 #include "pskc_policy.h"
 #include "text_util.h"
 #include "vendor_record.h"
+#include "xml_names.h"
 
 namespace hwtotp::store {
 namespace {
 
-// The part of a qualified name after its prefix.
-const char* local_part(const char* qname) {
-    const char* colon = std::strchr(qname, ':');
-    return colon == nullptr ? qname : colon + 1;
-}
-
-std::string_view local_name(const pugi::xml_node& node) {
-    return local_part(node.name());
-}
-
-// The first child element with this local name. A package is looked up about twenty times:
-// the names are compared in place, without measuring them first.
-pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-    for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-        if (c.type() != pugi::node_element)
-            continue;
-        const char* local = local_part(c.name());
-        if (std::strncmp(local, name.data(), name.size()) == 0 && local[name.size()] == '\0')
-            return c;
-    }
-    return {};
-}
+using xml::child;
+using xml::local_name;
+using xml::local_part;
 
 std::string_view child_text(const pugi::xml_node& parent, std::string_view name) {
     return text::trim(child(parent, name).child_value());

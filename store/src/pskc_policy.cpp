@@ -9,15 +9,12 @@
 
 #include "hwtotp/totp/time_text.h"
 #include "text_util.h"
+#include "xml_names.h"
 
 namespace hwtotp::store {
 namespace {
 
-std::string_view local_name(const pugi::xml_node& node) {
-    const char* name = node.name();
-    const char* colon = std::strchr(name, ':');
-    return colon == nullptr ? name : colon + 1;
-}
+using xml::local_name;
 
 bool is_true(std::string_view value) {
     value = text::trim(value);

@@ -30,15 +30,13 @@
 #include "import_skip.h"
 #include "text_util.h"
 #include "vendor_record.h"
+#include "xml_names.h"
 
 namespace hwtotp::store {
 namespace {
 
-std::string_view local_name(const pugi::xml_node& node) {
-    const char* name = node.name();
-    const char* colon = std::strchr(name, ':');
-    return colon == nullptr ? name : colon + 1;
-}
+using xml::child;
+using xml::local_name;
 
 // The element children of a node (text, comments and processing instructions left out).
 std::vector<pugi::xml_node> elements(const pugi::xml_node& parent) {
@@ -48,15 +46,6 @@ std::vector<pugi::xml_node> elements(const pugi::xml_node& parent) {
             out.push_back(c);
     }
     return out;
-}
-
-// The first child element with this local name (vendors' prefixes vary).
-pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
-    for (const auto& e : elements(parent)) {
-        if (local_name(e) == name)
-            return e;
-    }
-    return {};
 }
 
 // The one Application of a Token, or an error.
