@@ -1,17 +1,13 @@
 #include "hwtotp/aws/audit_arn.h"
 
+#include "ascii.h"
+
 namespace hwtotp::aws {
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_lower(char c) {
-    return c >= 'a' && c <= 'z';
-}
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
+using ascii::is_digit;
+using ascii::is_lower;
+using ascii::is_upper;
 
 // Consumes "arn:aws(-[a-z-]+)?:iam::<12 digits>:" from the front of `s`; returns the account id.
 std::optional<std::string> eat_iam_prefix(std::string_view& s) {

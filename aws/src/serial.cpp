@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ascii.h"
+
 namespace hwtotp::aws {
 namespace {
 
@@ -9,15 +11,9 @@ constexpr std::size_t min_serial = 9;  // botocore serialNumberType
 constexpr std::size_t max_serial = 256;
 constexpr std::size_t max_user = 128;  // existingUserNameType
 
-bool is_word(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
+using ascii::is_digit;
+using ascii::is_upper;
+using ascii::is_word;
 
 // [\w+=/:,.@-]
 bool serial_char(char c) {
