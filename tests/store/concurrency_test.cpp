@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <csignal>
 #include <string>
 #include <vector>
@@ -44,6 +46,38 @@ int child_exit_code(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Forks `processes` children that each open the registry in `dir`, wait at a common gate and
+// then run `body`; its result is the child's exit code (4 when the registry does not open).
+// Closing the gate's write end releases them all at once. Returns the exit codes.
+template <typename Body>
+std::vector<int> run_released_together(const TempDir& dir, int processes, Body body) {
+    std::array<int, 2> gate{};
+    EXPECT_EQ(::pipe(gate.data()), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < processes; ++i) {
+        const pid_t pid = ::fork();
+        EXPECT_GE(pid, 0);
+        if (pid == 0) {
+            ::close(gate[1]);
+            int code = 4;
+            {
+                auto registry = Registry::open({test::paths_in(dir), 5000});
+                char go = 0;
+                if (registry && ::read(gate[0], &go, 1) >= 0)
+                    code = body(*registry);
+            }
+            ::_exit(code);
+        }
+        children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);
+    std::vector<int> codes;
+    for (pid_t pid : children)
+        codes.push_back(child_exit_code(pid));
+    return codes;
+}
+
 TEST(Concurrency, ExactlyOneProcessAcceptsTheSameCode) {
     TempDir dir;
     import_one(dir);
@@ -51,45 +85,17 @@ TEST(Concurrency, ExactlyOneProcessAcceptsTheSameCode) {
     for (int round = 0; round < 3; ++round) {
         const std::uint64_t step = step_base + static_cast<std::uint64_t>(round) * 10;
         const std::int64_t now = t_base + round * 300;
-        std::array<int, 2> gate{};
-        ASSERT_EQ(::pipe(gate.data()), 0);
-        std::vector<pid_t> children;
-        for (int i = 0; i < processes; ++i) {
-            const pid_t pid = ::fork();
-            ASSERT_GE(pid, 0);
-            if (pid == 0) {
-                ::close(gate[1]);
-                int code = 99;
-                {
-                    auto registry = Registry::open({test::paths_in(dir), 5000});
-                    char go = 0;
-                    if (registry && ::read(gate[0], &go, 1) >= 0) {
-                        VerifyRequest request{
-                            .serial = "GAKT00000001", .code = code_at(step), .now = now};
-                        auto outcome = verify_token(*registry, request);
-                        if (!outcome)
-                            code = 4;
-                        else if (outcome->status == VerifyStatus::accepted)
-                            code = 0;
-                        else if (outcome->status == VerifyStatus::replay)
-                            code = 5;
-                        else
-                            code = 1;
-                    }
-                }
-                ::_exit(code);
-            }
-            children.push_back(pid);
-        }
-        ::close(gate[0]);
-        ::close(gate[1]);  // EOF releases every child at once
-        int accepted = 0;
-        int replayed = 0;
-        for (pid_t pid : children) {
-            const int code = child_exit_code(pid);
-            accepted += code == 0 ? 1 : 0;
-            replayed += code == 5 ? 1 : 0;
-        }
+        const auto codes = run_released_together(dir, processes, [&](Registry& registry) {
+            VerifyRequest request{.serial = "GAKT00000001", .code = code_at(step), .now = now};
+            auto outcome = verify_token(registry, request);
+            if (!outcome)
+                return 4;
+            if (outcome->status == VerifyStatus::accepted)
+                return 0;
+            return outcome->status == VerifyStatus::replay ? 5 : 1;
+        });
+        const auto accepted = std::count(codes.begin(), codes.end(), 0);
+        const auto replayed = std::count(codes.begin(), codes.end(), 5);
         EXPECT_EQ(accepted, 1) << "round " << round;
         EXPECT_EQ(replayed, processes - 1) << "round " << round;
     }
@@ -106,36 +112,12 @@ TEST(Concurrency, ParallelAttemptsAreNeverCountedPastTheLimit) {
     import_one(dir);
     constexpr int processes = 40;
     const AttemptRules rules{max_failures, {}};
-    std::array<int, 2> gate{};
-    ASSERT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int i = 0; i < processes; ++i) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            int code = 99;
-            {
-                auto registry = Registry::open({test::paths_in(dir), 5000});
-                char go = 0;
-                if (registry && ::read(gate[0], &go, 1) >= 0) {
-                    auto r = registry->reserve_attempt("GAKT00000001", t_base, rules);
-                    code = !r ? 4 : r->attempt ? 0 : r->refusal == AttemptRefusal::limit ? 5 : 1;
-                }
-            }
-            ::_exit(code);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);
-    int counted = 0;
-    int refused = 0;
-    for (pid_t pid : children) {
-        const int code = child_exit_code(pid);
-        counted += code == 0 ? 1 : 0;
-        refused += code == 5 ? 1 : 0;
-    }
+    const auto codes = run_released_together(dir, processes, [&](Registry& registry) {
+        auto r = registry.reserve_attempt("GAKT00000001", t_base, rules);
+        return !r ? 4 : r->attempt ? 0 : r->refusal == AttemptRefusal::limit ? 5 : 1;
+    });
+    const auto counted = std::count(codes.begin(), codes.end(), 0);
+    const auto refused = std::count(codes.begin(), codes.end(), 5);
     EXPECT_EQ(counted, max_failures);
     EXPECT_EQ(refused, processes - max_failures);
     auto registry = test::open_registry(dir);
