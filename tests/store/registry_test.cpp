@@ -213,17 +213,22 @@ TEST(Registry, NewerSchemaIsRefused) {
     EXPECT_NE(registry.error().message.find("newer hwtotp"), std::string::npos);
 }
 
+// A current registry in `dir` holding GAKT00000001 (RFC 6238's seed), imported at 1000 and
+// with step 77 accepted at 1100 (offset +2): what the migration tests turn back into an
+// older schema.
+void add_used_token(const TempDir& dir) {
+    auto registry = test::open_registry(dir);
+    auto import = registry.begin_import(false, 1000);
+    ASSERT_TRUE(import);
+    ASSERT_TRUE(import->add(
+        test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
+    ASSERT_TRUE(import->commit());
+    ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
+}
+
 TEST(Registry, VersionOneIsMigratedKeepingItsTokens) {
     TempDir dir;
-    {
-        auto registry = test::open_registry(dir);
-        auto import = registry.begin_import(false, 1000);
-        ASSERT_TRUE(import);
-        ASSERT_TRUE(import->add(
-            test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
-        ASSERT_TRUE(import->commit());
-        ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
-    }
+    ASSERT_NO_FATAL_FAILURE(add_used_token(dir));
     // Turn the file back into what hwtotp with schema version 1 wrote.
     test::seal_as_schema_two(dir, "GAKT00000001", "3132333435363738393031323334353637383930");
     ASSERT_EQ(test::sqlite_shell(dir.file("tokens.db"),
@@ -361,15 +366,7 @@ TEST(Registry, SealingUsesFreshNonces) {
 // and history, and takes both afterwards.
 TEST(Registry, VersionThreeGainsOwnersAndLoginHistoryKeepingItsEntries) {
     TempDir dir;
-    {
-        auto registry = test::open_registry(dir);
-        auto import = registry.begin_import(false, 1000);
-        ASSERT_TRUE(import);
-        ASSERT_TRUE(import->add(
-            test::make_token("GAKT00000001", "3132333435363738393031323334353637383930"), "t"));
-        ASSERT_TRUE(import->commit());
-        ASSERT_EQ(*registry.record_accept("GAKT00000001", 77, 2, 1100), AcceptOutcome::recorded);
-    }
+    ASSERT_NO_FATAL_FAILURE(add_used_token(dir));
     // What schema 3 had: no owner, and a history CHECK without 'login'.
     ASSERT_EQ(test::sqlite_shell(
                   dir.file("tokens.db"),
