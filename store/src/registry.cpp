@@ -228,6 +228,8 @@ Result<std::unique_ptr<Registry::Impl>> open_current(const Registry::Options& op
     HWTOTP_ASSIGN_OR_RETURN(auto box, unlock_seeds(db, paths, options.access));
     HWTOTP_TRY(migrate(db, box ? &*box : nullptr));
     HWTOTP_TRY(check_database_companions(db));
+    if (!options.checkpoint_on_close)
+        HWTOTP_TRY(leave_checkpoints_to_sqlite(db));
     return std::make_unique<Registry::Impl>(paths, std::move(db), std::move(box));
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "hwtotp/store/verify.h"
@@ -80,6 +82,61 @@ TEST_F(VerifyDurability, ReplayIsSyncedOnceAfterItsLastWrite) {
     ASSERT_EQ(verify(hotp_code(0)), VerifyStatus::replay);
     EXPECT_EQ(syncs(), 1) << testing::PrintToString(io_.events());
     EXPECT_TRUE(ends_with_a_sync()) << testing::PrintToString(io_.events());
+}
+
+// Registry::Options::checkpoint_on_close = false (the PAM module: one connection per login).
+class LoginConnections : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto registry = test::open_registry(dir_);
+        auto import = registry.begin_import(false, now);
+        ASSERT_TRUE(import);
+        NewToken token = test::make_token("HOTP00000001", seed_hex);
+        token.description.type = OtpType::hotp;
+        ASSERT_TRUE(import->add(std::move(token), "h"));
+        ASSERT_TRUE(import->commit());
+    }
+
+    // One login: a connection of its own, one accepted code.
+    void log_in(std::uint64_t counter) {
+        Registry::Options options{test::paths_in(dir_), 5000, Registry::Access::write};
+        options.checkpoint_on_close = false;
+        auto registry = Registry::open(options);
+        ASSERT_TRUE(registry) << registry.error().message;
+        VerifyRequest request{.serial = "HOTP00000001", .code = hotp_code(counter), .now = now};
+        auto outcome = verify_token(*registry, request);
+        ASSERT_TRUE(outcome) << outcome.error().message;
+        ASSERT_EQ(outcome->status, VerifyStatus::accepted);
+    }
+
+    [[nodiscard]] std::uintmax_t wal_size() const {
+        return std::filesystem::file_size(test::paths_in(dir_).db + "-wal");
+    }
+
+    test::TempDir dir_;
+};
+
+TEST_F(LoginConnections, CloseLeavesTheLoginInTheWalFileForTheNextReader) {
+    {
+        const test::IoRecording io;
+        log_in(0);
+        for (const auto& event : io.events())
+            EXPECT_NE(event, "sync db") << "checkpointed on close";
+    }
+    EXPECT_GT(wal_size(), 0U);
+    EXPECT_EQ(test::open_registry(dir_).info("HOTP00000001")->description.counter, 1U);
+}
+
+TEST_F(LoginConnections, WalFileStaysWithinAFewLoginsOfPages) {
+    // 16 KiB pages, 2 per HOTP login: SQLite's default automatic checkpoint (1000 pages) would
+    // let the -wal file grow to 16 MiB, and every login would read it whole.
+    std::uintmax_t largest = 0;
+    for (std::uint64_t counter = 0; counter < 60; ++counter) {
+        log_in(counter);
+        largest = std::max(largest, wal_size());
+    }
+    EXPECT_LE(largest, std::uintmax_t{40} * 16 * 1024);
+    EXPECT_EQ(test::open_registry(dir_).info("HOTP00000001")->description.counter, 60U);
 }
 
 }  // namespace

@@ -183,6 +183,13 @@ class Registry {
         RegistryPaths paths;
         int busy_timeout_ms = 5000;
         Access access = Access::create;
+        // Whether closing the connection copies the -wal file's changes into the database file
+        // (a checkpoint: two more syncs and a truncation). False for a program that opens the
+        // registry once per short write, many times over (the PAM module, once per login): the
+        // changes then stay in the -wal file, already durable there, until SQLite's automatic
+        // checkpoint moves them when the file reaches a few dozen pages, or a
+        // connection that checkpoints closes. Readers see them either way.
+        bool checkpoint_on_close = true;
     };
 
     // Opens the registry and migrates it to schema_version (a read-only opening of an older
