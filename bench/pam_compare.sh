@@ -10,7 +10,8 @@
 # renames its usersfile (dirtying its directory) and SQLite syncs the registry's directory once
 # per connection, which would otherwise pay for the other's rename.
 #
-# usage: bench/pam_compare.sh [RUNS]   (default 41; HWTOTP_BUILD_DIR as for scripts/build.sh)
+# usage: bench/pam_compare.sh [RUNS]   (default 41; HWTOTP_BUILD_DIR as for scripts/build.sh;
+#        HWTOTP_PAM_MODULE=PATH measures another build of pam_hwtotp.so, e.g. an older one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-41}
@@ -32,7 +33,8 @@ printf 'serial,secret,type\nBENCH0001,%s,hotp\n' "$seed" >"$work/t.csv"
 "$build/hwtotp" tokens assign BENCH0001 benchuser >/dev/null
 printf 'HOTP benchuser - %s\n' "$seed" >"$work/oath/users.oath"
 chmod 600 "$work/oath/users.oath"
-echo "auth required $build/pam_hwtotp.so db=$HWTOTP_DB key=$HWTOTP_KEY_FILE" >"/etc/pam.d/$svc_h"
+module=$(realpath "${HWTOTP_PAM_MODULE:-$build/pam_hwtotp.so}")
+echo "auth required $module db=$HWTOTP_DB key=$HWTOTP_KEY_FILE" >"/etc/pam.d/$svc_h"
 echo "auth required $oath_module usersfile=$work/oath/users.oath window=5" >"/etc/pam.d/$svc_o"
 echo "auth required pam_permit.so" >"/etc/pam.d/$svc_p"
 
