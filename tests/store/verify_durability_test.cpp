@@ -84,6 +84,17 @@ TEST_F(VerifyDurability, ReplayIsSyncedOnceAfterItsLastWrite) {
     EXPECT_TRUE(ends_with_a_sync()) << testing::PrintToString(io_.events());
 }
 
+TEST_F(VerifyDurability, WriteAfterAFailedReservationIsStillSynced) {
+    // The reservation leaves early (no such token): its unsynced setting must not stay behind
+    // for the connection's next write.
+    const AttemptRules rules{.max_failures = 10, .waits = {}};
+    ASSERT_FALSE(registry_->reserve_attempt("NOPE0001", now, rules));
+    io_.clear();
+    ASSERT_TRUE(registry_->assign_owner("HOTP00000001", "alice"));
+    EXPECT_EQ(syncs(), 1) << testing::PrintToString(io_.events());
+    EXPECT_TRUE(ends_with_a_sync()) << testing::PrintToString(io_.events());
+}
+
 // Registry::Options::checkpoint_on_close = false (the PAM module: one connection per login).
 class LoginConnections : public ::testing::Test {
   protected:
