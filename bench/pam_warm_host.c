@@ -5,7 +5,8 @@
  * what one login costs such a host (docs/performance.md, "Logins"):
  *
  *   cc -O2 -o /tmp/pam_warm_host bench/pam_warm_host.c -lpam -lcrypto
- *   valgrind --tool=callgrind /tmp/pam_warm_host SERVICE CODE   # then: the inclusive count of login
+ *   valgrind --tool=callgrind /tmp/pam_warm_host SERVICE CODE
+ *   (then read the inclusive count of login() from callgrind_annotate --inclusive=yes)
  *
  * Exits 0 when the login succeeded.
  */
