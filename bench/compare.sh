@@ -2,6 +2,7 @@
 # Side-by-side comparison of hwtotp with the reference implementations (issue 8): window scan vs
 # oathtool, resync over every step, PSKC import vs python-pskc, verify --token on small and large
 # registries. Prints a Markdown table of medians and ratios (paste it into docs/performance.md).
+# Then, as root, logins through pamtester: pam_hwtotp against pam_oath (issue 16).
 #
 # usage: bench/compare.sh [--quick] [--runs N] [--keep] [--no-build]
 #   --quick     fewer runs (3 for hwtotp, 1 for slow references)
@@ -13,12 +14,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=1
+quick=0
 args=()
 for a in "$@"; do
     case "$a" in
         --no-build) build=0 ;;
+        --quick)
+            quick=1
+            args+=("$a")
+            ;;
         -h | --help)
-            sed -n '2,12p' "$0"
+            sed -n '2,13p' "$0"
             exit 0
             ;;
         *) args+=("$a") ;;
@@ -43,3 +49,17 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs;" \
     "$(openssl version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # python-pskc lives in Debian's python3 (a pyenv python3 on PATH would lack it).
 /usr/bin/python3 bench/compare.py "$build_dir/hwtotp" "$build_dir/bench/engine_bench" "${args[@]}"
+
+# Logins (issue 16): one authentication through pamtester, a fresh process each time, with
+# pam_hwtotp, pam_oath and pam_permit (the floor) in rotation (bench/pam_compare.sh).
+pam_logins() {
+    local runs=61
+    ((quick)) && runs=15
+    echo
+    if [[ $(id -u) != 0 ]]; then
+        echo "logins, pam_hwtotp against pam_oath: skipped (pamtester reads /etc/pam.d: run as root)"
+        return
+    fi
+    HWTOTP_BUILD_DIR="$build_dir" bench/pam_compare.sh "$runs"
+}
+pam_logins

@@ -10,6 +10,8 @@ UserToken find_user_token(const ModuleArgs& args, const std::string& user) {
     options.paths = store::RegistryPaths{args.db, args.key};
     // Never create a registry: a login against a missing one fails closed.
     options.access = store::Registry::Access::write;
+    // One connection per login: checkpointing at every close would cost two more syncs.
+    options.checkpoint_on_close = false;
     auto registry = store::Registry::open(options);
     if (!registry) {
         token.detail = registry.error().message;

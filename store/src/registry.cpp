@@ -228,6 +228,8 @@ Result<std::unique_ptr<Registry::Impl>> open_current(const Registry::Options& op
     HWTOTP_ASSIGN_OR_RETURN(auto box, unlock_seeds(db, paths, options.access));
     HWTOTP_TRY(migrate(db, box ? &*box : nullptr));
     HWTOTP_TRY(check_database_companions(db));
+    if (!options.checkpoint_on_close)
+        HWTOTP_TRY(leave_checkpoints_to_sqlite(db));
     return std::make_unique<Registry::Impl>(paths, std::move(db), std::move(box));
 }
 
@@ -623,6 +625,8 @@ std::int64_t seconds_until(std::int64_t last_failure, std::int64_t wait, std::in
 
 Result<AttemptReservation> Registry::reserve_attempt(std::string_view serial, std::int64_t now,
                                                      const AttemptRules& rules) {
+    // Not synced: the settling commit syncs it (registry.h, "Durability").
+    HWTOTP_ASSIGN_OR_RETURN(auto unsynced, sql::UnsyncedCommits::begin(impl_->db));
     // One transaction, so that the explanation of a refusal reads the state the UPDATE saw.
     HWTOTP_ASSIGN_OR_RETURN(auto tx, sql::Transaction::begin_immediate(impl_->db));
     constexpr int first_threshold = 3;  // ?3, ?4, ...: one threshold per count that waits
@@ -668,6 +672,7 @@ Result<AttemptReservation> Registry::reserve_attempt(std::string_view serial, st
         }
     }
     HWTOTP_TRY(tx.commit());
+    HWTOTP_TRY(unsynced.end());
     return reservation;
 }
 

@@ -16,6 +16,11 @@ constexpr files::FileRole database_role{"registry", files::Sharing::others_may_r
 constexpr files::FileRole companion_role{"registry file", files::Sharing::others_may_read};
 constexpr std::array<const char*, 2> companion_suffixes{"-wal", "-shm"};
 
+// Pages in the -wal file that make SQLite checkpoint after a commit, without checkpoints on
+// close. A login writes 2 to 4 pages (16 KiB each in a new registry): a checkpoint every 8 or
+// so logins, and a -wal file of at most ~512 KiB for a new connection to read.
+constexpr int wal_pages_between_checkpoints = 32;
+
 Error missing_to_no_registry(Error error, const std::string& db_path) {
     return error.code == ErrorCode::not_found ? no_registry(db_path) : std::move(error);
 }
@@ -102,6 +107,11 @@ Result<OpenedDatabase> open_database(const RegistryPaths& paths, Access access,
                             sql::Db::open(paths.db, sql::OpenMode::read_write, busy_timeout_ms));
     HWTOTP_TRY(configure_writer(db, created));
     return OpenedDatabase{std::move(db), created};
+}
+
+Result<void> leave_checkpoints_to_sqlite(sql::Db& db) {
+    db.skip_checkpoint_on_close();
+    return db.exec("PRAGMA wal_autocheckpoint = " + std::to_string(wal_pages_between_checkpoints));
 }
 
 Result<void> check_database_companions(sql::Db& db) {

@@ -28,6 +28,12 @@ struct OpenedDatabase {
 // connection will not checkpoint on close, so nothing from those files reaches the database.
 [[nodiscard]] Result<void> check_database_companions(sql::Db& db);
 
+// Registry::Options::checkpoint_on_close = false: closing `db` will not checkpoint, and
+// SQLite's automatic checkpoint keeps the -wal file to a few logins' worth of pages (each
+// connection that opens the database first rebuilds its index of the -wal file by reading it
+// whole: a long -wal file would make every login slower).
+[[nodiscard]] Result<void> leave_checkpoints_to_sqlite(sql::Db& db);
+
 // "no registry at PATH": the error for write and read access to a missing or empty database.
 [[nodiscard]] Error no_registry(const std::string& db_path);
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hwtotp/totp/error.h"
@@ -101,6 +102,32 @@ class Transaction {
 
   private:
     explicit Transaction(Db& db) : db_(&db) {}
+    Db* db_;
+};
+
+// While it lives, commits on `db` are not synced on their own: in WAL mode, synchronous =
+// NORMAL only appends a commit's frames to the -wal file. The next synced commit (FULL: the
+// -wal file is fsync'ed, every frame before its own with it) or checkpoint makes them durable
+// too; a power cut before that loses them, and only them (WAL recovery keeps the longest run of
+// valid frames, which every earlier commit is part of). end() -- or, after an early return, the
+// destructor -- sets FULL again.
+class UnsyncedCommits {
+  public:
+    [[nodiscard]] static Result<UnsyncedCommits> begin(Db& db) {
+        HWTOTP_TRY(db.exec("PRAGMA synchronous = NORMAL"));
+        return UnsyncedCommits(db);
+    }
+    UnsyncedCommits(UnsyncedCommits&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+    UnsyncedCommits& operator=(UnsyncedCommits&&) = delete;
+    ~UnsyncedCommits() {
+        if (db_ != nullptr)
+            (void)db_->exec(full);
+    }
+    [[nodiscard]] Result<void> end() { return std::exchange(db_, nullptr)->exec(full); }
+
+  private:
+    static constexpr const char* full = "PRAGMA synchronous = FULL";
+    explicit UnsyncedCommits(Db& db) : db_(&db) {}
     Db* db_;
 };
 

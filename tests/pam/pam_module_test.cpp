@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "hwtotp/store/registry.h"
@@ -278,6 +279,39 @@ TEST_F(PamModule, TwoThreadsAuthenticateDifferentUsersAtOnce) {
             EXPECT_TRUE(bob_rc == PAM_SUCCESS || bob_rc == PAM_AUTH_ERR);
         }
     }
+}
+
+// The module runs inside someone else's process, where OpenSSL reads a configuration once: the
+// host's choice of configuration must stand, whether it loads one before a login or after it.
+// pam_openssl_host (openssl_host.cpp) is a fresh host process; OPENSSL_CONF is the "system" one.
+class PamModuleOpenSslHost : public PamModule {
+  protected:
+    [[nodiscard]] std::string run_host(const std::string& when) const {
+        std::ofstream(dir_.file("system.cnf")) << config_defining("hwtotpSystemCheck", 1);
+        std::ofstream(dir_.file("host.cnf")) << config_defining("hwtotpHostCheck", 2);
+        hwtotp::test::CliOptions options;
+        options.binary = HWTOTP_PAM_OPENSSL_HOST;
+        options.env["OPENSSL_CONF"] = dir_.file("system.cnf");
+        const auto run = hwtotp::test::run_cli({when, dir_.file("host.cnf"), registry_args(),
+                                                "alice", code_at(alice_seed, now_seconds())},
+                                               options);
+        EXPECT_EQ(run.exit_code, 0) << run.err;
+        return run.out;
+    }
+
+  private:
+    static std::string config_defining(const std::string& oid_name, int arc) {
+        return "openssl_conf = init\n[init]\noid_section = oids\n[oids]\n" + oid_name +
+               " = 1.3.6.1.4.1.99999.16." + std::to_string(arc) + "\n";
+    }
+};
+
+TEST_F(PamModuleOpenSslHost, HostThatLoadedItsOwnConfigurationKeepsIt) {
+    EXPECT_EQ(run_host("before"), "pam=0 system_config=0 host_config=1\n");
+}
+
+TEST_F(PamModuleOpenSslHost, HostThatLoadsTheConfigurationAfterALoginStillGetsIt) {
+    EXPECT_EQ(run_host("after"), "pam=0 system_config=1 host_config=0\n");
 }
 
 }  // namespace
