@@ -120,8 +120,12 @@ Result<int> run_export(const ExportOptions& o, Context& ctx) {
     store::ExportCallbacks callbacks;
     callbacks.warn = [&](const std::string& message) { warn(ctx, message); };
     auto summary = store::export_tokens(registry, request, callbacks);
-    if (!summary)
-        return fail(summary.error().code, with_option_hint(summary.error().message));
+    if (!summary) {
+        std::string message = with_option_hint(summary.error().message);
+        if (message.starts_with("no token with serial"))
+            message += " (see: hwtotp tokens list)";
+        return fail(summary.error().code, message);
+    }
     render(*summary, o, ctx);
     return exit_ok;
 }

@@ -44,8 +44,8 @@ Result<std::vector<TokenInfo>> select_tokens(Registry& registry,
         auto info = registry.info(serial);
         if (!info) {
             if (info.error().code == ErrorCode::not_found)
-                return fail(ErrorCode::not_found,
-                            "no token with serial " + serial + " in the registry");
+                return fail(ErrorCode::not_found, "no token with serial " + serial +
+                                                      " in the registry " + registry.paths().db);
             return tl::unexpected(info.error());
         }
         tokens.push_back(std::move(*info));
@@ -68,7 +68,7 @@ Result<void> keep_writable(std::vector<TokenInfo>& tokens, const ExportWriter& w
         const std::string what = "serial " + token.description.serial + ": " + why;
         if (!request.serials.empty())
             return fail(ErrorCode::invalid_input,
-                        what + " (a " + std::string(name) + " file cannot carry it)");
+                        what + " (the " + std::string(name) + " format cannot carry it)");
         summary.skipped.push_back(token.description.serial + ": " + why);
     }
     if (kept.empty()) {
@@ -109,9 +109,9 @@ Result<std::size_t> write_tokens(Registry& registry, const std::vector<TokenInfo
         if (const auto why = writer.seed_refusal(token.info, token.seed); !why.empty()) {
             if (!request.serials.empty()) {
                 return fail(ErrorCode::invalid_input,
-                            "serial " + info.description.serial + ": " + why + " (a " +
+                            "serial " + info.description.serial + ": " + why + " (the " +
                                 std::string(export_format_name(request.format)) +
-                                " file cannot carry it)");
+                                " format cannot carry it)");
             }
             summary.skipped.push_back(info.description.serial + ": " + why);
             continue;
@@ -200,12 +200,12 @@ Result<ExportSummary> export_tokens(Registry& registry, const ExportRequest& req
     HWTOTP_ASSIGN_OR_RETURN(auto tokens, select_tokens(registry, request.serials));
     HWTOTP_TRY(keep_writable(tokens, *writer, request, summary));
     writer->order(tokens);
-    warn_lost_offsets(tokens, *writer, request, callbacks);
 
     HWTOTP_ASSIGN_OR_RETURN(auto out, ExportFile::create(request.output, request.replace));
     HWTOTP_ASSIGN_OR_RETURN(summary.written,
                             write_tokens(registry, tokens, *writer, request, out, summary));
     HWTOTP_TRY(out.commit());
+    warn_lost_offsets(tokens, *writer, request, callbacks);
     return summary;
 }
 

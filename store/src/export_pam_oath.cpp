@@ -46,11 +46,6 @@ class PamOathWriter final : public ExportWriter {
   public:
     [[nodiscard]] std::string refusal(const TokenInfo& token) const override {
         const auto& d = token.description;
-        const auto owner = line_owner(token);
-        if (!owner)
-            return "it has no owner (a usersfile line names its user: tokens assign)";
-        if (owner->user.find_first_of(" \t\r\n\v\f:") != std::string::npos)
-            return "its owner has a space or ':', which a usersfile user name cannot hold";
         if (d.params.hash() != Hash::sha1) {
             return hmac_label(d.params.hash()) + ": pam_oath computes HMAC-SHA1 only";
         }
@@ -60,6 +55,11 @@ class PamOathWriter final : public ExportWriter {
         }
         if (d.type == OtpType::totp && d.params.t0() != 0)
             return "T0 " + std::to_string(d.params.t0()) + ": pam_oath counts from T0 = 0";
+        const auto owner = line_owner(token);
+        if (!owner)
+            return "it has no owner (a usersfile line names its user; assign the token to one)";
+        if (owner->user.find_first_of(" \t\r\n\v\f:") != std::string::npos)
+            return "its owner has a space or ':', which a usersfile user name cannot hold";
         return {};
     }
 
