@@ -127,8 +127,8 @@ TEST_F(ExportFile, ErrorAfterTheFirstTokenLeavesNoFileAndNoTemporary) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.err,
               "hwtotp: error: serial LONG0001: a 32-byte key with HMAC-SHA1: privacyIDEA takes "
-              "the hash from the key's length and would read another (a privacyidea-csv file "
-              "cannot carry it)\n");
+              "the hash from the key's length and would read another (the privacyidea-csv "
+              "format cannot carry it)\n");
     EXPECT_TRUE(out_names().empty());
 }
 
