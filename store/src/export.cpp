@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "export_qr.h"
 #include "export_writer.h"
 #include "hwtotp/totp/otpauth.h"
 #include "text_util.h"
@@ -98,9 +99,10 @@ void warn_lost_offsets(const std::vector<TokenInfo>& tokens, const ExportWriter&
 }
 
 // Writes each token, its seed decrypted just for it. Returns how many were written.
+// With a QR directory, each token's QR code too.
 Result<std::size_t> write_tokens(Registry& registry, const std::vector<TokenInfo>& tokens,
                                  ExportWriter& writer, const ExportRequest& request,
-                                 ExportFile& out, ExportSummary& summary) {
+                                 ExportFile& out, QrFiles& qr, ExportSummary& summary) {
     HWTOTP_TRY(writer.begin(tokens, out));
     std::size_t written = 0;
     for (const auto& info : tokens) {
@@ -117,6 +119,8 @@ Result<std::size_t> write_tokens(Registry& registry, const std::vector<TokenInfo
             continue;
         }
         HWTOTP_TRY(writer.write(token, out));
+        if (!request.qr_dir.empty())
+            HWTOTP_TRY(qr.write(token, request.qr_dir, request.replace));
         ++written;
     }
     if (written == 0) {
@@ -202,9 +206,12 @@ Result<ExportSummary> export_tokens(Registry& registry, const ExportRequest& req
     writer->order(tokens);
 
     HWTOTP_ASSIGN_OR_RETURN(auto out, ExportFile::create(request.output, request.replace));
+    QrFiles qr;
     HWTOTP_ASSIGN_OR_RETURN(summary.written,
-                            write_tokens(registry, tokens, *writer, request, out, summary));
+                            write_tokens(registry, tokens, *writer, request, out, qr, summary));
     HWTOTP_TRY(out.commit());
+    qr.keep();
+    summary.qr_codes = qr.size();
     warn_lost_offsets(tokens, *writer, request, callbacks);
     return summary;
 }
