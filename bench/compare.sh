@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of hwtotp with the reference implementations (issue 8): window scan vs
-# oathtool, resync over every step, PSKC import vs python-pskc, verify --token on small and large
-# registries. Prints a Markdown table of medians and ratios (paste it into docs/performance.md).
+# oathtool, resync over every step, PSKC import vs python-pskc, PSKC export vs python-pskc
+# writing the same file, verify --token on small and large registries. Prints a Markdown table
+# of medians and ratios (paste it into docs/performance.md).
 #
-# usage: bench/compare.sh [--quick] [--runs N] [--keep] [--no-build]
+# usage: bench/compare.sh [--quick] [--runs N] [--keep] [--no-build] [--only export]
 #   --quick     fewer runs (3 for hwtotp, 1 for slow references)
+#   --only export  only the PSKC export comparison
 #   --runs N    runs per fast benchmark (default 5)
 #   --keep      keep the generated inputs (the temporary directory is printed)
 #   --no-build  use the existing build (default: configure and build with scripts/build.sh)
@@ -18,7 +20,7 @@ for a in "$@"; do
     case "$a" in
         --no-build) build=0 ;;
         -h | --help)
-            sed -n '2,12p' "$0"
+            sed -n '2,14p' "$0"
             exit 0
             ;;
         *) args+=("$a") ;;
