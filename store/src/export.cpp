@@ -180,8 +180,17 @@ SeedText::~SeedText() {
     wipe_memory(text_.data(), text_.size());
 }
 
+SeedLine::SeedLine(std::string_view before, std::string_view seed_text, std::string_view after) {
+    text_.reserve(before.size() + seed_text.size() + after.size());
+    text_.append(before).append(seed_text).append(after);
+}
+
+SeedLine::~SeedLine() {
+    wipe_memory(text_.data(), text_.size());
+}
+
 std::string csv_field(std::string_view value) {
-    if (value.find_first_of(",\"\r\n") == std::string_view::npos)
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos && !value.starts_with('#'))
         return std::string(value);
     std::string out = "\"";
     for (const char c : value) {

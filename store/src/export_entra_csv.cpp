@@ -32,15 +32,11 @@ class EntraCsvWriter final : public ExportWriter {
 
     Result<void> write(const Token& token, ExportFile& out) override {
         const auto& d = token.info.description;
-        SeedText line;
-        line.text().reserve(256 + 2 * token.seed.size() + d.owner.size() + d.label.size() +
-                            d.manufacturer.size() + d.serial.size());
-        line.text() += csv_field(d.owner) + "," + csv_field(d.serial) + ",";
+        const std::string before = csv_field(d.owner) + "," + csv_field(d.serial) + ",";
+        const std::string after = "," + std::to_string(d.params.period()) + "," +
+                                  csv_field(d.manufacturer) + "," + csv_field(d.label) + "\n";
         SeedText secret(base32_encode(token.seed.expose()));
-        line.text() += secret.text();
-        line.text() += "," + std::to_string(d.params.period()) + "," + csv_field(d.manufacturer) +
-                       "," + csv_field(d.label) + "\n";
-        return out.write(line.text());
+        return out.write(SeedLine(before, secret.text(), after).text());
     }
 };
 

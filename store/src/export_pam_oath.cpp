@@ -77,15 +77,11 @@ class PamOathWriter final : public ExportWriter {
 
     Result<void> write(const Token& token, ExportFile& out) override {
         const auto& d = token.info.description;
-        SeedText line;
-        line.text().reserve(128 + 2 * token.seed.size());
-        line.text() += type_field(d) + " " + line_owner(token.info)->user + " - ";
+        const std::string before = type_field(d) + " " + line_owner(token.info)->user + " - ";
+        const std::string after =
+            (d.type == OtpType::hotp ? " " + std::to_string(d.counter) : std::string()) + "\n";
         SeedText hex(hex_encode(token.seed.expose()));
-        line.text() += hex.text();
-        if (d.type == OtpType::hotp)
-            line.text() += " " + std::to_string(d.counter);
-        line.text() += "\n";
-        return out.write(line.text());
+        return out.write(SeedLine(before, hex.text(), after).text());
     }
 };
 

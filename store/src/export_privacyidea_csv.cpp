@@ -33,8 +33,9 @@ std::optional<Hash> hash_of_key_length(std::size_t bytes) {
     }
 }
 
+// privacyIDEA splits at every comma and unquotes nothing; a line starting with '#' is a comment.
 bool plain_field(std::string_view text) {
-    return text.find_first_of(",\"\r\n") == std::string_view::npos && text.find('#') != 0;
+    return text.find_first_of(",\"\r\n") == std::string_view::npos && !text.starts_with('#');
 }
 
 class PrivacyIdeaCsvWriter final : public ExportWriter {
@@ -44,7 +45,8 @@ class PrivacyIdeaCsvWriter final : public ExportWriter {
         if (d.params.t0() != 0)
             return "T0 " + std::to_string(d.params.t0()) + ": privacyIDEA counts from T0 = 0";
         if (!plain_field(d.serial) || !plain_field(d.owner))
-            return "its serial or owner holds a comma or quote, which privacyIDEA's CSV cannot";
+            return "its serial or owner holds a comma or quote or starts with '#', which "
+                   "privacyIDEA's CSV cannot carry";
         return {};
     }
 
@@ -65,19 +67,15 @@ class PrivacyIdeaCsvWriter final : public ExportWriter {
 
     Result<void> write(const Token& token, ExportFile& out) override {
         const auto& d = token.info.description;
-        SeedText line;
-        line.text().reserve(128 + 2 * token.seed.size() + d.owner.size() + d.serial.size());
-        if (with_users_)
-            line.text() += d.owner + ", , , ";
-        line.text() += d.serial + ", ";
+        const std::string before =
+            (with_users_ ? d.owner + ", , , " : std::string()) + d.serial + ", ";
+        const auto last =
+            d.type == OtpType::hotp ? static_cast<std::int64_t>(d.counter) : d.params.period();
+        const std::string after = ", " + std::string(otp_type_name(d.type)) + ", " +
+                                  std::to_string(d.params.digits()) + ", " + std::to_string(last) +
+                                  "\n";
         SeedText hex(hex_encode(token.seed.expose()));
-        line.text() += hex.text();
-        line.text() += std::string(", ") + std::string(otp_type_name(d.type)) + ", " +
-                       std::to_string(d.params.digits()) + ", " +
-                       std::to_string(d.type == OtpType::hotp ? static_cast<std::int64_t>(d.counter)
-                                                              : d.params.period()) +
-                       "\n";
-        return out.write(line.text());
+        return out.write(SeedLine(before, hex.text(), after).text());
     }
 
   private:

@@ -40,9 +40,8 @@ class UriWriter final : public ExportWriter {
     }
 
     Result<void> write(const Token& token, ExportFile& out) override {
-        SeedText line(token_uri(token));
-        line.text() += '\n';
-        return out.write(line.text());
+        SeedText uri(token_uri(token));
+        return out.write(SeedLine("", uri.text(), "\n").text());
     }
 };
 

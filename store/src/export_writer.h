@@ -72,8 +72,22 @@ class SeedText {
 // "HMAC-SHA1", "HMAC-SHA256" or "HMAC-SHA512" (PSKC's Suite spelling).
 [[nodiscard]] std::string hmac_label(Hash hash);
 
+// One line of text around a seed's encoding, built in storage sized once (no reallocation
+// leaves a copy of the seed behind) and wiped when it goes.
+class SeedLine {
+  public:
+    SeedLine(std::string_view before, std::string_view seed_text, std::string_view after);
+    SeedLine(const SeedLine&) = delete;
+    SeedLine& operator=(const SeedLine&) = delete;
+    ~SeedLine();
+    [[nodiscard]] std::string_view text() const { return text_; }
+
+  private:
+    std::string text_;
+};
+
 // A CSV field as RFC 4180 writes it: quoted (with "" for a quote) when it holds a comma, a quote
-// or a line break.
+// or a line break, or starts with '#' (which would make its line a comment to hwtotp's reader).
 [[nodiscard]] std::string csv_field(std::string_view value);
 
 }  // namespace hwtotp::store

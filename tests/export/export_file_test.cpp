@@ -161,6 +161,20 @@ TEST_F(ExportFile, AllSkipsAndNamesTokensTheFormatCannotCarry) {
     EXPECT_EQ(text[1].rfind("HOTP/T30 alice - ", 0), 0U);
 }
 
+TEST_F(ExportFile, JsonSummaryNamesTheFileTheCountAndTheSkippedTokens) {
+    const std::string out = reg.file("out/users");
+    const auto r =
+        reg.hw("src", {"--json", "export", "--format", "pam-oath", "--all", "--output", out});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["file"], out);
+    EXPECT_EQ(j["format"], "pam-oath");
+    EXPECT_EQ(j["written"], 1);
+    EXPECT_EQ(j["qr_codes"], 0);
+    ASSERT_EQ(j["skipped"].size(), 3U);
+    EXPECT_EQ(j["skipped"][0], "GAKT00000002: HMAC-SHA256: pam_oath computes HMAC-SHA1 only");
+}
+
 TEST_F(ExportFile, PskcWithoutKeyPasswordOrPlainIsRefused) {
     const auto r = reg.hw(
         "src", {"export", "--format", "pskc", "--all", "--output", reg.file("out/x.pskcxml")});

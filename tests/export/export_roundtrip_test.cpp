@@ -123,11 +123,14 @@ TEST_F(ExportRoundTrip, EntraCsvKeepsUpnSerialAndManufacturer) {
     std::ofstream(reg.file("entra.csv"))
         << "upn,serial number,secret key,time interval,manufacturer,model\n"
         << "\"carol, the admin\",ENTR00000005,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,60,Contoso,"
-           "\"Key, 60 s\"\n";
+           "\"Key, 60 s\"\n"
+        // A UPN starting with '#' must not turn its line into a comment.
+        << "\"#ops@example.com\",ENTR00000006,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,,\n";
     reg.import("src", reg.file("entra.csv"));
-    export_and_import(
-        {"--format", "entra-csv", "--serial", "GAKT00000001", "--serial", "ENTR00000005"});
-    expect_same({"GAKT00000001", "ENTR00000005"}, plus(code_fields, {"owner", "manufacturer"}));
+    export_and_import({"--format", "entra-csv", "--serial", "GAKT00000001", "--serial",
+                       "ENTR00000005", "--serial", "ENTR00000006"});
+    expect_same({"GAKT00000001", "ENTR00000005", "ENTR00000006"},
+                plus(code_fields, {"owner", "manufacturer"}));
     EXPECT_EQ(reg.tokens("dst").at("ENTR00000005")["label"], "Key, 60 s");
 }
 
