@@ -169,6 +169,57 @@ std::string_view export_format_name(ExportFormat format) {
     return "pskc";
 }
 
+namespace {
+
+// The length of the UTF-8 sequence at `text[i]`, or 0 when it is not one (overlong forms,
+// surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = byte(i);
+    if (c < 0x80)
+        return 1;
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        cp = c & 0x1FU;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        cp = c & 0x0FU;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        cp = c & 0x07U;
+    } else {
+        return 0;
+    }
+    if (i + n > text.size())
+        return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (byte(i + k) & 0x3FU);
+    }
+    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < smallest[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+}  // namespace
+
+std::string free_text_problem(std::string_view field, std::string_view value) {
+    for (std::size_t i = 0; i < value.size();) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (c < 0x20 || c == 0x7F)
+            return "its " + std::string(field) + " holds a control character";
+        const std::size_t n = utf8_sequence(value, i);
+        if (n == 0)
+            return "its " + std::string(field) + " is not UTF-8 text";
+        i += n;
+    }
+    return {};
+}
+
 std::string hmac_label(Hash hash) {
     std::string name(hash_name(hash));
     for (auto& c : name)

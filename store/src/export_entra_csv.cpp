@@ -23,6 +23,13 @@ class EntraCsvWriter final : public ExportWriter {
             return std::to_string(d.params.digits()) + " digits: Entra takes 6-digit tokens only";
         if (d.params.t0() != 0)
             return "T0 " + std::to_string(d.params.t0()) + ": Entra counts from T0 = 0";
+        for (const auto& [field, value] :
+             {std::pair<std::string_view, std::string_view>{"owner", d.owner},
+              {"label", d.label},
+              {"manufacturer", d.manufacturer}}) {
+            if (auto problem = free_text_problem(field, value); !problem.empty())
+                return problem;
+        }
         return {};
     }
 

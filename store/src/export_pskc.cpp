@@ -145,7 +145,20 @@ class PskcWriter final : public ExportWriter {
     explicit PskcWriter(std::string header, std::optional<Sealer> sealer)
         : header_(std::move(header)), sealer_(std::move(sealer)) {}
 
-    [[nodiscard]] std::string refusal(const TokenInfo& /*token*/) const override { return {}; }
+    // XML 1.0 has no way to write a control character, even as a character reference.
+    [[nodiscard]] std::string refusal(const TokenInfo& token) const override {
+        const auto& d = token.description;
+        for (const auto& [field, value] :
+             {std::pair<std::string_view, std::string_view>{"label", d.label},
+              {"issuer", d.issuer},
+              {"manufacturer", d.manufacturer},
+              {"owner", d.owner}}) {
+            if (auto problem = free_text_problem(field, value); !problem.empty())
+                return problem;
+        }
+        return {};
+    }
+
     [[nodiscard]] bool carries_offset() const override { return true; }
 
     Result<void> begin(const std::vector<TokenInfo>& /*tokens*/, ExportFile& out) override {

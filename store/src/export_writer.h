@@ -69,6 +69,11 @@ class SeedText {
     std::string text_;
 };
 
+// Why a free-text field (label, issuer, manufacturer: imported from any file) cannot go into a
+// text format, or "": a control character (XML 1.0 cannot hold one at all, a line break would
+// split a CSV or usersfile line) or bytes that are not UTF-8 (XML parsers and Entra refuse them).
+[[nodiscard]] std::string free_text_problem(std::string_view field, std::string_view value);
+
 // "HMAC-SHA1", "HMAC-SHA256" or "HMAC-SHA512" (PSKC's Suite spelling).
 [[nodiscard]] std::string hmac_label(Hash hash);
 

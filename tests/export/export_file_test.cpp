@@ -175,6 +175,28 @@ TEST_F(ExportFile, JsonSummaryNamesTheFileTheCountAndTheSkippedTokens) {
     EXPECT_EQ(j["skipped"][0], "GAKT00000002: HMAC-SHA256: pam_oath computes HMAC-SHA1 only");
 }
 
+TEST_F(ExportFile, TextXmlCannotHoldIsRefusedBySerialSoPythonPskcNeverSeesABrokenFile) {
+    // A label with a control character (XML 1.0 cannot write one) and one in Latin-1, not UTF-8.
+    std::ofstream(reg.file("odd.uri"))
+        << "otpauth://totp/Iss:a%01b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&serial=CTRL0001\n"
+        << "otpauth://totp/Iss:caf%E9?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&serial=LAT10002\n";
+    reg.import("src", reg.file("odd.uri"));
+    for (const auto& [serial, why] : {std::pair{"CTRL0001", "its label holds a control character"},
+                                      {"LAT10002", "its label is not UTF-8 text"}}) {
+        for (const std::string format : {"pskc", "entra-csv"}) {
+            std::vector<std::string> args{"export", "--format", format,           "--serial",
+                                          serial,   "--output", reg.file("out/x")};
+            if (format == "pskc")
+                args.push_back("--plain");
+            const auto r = reg.hw("src", args);
+            EXPECT_EQ(r.exit_code, 2);
+            EXPECT_EQ(r.err, "hwtotp: error: serial " + std::string(serial) + ": " + why +
+                                 " (the " + format + " format cannot carry it)\n");
+        }
+    }
+    EXPECT_TRUE(out_names().empty());
+}
+
 TEST_F(ExportFile, PskcWithoutKeyPasswordOrPlainIsRefused) {
     const auto r = reg.hw(
         "src", {"export", "--format", "pskc", "--all", "--output", reg.file("out/x.pskcxml")});
