@@ -1,8 +1,8 @@
 // privacyIDEA OATH CSV (privacyidea/lib/importotp.py parseOATHcsv; privacyidea_csv.cpp reads it):
 //     serial, key, type, otplen, counter|timeStep
-// with the key in hex; when any token has an owner, the version 2 form: a first line
-// "# version: 2" and "user, resolver, realm" in front of every line (resolver and realm left
-// empty for privacyIDEA's defaults).
+// with the key in hex, after a first line "# version: 1"; when any token has an owner, the
+// version 2 form: "# version: 2" and "user, resolver, realm" in front of every line (resolver
+// and realm left empty for privacyIDEA's defaults).
 //
 // privacyIDEA has no hash column: it takes the hash from the key's length (64 hex digits
 // SHA-256, 128 SHA-512, 56/96 SHA-224/384, else SHA-1), so a token whose key length says
@@ -53,7 +53,9 @@ class PrivacyIdeaCsvWriter final : public ExportWriter {
     Result<void> begin(const std::vector<TokenInfo>& tokens, ExportFile& out) override {
         with_users_ = std::any_of(tokens.begin(), tokens.end(),
                                   [](const auto& t) { return !t.description.owner.empty(); });
-        return out.write(with_users_ ? "# version: 2\n" : "");
+        // privacyIDEA reads and skips a "# version: N" line; version 1 (no user columns) marks
+        // the file too, so that hwtotp import recognises it without --format.
+        return out.write(with_users_ ? "# version: 2\n" : "# version: 1\n");
     }
 
     [[nodiscard]] std::string seed_refusal(const TokenInfo& token,

@@ -119,6 +119,13 @@ TEST_F(ExportRoundTrip, PrivacyIdeaCsvKeepsOwnersAndHashesByKeyLength) {
     expect_same({"GAKT00000001", "GAKT00000002", "HOTP00000003"}, plus(code_fields, {"owner"}));
 }
 
+TEST_F(ExportRoundTrip, PrivacyIdeaCsvWithoutOwnersIsStillRecognisedByItsVersionLine) {
+    // HOTP00000003 has no owner: the version 1 form, which must not read as hwtotp's own CSV
+    // (whose fifth column is a period, not a counter).
+    export_and_import({"--format", "privacyidea-csv", "--serial", "HOTP00000003"});
+    expect_same({"HOTP00000003"}, plus(code_fields, {"owner"}));
+}
+
 TEST_F(ExportRoundTrip, EntraCsvKeepsUpnSerialAndManufacturer) {
     std::ofstream(reg.file("entra.csv"))
         << "upn,serial number,secret key,time interval,manufacturer,model\n"
