@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "crypto.h"
@@ -27,7 +27,8 @@ std::string errno_text(int err) {
     return std::strerror(err);
 }
 
-// Why `path` cannot be the output, or "" when it is absent or a regular file we may replace.
+// Refuses a `path` that cannot be the output: anything but an absent name or a regular file
+// that may be replaced.
 Result<void> check_final_name(const std::string& path, bool replace) {
     if (path.empty())
         return fail(ErrorCode::invalid_input, "no output file named");
