@@ -2,7 +2,7 @@
 """Runs hwtotp and the reference implementations side by side and prints a table of medians.
 
 Called by bench/compare.sh (which installs the references and builds hwtotp first).
-usage: compare.py HWTOTP_BINARY ENGINE_BENCH_BINARY [--quick] [--runs N] [--keep]
+usage: compare.py HWTOTP_BINARY ENGINE_BENCH_BINARY [--quick] [--runs N] [--keep] [--only export]
 
 Every comparison alternates the two programs run by run (A B, B A, A B ...), so that a change in
 machine load during the benchmark hits both sides alike; the table reports medians and the ratio
@@ -153,7 +153,11 @@ def main():
     env["HWTOTP_KEY_FILE"] = os.path.join(work, "master.key")
     env.pop("HWTOTP_DB", None)
     try:
-        bench(hw, engine_bench, work, env, runs, slow_runs, quick)
+        if "--only" in args and args[args.index("--only") + 1] == "export":
+            bench_export(hw, work, env, runs, slow_runs)
+            print_table(quick, runs)
+        else:
+            bench(hw, engine_bench, work, env, runs, slow_runs, quick)
     finally:
         if keep:
             print("inputs kept in", work)
@@ -251,7 +255,10 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
             rss + "; %.0f keys/s" % (count / med(ours)))
         os.unlink(path)
 
-    # 4. verify --token end to end, registries of 10 and of 100,000 tokens.
+    # 4. PSKC export under a password vs python-pskc writing the same tokens the same way.
+    bench_export(hw, work, env, runs, slow_runs)
+
+    # 5. verify --token end to end, registries of 10 and of 100,000 tokens.
     results = {}
     for size in (10, 100_000):
         step("registry of %d tokens" % size)
@@ -283,6 +290,54 @@ def bench(hw, engine_bench, work, env, runs, slow_runs, quick):
     FLOOR = machine_floor(work)
 
     print_table(quick, runs)
+
+
+def bench_export(hw, work, env, runs, slow_runs):
+    """export --format pskc --password-file of 10,000 tokens against python-pskc writing them
+    from a CSV with the same protection (PBKDF2-HMAC-SHA256 at python-pskc's default 100,000
+    iterations, AES-128-CBC, HMAC-SHA256 value MACs); and hwtotp's peak RSS at 10,000 and
+    100,000 tokens."""
+    step = lambda msg: print("compare: " + msg, file=sys.stderr, flush=True)
+    password = os.path.join(work, "export.pw")
+    with open(password, "w") as f:
+        f.write("bench export password\n")
+    os.chmod(password, 0o600)
+    rss = {}
+    for count, n_ours, n_ref in ((10_000, runs, slow_runs), (100_000, 1, 0)):
+        csv = os.path.join(work, "export%d.csv" % count)
+        db = os.path.join(work, "export%d.db" % count)
+        out = os.path.join(work, "export%d.pskcxml" % count)
+        ref_out = os.path.join(work, "export%d-python.pskcxml" % count)
+        step("registry of %d tokens to export" % count)
+        write_csv(csv, count)
+        subprocess.run([hw, "--db", db, "import", csv], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+
+        def ours_export():
+            return run([hw, "--db", db, "export", "--format", "pskc", "--password-file",
+                        password, "--all", "--force", "--output", out], env=env, rss=True)
+
+        def ref_write():
+            return run(["/usr/bin/python3", os.path.join(HERE, "python_pskc_write.py"), csv,
+                        ref_out, "bench export password", "100000"], rss=True)
+
+        step("export of %d keys (%d runs, python-pskc %d)" % (count, n_ours, n_ref))
+        ours, ref = [], []
+        for i in range(max(n_ours, n_ref)):
+            pair = [lambda: ours.append(ours_export())]
+            if i < n_ref:
+                pair.append(lambda: ref.append(ref_write()))
+            for f in (pair if i % 2 == 0 else reversed(pair)):
+                f()
+        rss[count] = max(r.rss_kib for r in ours)
+        note = "peak RSS %.1f MiB" % (rss[count] / 1024)
+        if ref:
+            note += " vs %.1f MiB" % (max(r.rss_kib for r in ref) / 1024)
+        if count == 100_000:
+            note += " (10,000: %.1f MiB)" % (rss[10_000] / 1024)
+        row("export %d keys as PSKC under a password (PBKDF2 100,000, AES-128-CBC, "
+            "HMAC-SHA256)" % count, ours, ref, "python-pskc write" if ref else "-",
+            note + "; %.0f keys/s" % (count / med(ours)))
 
 
 def print_table(quick, runs):

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side comparison of hwtotp with the reference implementations (issue 8): window scan vs
-# oathtool, resync over every step, PSKC import vs python-pskc, verify --token on small and large
-# registries. Prints a Markdown table of medians and ratios (paste it into docs/performance.md).
+# oathtool, resync over every step, PSKC import vs python-pskc, PSKC export vs python-pskc
+# writing the same file, verify --token on small and large registries. Prints a Markdown table
+# of medians and ratios (paste it into docs/performance.md).
 # Then, as root, logins through pamtester: pam_hwtotp against pam_oath (issue 16).
 #
-# usage: bench/compare.sh [--quick] [--runs N] [--keep] [--no-build]
+# usage: bench/compare.sh [--quick] [--runs N] [--keep] [--no-build] [--only export]
 #   --quick     fewer runs (3 for hwtotp, 1 for slow references)
+#   --only export  only the PSKC export comparison
 #   --runs N    runs per fast benchmark (default 5)
 #   --keep      keep the generated inputs (the temporary directory is printed)
 #   --no-build  use the existing build (default: configure and build with scripts/build.sh)
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 
 build=1
 quick=0
+only=0
 args=()
 for a in "$@"; do
     case "$a" in
@@ -23,8 +26,12 @@ for a in "$@"; do
             quick=1
             args+=("$a")
             ;;
+        --only)
+            only=1
+            args+=("$a")
+            ;;
         -h | --help)
-            sed -n '2,13p' "$0"
+            sed -n '2,15p' "$0"
             exit 0
             ;;
         *) args+=("$a") ;;
@@ -62,4 +69,4 @@ pam_logins() {
     fi
     HWTOTP_BUILD_DIR="$build_dir" bench/pam_compare.sh "$runs"
 }
-pam_logins
+((only)) || pam_logins

@@ -7,8 +7,9 @@ packages=(
     build-essential cmake ninja-build pkg-config
     libssl-dev libhidapi-dev libcli11-dev libgtest-dev libgmock-dev libsqlite3-dev
     libpugixml-dev nlohmann-json3-dev libexpected-dev libbenchmark-dev libpam0g-dev
+    libqrencode-dev libpng-dev
     # independent references used by tests and benchmarks
-    oathtool python3-pskc sqlite3 pamtester libpam-oath
+    oathtool python3-pskc sqlite3 pamtester libpam-oath zbar-tools
 )
 if [[ "${HWTOTP_WITH_FUZZ:-0}" == 1 ]]; then
     packages+=(clang libclang-rt-14-dev)

@@ -23,6 +23,7 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_simulate_command(app, ctx);
     add_device_command(app, ctx);
     add_import_command(app, ctx);
+    add_export_command(app, ctx);
     add_tokens_command(app, ctx);
     add_audit_command(app, ctx);
 }

@@ -20,6 +20,7 @@ void add_drift_command(CLI::App& app, Context& ctx);
 void add_simulate_command(CLI::App& app, Context& ctx);
 void add_device_command(CLI::App& app, Context& ctx);
 void add_import_command(CLI::App& app, Context& ctx);
+void add_export_command(CLI::App& app, Context& ctx);
 void add_tokens_command(CLI::App& app, Context& ctx);
 // tokens assign / unassign, added to the tokens subcommand.
 void add_tokens_owner_commands(CLI::App& tokens, Context& ctx);

@@ -360,6 +360,82 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
     return tl::unexpected(wrong_key());
 }
 
+class ValueEncryptor::Impl {
+  public:
+    Secret key;
+    CipherPtr evp;
+    CipherCtxPtr ctx;
+};
+
+ValueEncryptor::ValueEncryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ValueEncryptor::ValueEncryptor(ValueEncryptor&&) noexcept = default;
+ValueEncryptor& ValueEncryptor::operator=(ValueEncryptor&&) noexcept = default;
+ValueEncryptor::~ValueEncryptor() = default;
+
+Result<ValueEncryptor> ValueEncryptor::create(Cipher cipher, const Secret& key) {
+    if (!cipher_is_cbc(cipher))
+        return fail(ErrorCode::internal, "values are encrypted with AES-CBC only");
+    if (key.size() != cipher_key_size(cipher)) {
+        return fail(ErrorCode::invalid_input, "the key is " + std::to_string(key.size()) +
+                                                  " bytes; the cipher needs " +
+                                                  std::to_string(cipher_key_size(cipher)));
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->key = key.clone();
+    impl->evp.reset(EVP_CIPHER_fetch(nullptr, openssl_cipher_name(cipher), nullptr));
+    impl->ctx.reset(EVP_CIPHER_CTX_new());
+    if (!impl->evp || !impl->ctx)
+        return fail(ErrorCode::crypto, openssl_error("cipher unavailable"));
+    // The key schedule is set up once here; encrypt() sets only each value's IV.
+    if (EVP_EncryptInit_ex2(impl->ctx.get(), impl->evp.get(), impl->key.expose().data(), nullptr,
+                            nullptr) != 1)
+        return fail(ErrorCode::crypto, openssl_error("cipher initialisation failed"));
+    return ValueEncryptor(std::move(impl));
+}
+
+Result<std::vector<std::uint8_t>> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain) {
+    constexpr std::size_t block = 16;
+    HWTOTP_ASSIGN_OR_RETURN(const int plain_len, to_int(plain.size()));
+    std::vector<std::uint8_t> out(block + plain.size() + block);
+    HWTOTP_TRY(random_bytes(std::span(out).first(block)));
+    EVP_CIPHER_CTX* ctx = impl_->ctx.get();
+    int len = 0;
+    int final_len = 0;
+    if (EVP_EncryptInit_ex2(ctx, nullptr, nullptr, out.data(), nullptr) != 1 ||
+        EVP_EncryptUpdate(ctx, out.data() + block, &len, plain.data(), plain_len) != 1 ||
+        EVP_EncryptFinal_ex(ctx, out.data() + block + len, &final_len) != 1)
+        return fail(ErrorCode::crypto, openssl_error("encryption failed"));
+    out.resize(block + static_cast<std::size_t>(len + final_len));
+    return out;
+}
+
+std::string cipher_uri(Cipher cipher) {
+    switch (cipher) {
+        case Cipher::aes128_cbc:
+            return "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
+        case Cipher::aes192_cbc:
+            return "http://www.w3.org/2001/04/xmlenc#aes192-cbc";
+        case Cipher::aes256_cbc:
+            return "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
+        case Cipher::kw_aes128:
+            return "http://www.w3.org/2001/04/xmlenc#kw-aes128";
+        case Cipher::kw_aes192:
+            return "http://www.w3.org/2001/04/xmlenc#kw-aes192";
+        case Cipher::kw_aes256:
+            return "http://www.w3.org/2001/04/xmlenc#kw-aes256";
+    }
+    return "";
+}
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    // EVP_EncodeBlock writes no line breaks and a terminating NUL; its length argument is int.
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                        static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // HMAC and PBKDF2
 

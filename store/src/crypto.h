@@ -83,6 +83,33 @@ class ValueDecryptor {
     std::unique_ptr<Impl> impl_;
 };
 
+// Encrypts PSKC values for export: AES-CBC with a fresh random 16-byte IV per value, prepended
+// to the ciphertext, and PKCS#7 padding (XML-Enc's block cipher format, as RFC 6030 §6.1 uses it).
+class ValueEncryptor {
+  public:
+    // cipher: one of the CBC ciphers; key: its size.
+    [[nodiscard]] static Result<ValueEncryptor> create(Cipher cipher, const Secret& key);
+    ValueEncryptor(ValueEncryptor&&) noexcept;
+    ValueEncryptor& operator=(ValueEncryptor&&) noexcept;
+    ~ValueEncryptor();
+
+    // IV || ciphertext: not secret, so an ordinary vector.
+    [[nodiscard]] Result<std::vector<std::uint8_t>> encrypt(std::span<const std::uint8_t> plain);
+
+    class Impl;
+
+  private:
+    explicit ValueEncryptor(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The XML-Enc URI of a cipher ("http://www.w3.org/2001/04/xmlenc#aes128-cbc").
+[[nodiscard]] std::string cipher_uri(Cipher cipher);
+
+// RFC 4648 base64 (standard alphabet, padded, no line breaks). For values that are not secret
+// (ciphertexts, MACs, salts).
+[[nodiscard]] std::string base64_encode(std::span<const std::uint8_t> bytes);
+
 // HMAC with one key, one context reused. Hash::sha1/sha256/sha512 plus SHA-224/384 by name.
 class Hmac {
   public:

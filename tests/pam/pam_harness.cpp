@@ -45,11 +45,12 @@ std::string module_path() {
     return binary.substr(0, binary.rfind('/')) + "/pam_hwtotp.so";
 }
 
-PamService::PamService(const std::string& module_args, const std::string& before) {
+PamService::PamService(const std::string& module_args, const std::string& before,
+                       const std::string& module) {
     std::ofstream service(dir_.file("hwtotp-test"));
     if (!before.empty())
         service << before << "\n";
-    service << "auth required " << module_path() << " " << module_args << "\n";
+    service << "auth required " << module << " " << module_args << "\n";
 }
 
 PamAttempt PamService::authenticate(const std::string& user,

@@ -17,12 +17,18 @@ struct PamAttempt {
     std::vector<std::string> infos;    // PAM_TEXT_INFO / PAM_ERROR_MSG messages
 };
 
+// The built module (beside the hwtotp binary).
+[[nodiscard]] std::string module_path();
+
 // A PAM configuration directory with one service, "hwtotp-test", whose auth stack is
 // `auth required <module> <module_args>` (the module path absolute, so libpam uses it as is).
 class PamService {
   public:
     // `before`, when given, is a whole line put above ours in the auth stack (another module).
-    explicit PamService(const std::string& module_args, const std::string& before = "");
+    // `module`: the module's absolute path (default pam_hwtotp.so; the export tests use
+    // pam_oath.so).
+    explicit PamService(const std::string& module_args, const std::string& before = "",
+                        const std::string& module = module_path());
     // Authenticates `user`; each prompt is answered with the next of `answers` (an absent
     // answer ends the conversation with PAM_CONV_ERR).
     [[nodiscard]] PamAttempt authenticate(const std::string& user,
@@ -32,8 +38,5 @@ class PamService {
   private:
     hwtotp::test::TempDir dir_;
 };
-
-// The built module (beside the hwtotp binary).
-[[nodiscard]] std::string module_path();
 
 }  // namespace hwtotp::pam::test

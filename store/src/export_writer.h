@@ -1,0 +1,98 @@
+#pragma once
+// The writers behind export_tokens(): one per format, each in its own export_<format>.cpp.
+//
+// export_tokens() asks refusal() of every token before it writes anything, so a token a format
+// cannot carry stops the export before a byte is written (or is skipped, for "all tokens");
+// then begin(), write() for each token (seed decrypted just for it, wiped after), end().
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "export_file.h"
+#include "hwtotp/store/export.h"
+#include "hwtotp/store/token.h"
+
+namespace hwtotp::store {
+
+class ExportWriter {
+  public:
+    ExportWriter() = default;
+    ExportWriter(const ExportWriter&) = delete;
+    ExportWriter& operator=(const ExportWriter&) = delete;
+    virtual ~ExportWriter() = default;
+
+    // Why the format cannot carry this token ("HMAC-SHA256: pam_oath computes HMAC-SHA1
+    // only"), or "" when it can.
+    [[nodiscard]] virtual std::string refusal(const TokenInfo& token) const = 0;
+    // The same for what only the seed tells (its length), asked just before write().
+    [[nodiscard]] virtual std::string seed_refusal(const TokenInfo& /*token*/,
+                                                   const Secret& /*seed*/) const {
+        return {};
+    }
+    // Whether the format keeps the clock offset (PSKC TimeDrift); the others lose it.
+    [[nodiscard]] virtual bool carries_offset() const { return false; }
+    // Puts the tokens into the order the format needs (pam_oath: a user's lines in order).
+    virtual void order(std::vector<TokenInfo>& /*tokens*/) const {}
+    // The file's header, knowing every token that will follow (for a header that depends on
+    // them, as privacyIDEA's user columns).
+    [[nodiscard]] virtual Result<void> begin(const std::vector<TokenInfo>& tokens,
+                                             ExportFile& out) = 0;
+    [[nodiscard]] virtual Result<void> write(const Token& token, ExportFile& out) = 0;
+    [[nodiscard]] virtual Result<void> end(ExportFile& /*out*/) { return {}; }
+};
+
+// PSKC; refuses a protection that is not exactly one of key, password and plain.
+[[nodiscard]] Result<std::unique_ptr<ExportWriter>> make_pskc_writer(
+    const PskcProtection& protection);
+[[nodiscard]] std::unique_ptr<ExportWriter> make_pam_oath_writer();
+[[nodiscard]] std::unique_ptr<ExportWriter> make_entra_csv_writer();
+[[nodiscard]] std::unique_ptr<ExportWriter> make_privacyidea_csv_writer();
+[[nodiscard]] std::unique_ptr<ExportWriter> make_uri_writer();
+
+// The otpauth URI of a token (serial= carries its serial), and why a token has none ("" when
+// it has one). The URI holds the seed: keep it in a SeedText.
+[[nodiscard]] std::string token_uri(const Token& token);
+[[nodiscard]] std::string uri_refusal(const TokenInfo& token);
+
+// Text that is about to hold a seed (a hex or base32 key, a line): wiped when it goes.
+class SeedText {
+  public:
+    SeedText() = default;
+    explicit SeedText(std::string text) : text_(std::move(text)) {}
+    SeedText(const SeedText&) = delete;
+    SeedText& operator=(const SeedText&) = delete;
+    ~SeedText();
+    [[nodiscard]] std::string& text() { return text_; }
+
+  private:
+    std::string text_;
+};
+
+// Why a free-text field (label, issuer, manufacturer: imported from any file) cannot go into a
+// text format, or "": a control character (XML 1.0 cannot hold one at all, a line break would
+// split a CSV or usersfile line) or bytes that are not UTF-8 (XML parsers and Entra refuse them).
+[[nodiscard]] std::string free_text_problem(std::string_view field, std::string_view value);
+
+// "HMAC-SHA1", "HMAC-SHA256" or "HMAC-SHA512" (PSKC's Suite spelling).
+[[nodiscard]] std::string hmac_label(Hash hash);
+
+// One line of text around a seed's encoding, built in storage sized once (no reallocation
+// leaves a copy of the seed behind) and wiped when it goes.
+class SeedLine {
+  public:
+    SeedLine(std::string_view before, std::string_view seed_text, std::string_view after);
+    SeedLine(const SeedLine&) = delete;
+    SeedLine& operator=(const SeedLine&) = delete;
+    ~SeedLine();
+    [[nodiscard]] std::string_view text() const { return text_; }
+
+  private:
+    std::string text_;
+};
+
+// A CSV field as RFC 4180 writes it: quoted (with "" for a quote) when it holds a comma, a quote
+// or a line break, or starts with '#' (which would make its line a comment to hwtotp's reader).
+[[nodiscard]] std::string csv_field(std::string_view value);
+
+}  // namespace hwtotp::store
