@@ -5,11 +5,11 @@
 
 #include <optional>
 
+#include "backend.h"
 #include "crypto.h"
 #include "hwtotp/store/paths.h"
 #include "hwtotp/store/registry.h"
 #include "hwtotp/totp/error.h"
-#include "sqlite.h"
 
 namespace hwtotp::store {
 
@@ -20,7 +20,7 @@ namespace hwtotp::store {
 //   were sealed under some key, and a new key would silently make them unreadable. An empty one
 //   gets its key (created when absent) and key check with create access only.
 // With create or write access, first removes key temporaries left by a killed hwtotp.
-[[nodiscard]] Result<std::optional<crypto::SeedBox>> unlock_seeds(sql::Db& db,
+[[nodiscard]] Result<std::optional<crypto::SeedBox>> unlock_seeds(RegistryBackend& backend,
                                                                   const RegistryPaths& paths,
                                                                   Registry::Access access);
 
