@@ -12,8 +12,8 @@ Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access)
         return tl::unexpected(paths.error());
     // The library refuses this too; here the message can say which command makes a registry.
     struct stat st {};
-    if (access != RegistryAccess::create && ::lstat(paths->db.c_str(), &st) != 0 &&
-        errno == ENOENT) {
+    if (access != RegistryAccess::create && !paths->is_postgres() &&
+        ::lstat(paths->db.c_str(), &st) != 0 && errno == ENOENT) {
         return fail(ErrorCode::registry,
                     "no registry at " + paths->db +
                         " (import tokens first with: hwtotp import FILE, or point --db or "

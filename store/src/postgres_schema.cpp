@@ -64,8 +64,13 @@ constexpr std::array<const char*, postgres_schema_version> migrations{schema_v1}
 constexpr std::int64_t migration_lock = 0x6877746f7470;
 
 Result<int> read_version(pg::Connection& connection) {
+    // A query of the catalog, not to_regclass(): the name lookup of the latter may answer from
+    // a cache that still says "absent" after another host created the table while this one
+    // waited for the migration lock.
     HWTOTP_ASSIGN_OR_RETURN(auto exists,
-                            connection.exec("SELECT to_regclass('hwtotp_schema') IS NOT NULL"));
+                            connection.exec("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+                                            "WHERE schemaname = current_schema() AND "
+                                            "tablename = 'hwtotp_schema')"));
     if (!exists.boolean(0, 0))
         return 0;
     HWTOTP_ASSIGN_OR_RETURN(auto version,
