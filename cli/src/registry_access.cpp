@@ -7,7 +7,11 @@
 namespace hwtotp::cli {
 
 Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access) {
-    auto paths = store::resolve_registry_paths(ctx.db_path);
+    return open_registry_at(ctx.db_path, access);
+}
+
+Result<store::Registry> open_registry_at(const std::string& db, RegistryAccess access) {
+    auto paths = store::resolve_registry_paths(db);
     if (!paths)
         return tl::unexpected(paths.error());
     // The library refuses this too; here the message can say which command makes a registry.

@@ -33,10 +33,7 @@ Result<void> verify_key_check(const std::vector<std::uint8_t>& value, crypto::Se
                               const RegistryPaths& paths) {
     if (value.size() < crypto::gcm_nonce_size)
         return fail(ErrorCode::registry, "registry " + paths.db + ": the key check is damaged");
-    const std::span<const std::uint8_t> all(value);
-    auto opened = box.open(all.first(crypto::gcm_nonce_size), all.subspan(crypto::gcm_nonce_size),
-                           bytes_of(key_check_aad));
-    if (!opened) {
+    if (!key_opens_check(value, box)) {
         return fail(ErrorCode::registry,
                     "key file " + paths.key + " does not belong to registry " + paths.db +
                         " (restore the matching key file, or check HWTOTP_KEY_FILE)");
@@ -45,6 +42,15 @@ Result<void> verify_key_check(const std::vector<std::uint8_t>& value, crypto::Se
 }
 
 }  // namespace
+
+bool key_opens_check(const std::vector<std::uint8_t>& value, crypto::SeedBox& box) {
+    if (value.size() < crypto::gcm_nonce_size)
+        return false;
+    const std::span<const std::uint8_t> all(value);
+    return static_cast<bool>(box.open(all.first(crypto::gcm_nonce_size),
+                                      all.subspan(crypto::gcm_nonce_size),
+                                      bytes_of(key_check_aad)));
+}
 
 Result<std::optional<crypto::SeedBox>> unlock_seeds(RegistryBackend& backend,
                                                     const RegistryPaths& paths,

@@ -3,7 +3,9 @@
 // sealed under the key when the registry got it, stored in the meta table. It tells a wrong or
 // missing key file apart from a tampered token row.
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "backend.h"
 #include "crypto.h"
@@ -23,5 +25,8 @@ namespace hwtotp::store {
 [[nodiscard]] Result<std::optional<crypto::SeedBox>> unlock_seeds(RegistryBackend& backend,
                                                                   const RegistryPaths& paths,
                                                                   Registry::Access access);
+
+// Whether `box` holds the key that sealed the key check `value` (of any registry).
+[[nodiscard]] bool key_opens_check(const std::vector<std::uint8_t>& value, crypto::SeedBox& box);
 
 }  // namespace hwtotp::store

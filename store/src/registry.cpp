@@ -328,4 +328,64 @@ Result<void> Registry::unlock(std::string_view serial) {
     return impl_->backend->unlock(serial);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Copy
+
+namespace {
+
+// The source's key check opens under the target's key: the sealed seeds will open there too.
+Result<void> require_same_key(RegistryBackend& source, crypto::SeedBox* target_box,
+                              const RegistryPaths& source_paths,
+                              const RegistryPaths& target_paths) {
+    HWTOTP_ASSIGN_OR_RETURN(auto check, source.key_check());
+    if (!check)
+        return {};  // nothing was ever sealed in the source
+    if (target_box == nullptr || !key_opens_check(*check, *target_box)) {
+        return fail(ErrorCode::registry,
+                    "registry " + source_paths.db + " and registry " + target_paths.db +
+                        " have different master keys (" + source_paths.key + ", " +
+                        target_paths.key +
+                        "): sealed seeds are copied as they are, so both must use the same key "
+                        "file; nothing was copied");
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<CopySummary> Registry::copy_from(Registry& source, bool merge) {
+    RegistryBackend& from = *source.impl_->backend;
+    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * box, impl_->seed_box());
+    HWTOTP_TRY(require_same_key(from, box, source.impl_->paths, impl_->paths));
+    HWTOTP_ASSIGN_OR_RETURN(auto tokens, from.list());
+    HWTOTP_ASSIGN_OR_RETURN(auto session, impl_->backend->begin_import());
+    if (!session->started_empty() && !merge) {
+        return fail(ErrorCode::invalid_input,
+                    "registry " + impl_->paths.db +
+                        " already holds tokens: nothing was copied (merging the two was not "
+                        "asked for)");
+    }
+    CopySummary summary;
+    for (const TokenInfo& info : tokens) {
+        const std::string& serial = info.description.serial;
+        HWTOTP_ASSIGN_OR_RETURN(auto stored, from.token(serial));
+        HWTOTP_ASSIGN_OR_RETURN(auto history, from.history(serial));
+        bool present = false;
+        if (!session->started_empty()) {
+            HWTOTP_ASSIGN_OR_RETURN(present, session->contains(serial));
+        }
+        HWTOTP_ASSIGN_OR_RETURN(const ImportWrite written,
+                                session->write_copy(stored, history, present));
+        if (written == ImportWrite::owner_taken) {
+            return fail(ErrorCode::invalid_input,
+                        "token " + serial + ": its owner " + info.description.owner +
+                            " already has another token in registry " + impl_->paths.db +
+                            " (one token per owner); nothing was copied");
+        }
+        ++(present ? summary.replaced : summary.added);
+    }
+    HWTOTP_TRY(session->commit());
+    return summary;
+}
+
 }  // namespace hwtotp::store

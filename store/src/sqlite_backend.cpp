@@ -508,15 +508,20 @@ Result<ImportWrite> SqliteImport::write_copy(const StoredToken& token,
                                              bool present) {
     sql::Db& db = backend.db;
     if (present) {
-        HWTOTP_ASSIGN_OR_RETURN(auto del, db.prepare("DELETE FROM history WHERE serial = ?"));
-        del.bind(1, token.info.description.serial);
-        HWTOTP_TRY(del.run());
+        // Delete, then a plain INSERT: INSERT OR REPLACE would also delete whichever other token
+        // holds the same owner.
+        for (const char* sql :
+             {"DELETE FROM tokens WHERE serial = ?", "DELETE FROM history WHERE serial = ?"}) {
+            HWTOTP_ASSIGN_OR_RETURN(auto del, db.prepare(sql));
+            del.bind(1, token.info.description.serial);
+            HWTOTP_TRY(del.run());
+        }
     }
     const TokenDescription& d = token.info.description;
     const TokenState& s = token.info.state;
     HWTOTP_ASSIGN_OR_RETURN(
         auto stmt,
-        db.prepare("INSERT OR REPLACE INTO tokens (serial, label, issuer, manufacturer, type, "
+        db.prepare("INSERT INTO tokens (serial, label, issuer, manufacturer, type, "
                    "algorithm, digits, period, t0, counter, seed_nonce, seed_sealed, source, "
                    "imported_at, offset_steps, owner, last_step, failures, locked, locked_since, "
                    "last_failure_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "

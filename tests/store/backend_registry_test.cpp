@@ -170,6 +170,69 @@ TEST_P(BackendRegistry, ReadAccessReadsWhatWasWritten) {
     EXPECT_EQ(test::hex_of(reader->get("GAKT00000001")->seed), seed_a);
 }
 
+// A source registry (SQLite, in its own directory) using the key file of `paths`.
+Registry sqlite_source(const TempDir& source_dir, const RegistryPaths& paths) {
+    return test::open_registry(RegistryPaths{source_dir.file("tokens.db"), paths.key});
+}
+
+TEST_P(BackendRegistry, CopyKeepsStateHistoryOwnersAndTheSealedSeeds) {
+    TempDir source_dir;
+    auto target = open();  // creates the key file the source then shares
+    auto source = sqlite_source(source_dir, paths);
+    ASSERT_TRUE(add(source, {{"GAKT00000001", seed_a}, {"GAKT00000002", seed_b}}));
+    ASSERT_EQ(*source.record_accept("GAKT00000001", 100, 3, 3000), AcceptOutcome::recorded);
+    ASSERT_TRUE(source.record_failure("GAKT00000002", 10, 3001));
+    ASSERT_TRUE(source.assign_owner("GAKT00000002", "bob"));
+
+    auto copied = target.copy_from(source, false);
+    ASSERT_TRUE(copied) << copied.error().message;
+    EXPECT_EQ(copied->added, 2U);
+    auto one = target.get("GAKT00000001");
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_EQ(test::hex_of(one->seed), seed_a);
+    EXPECT_EQ(one->info.state.last_step, 100U);
+    EXPECT_EQ(one->info.state.offset_steps, 3);
+    EXPECT_EQ(one->info.imported_at, 1'700'000'000);
+    EXPECT_EQ(target.history("GAKT00000001")->size(), 2U);
+    // The used step stays used on the target.
+    EXPECT_EQ(*target.record_accept("GAKT00000001", 100, 0, 3000), AcceptOutcome::replay);
+    const TokenState two = target.info("GAKT00000002")->state;
+    EXPECT_EQ(two.failures, 1);
+    EXPECT_EQ(two.last_failure_at, 3001);
+    EXPECT_EQ(**target.token_of_owner("bob"), "GAKT00000002");
+}
+
+TEST_P(BackendRegistry, CopyRefusesATargetHoldingTokensUnlessMerging) {
+    TempDir source_dir;
+    auto target = open();
+    ASSERT_TRUE(add(target, {{"GAKT00000001", seed_b}, {"GAKT00000009", seed_b}}));
+    auto source = sqlite_source(source_dir, paths);
+    ASSERT_TRUE(add(source, {{"GAKT00000001", seed_a}, {"GAKT00000002", seed_a}}));
+    auto refused = target.copy_from(source, false);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(target.list()->size(), 2U);
+    auto merged = target.copy_from(source, true);
+    ASSERT_TRUE(merged) << merged.error().message;
+    EXPECT_EQ(merged->added, 1U);
+    EXPECT_EQ(merged->replaced, 1U);
+    EXPECT_EQ(target.list()->size(), 3U);
+    EXPECT_EQ(test::hex_of(target.get("GAKT00000001")->seed), seed_a);
+    EXPECT_EQ(target.history("GAKT00000001")->size(), 1U);  // the source's history only
+}
+
+TEST_P(BackendRegistry, CopyBetweenRegistriesWithDifferentKeysCopiesNothing) {
+    TempDir source_dir;
+    auto target = open();
+    auto source = test::open_registry(source_dir);  // its own key file
+    ASSERT_TRUE(add(source, {{"GAKT00000001", seed_a}}));
+    auto refused = target.copy_from(source, false);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::registry);
+    EXPECT_NE(refused.error().message.find("different master keys"), std::string::npos);
+    EXPECT_TRUE(target.list()->empty());
+}
+
 HWTOTP_INSTANTIATE_FOR_BACKENDS(BackendRegistry);
 
 }  // namespace

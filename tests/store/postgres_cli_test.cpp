@@ -94,5 +94,27 @@ TEST_F(PostgresCli, APasswordInTheUriIsBadInputNamingTheFix) {
     EXPECT_EQ(r.err.find("s3cret"), std::string::npos);
 }
 
+TEST_F(PostgresCli, RegistryCopyMovesAnSqliteRegistryWithItsStateIntoPostgres) {
+    const std::string file = dir.file("local/tokens.db");
+    std::ofstream(dir.file("one.csv")) << "GAKT00000001," << seed_hex << "\n";
+    ASSERT_EQ(hw({"import", dir.file("one.csv")}, file).exit_code, 0);
+    const std::string c =
+        hw({"code", "--token", "GAKT00000001", "--time", t}, file).out.substr(0, 6);
+    auto used = hw({"verify", "--token", "GAKT00000001", c, "--time", t}, file);
+    ASSERT_EQ(used.exit_code, 0) << used.err;
+
+    auto copied = hw({"registry", "copy", "--from", file, "--to", paths.db});
+    ASSERT_EQ(copied.exit_code, 0) << copied.err;
+    EXPECT_NE(copied.out.find("copied 1 tokens"), std::string::npos) << copied.out;
+    // The code used on the file is a replay on PostgreSQL: the state came along.
+    auto replay = hw({"verify", "--token", "GAKT00000001", c, "--time", t});
+    EXPECT_EQ(replay.exit_code, 5) << replay.err;
+
+    auto again = hw({"registry", "copy", "--from", file, "--to", paths.db});
+    EXPECT_EQ(again.exit_code, 2);
+    EXPECT_NE(again.err.find("pass --merge"), std::string::npos) << again.err;
+    EXPECT_EQ(hw({"registry", "copy", "--from", file, "--to", paths.db, "--merge"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace hwtotp::store
