@@ -43,3 +43,17 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs;" \
     "$(openssl version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # python-pskc lives in Debian's python3 (a pyenv python3 on PATH would lack it).
 /usr/bin/python3 bench/compare.py "$build_dir/hwtotp" "$build_dir/bench/engine_bench" "${args[@]}"
+
+# The PostgreSQL registry against the SQLite one (its own throwaway server; skipped, saying so,
+# where the server binaries are missing).
+postgres_section() {
+    echo
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+        echo "PostgreSQL: skipped (no server under /usr/lib/postgresql; install postgresql)"
+        return
+    fi
+    local quick=()
+    [[ " ${args[*]} " == *" --quick "* ]] && quick=(--quick)
+    /usr/bin/python3 bench/postgres_compare.py "$build_dir/hwtotp" "${quick[@]}"
+}
+postgres_section

@@ -126,6 +126,14 @@ Params& Params::add_bytes(std::span<const std::uint8_t> bytes) {
     return *this;
 }
 
+Params& Params::append(const Params& other) {
+    values_.insert(values_.end(), other.values_.begin(), other.values_.end());
+    nulls_.insert(nulls_.end(), other.nulls_.begin(), other.nulls_.end());
+    types_.insert(types_.end(), other.types_.begin(), other.types_.end());
+    formats_.insert(formats_.end(), other.formats_.begin(), other.formats_.end());
+    return *this;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 class Rows::Impl {

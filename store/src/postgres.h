@@ -25,6 +25,8 @@ class Params {
     Params& add(std::optional<std::int64_t> value);  // NULL when none
     Params& add_null_text();
     Params& add_bytes(std::span<const std::uint8_t> bytes);
+    // All of `other`'s parameters after these (a multi-row statement built row by row).
+    Params& append(const Params& other);
 
     [[nodiscard]] std::size_t size() const { return values_.size(); }
 

@@ -2,6 +2,7 @@
 
 #include "postgres_backend.h"
 
+#include <unordered_set>
 #include <utility>
 
 #include "postgres.h"
@@ -367,6 +368,9 @@ class PostgresImport final : public ImportSession {
     PostgresBackend& backend;
     pg::Transaction tx;
     bool empty;
+    Params batch;
+    int batched = 0;
+    std::unordered_set<std::string> owners;  // of the batched rows
 
     bool started_empty() const override { return empty; }
 
@@ -406,32 +410,84 @@ class PostgresImport final : public ImportSession {
     Result<ImportWrite> write(const SealedToken& token, bool present, std::int64_t now) override {
         const TokenDescription& d = token.description();
         Params params = description_params(d, token.nonce(), token.sealed_seed(), now);
+        if (empty && !present)
+            return buffer(d, params);
+        HWTOTP_TRY(flush());  // a replaced row may still be in the buffer
         const std::string row =
             present ? "UPDATE tokens SET label = $2, issuer = $3, manufacturer = $4, type = $5, "
                       "algorithm = $6, digits = $7, period = $8, t0 = $9, counter = $10, "
                       "seed_nonce = $11, seed_sealed = $12, source = $13, imported_at = $14, "
                       "offset_steps = $15, owner = $16, last_step = NULL, failures = 0, "
                       "locked = false, locked_since = NULL, last_failure_at = NULL "
-                      "WHERE serial = $1 RETURNING serial"
-                    : "INSERT INTO tokens (serial, label, issuer, manufacturer, type, algorithm, "
-                      "digits, period, t0, counter, seed_nonce, seed_sealed, source, imported_at, "
-                      "offset_steps, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                      "$12, $13, $14, $15, $16) RETURNING serial";
-        return run_write("WITH written AS (" + row +
-                             ") INSERT INTO history (serial, at, offset_steps, observed_by) "
-                             "SELECT serial, $14, $15, 'import' FROM written",
-                         params, d);
+                      "WHERE serial = $1 RETURNING serial, imported_at, offset_steps"
+                    : std::string(insert_sql) + values_sql(1) +
+                          " RETURNING serial, imported_at, offset_steps";
+        return run_write(with_history(row), params, d);
+    }
+
+    // Rows of a registry that was empty (and that the import lock keeps so but for this
+    // import) go in batches: one statement per batch_rows tokens instead of one per token,
+    // which over a network is most of an import's time. An owner can then only collide with
+    // an owner earlier in this import, which `owners` tells at once.
+    static constexpr int batch_rows = 500;  // 16 parameters a row, far below libpq's 65535
+
+    Result<ImportWrite> buffer(const TokenDescription& d, const Params& params) {
+        if (!d.owner.empty() && !owners.insert(d.owner).second)
+            return ImportWrite::owner_taken;
+        batch.append(params);
+        if (++batched == batch_rows)
+            HWTOTP_TRY(flush());
+        return ImportWrite::written;
+    }
+
+    Result<void> flush() {
+        if (batched == 0)
+            return {};
+        std::string sql = insert_sql;
+        for (int r = 0; r < batched; ++r)
+            sql += (r == 0 ? "" : ", ") + values_sql(1 + r * 16);
+        HWTOTP_TRY(backend.db.exec(with_history(sql + " RETURNING serial, imported_at, "
+                                                      "offset_steps"),
+                                   batch));
+        batch = Params();
+        batched = 0;
+        return {};
+    }
+
+    static constexpr const char* insert_sql =
+        "INSERT INTO tokens (serial, label, issuer, manufacturer, type, algorithm, digits, "
+        "period, t0, counter, seed_nonce, seed_sealed, source, imported_at, offset_steps, "
+        "owner) VALUES ";
+
+    // "($first, ..., $(first + 15))"
+    static std::string values_sql(int first) {
+        std::string sql = "(";
+        for (int i = 0; i < 16; ++i)
+            sql += (i == 0 ? "$" : ", $") + std::to_string(first + i);
+        return sql + ")";
+    }
+
+    // The written rows (RETURNING serial, imported_at, offset_steps) and their "import" history
+    // entries, in one statement.
+    static std::string with_history(const std::string& write) {
+        return "WITH written AS (" + write +
+               ") INSERT INTO history (serial, at, offset_steps, observed_by) "
+               "SELECT serial, imported_at, offset_steps, 'import' FROM written";
     }
 
     Result<ImportWrite> write_copy(const StoredToken& token,
                                    const std::vector<HistoryEntry>& history, bool present) override;
 
-    Result<void> commit() override { return tx.commit(); }
+    Result<void> commit() override {
+        HWTOTP_TRY(flush());
+        return tx.commit();
+    }
 };
 
 Result<ImportWrite> PostgresImport::write_copy(const StoredToken& token,
                                                const std::vector<HistoryEntry>& history,
                                                bool present) {
+    HWTOTP_TRY(flush());
     const TokenDescription& d = token.info.description;
     const TokenState& s = token.info.state;
     if (present) {

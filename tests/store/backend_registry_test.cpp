@@ -170,6 +170,40 @@ TEST_P(BackendRegistry, ReadAccessReadsWhatWasWritten) {
     EXPECT_EQ(test::hex_of(reader->get("GAKT00000001")->seed), seed_a);
 }
 
+// More rows than one of PostgreSQL's import batches (500): all there, each with its history.
+TEST_P(BackendRegistry, ALargeImportIsWhollyThereAndARepeatedOwnerFailsItWhole) {
+    auto registry = open();
+    const auto token = [](int i) {
+        NewToken t = test::make_token("K" + std::to_string(100000 + i), seed_a);
+        t.description.owner = "user" + std::to_string(i);
+        return t;
+    };
+    {
+        auto import = registry.begin_import(false, 1'700'000'000);
+        ASSERT_TRUE(import);
+        for (int i = 0; i < 1200; ++i)
+            ASSERT_TRUE(import->add(token(i), "line"));
+        // Record 1201 names the owner of record 3: refused, and the import with it.
+        NewToken repeated = token(1200);
+        repeated.description.owner = "user3";
+        auto refused = import->add(std::move(repeated), "line 1201");
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().code, ErrorCode::invalid_input);
+        EXPECT_NE(refused.error().message.find("its owner user3"), std::string::npos)
+            << refused.error().message;
+    }
+    EXPECT_TRUE(registry.list()->empty());
+    auto import = registry.begin_import(false, 1'700'000'000);
+    ASSERT_TRUE(import);
+    for (int i = 0; i < 1200; ++i)
+        ASSERT_TRUE(import->add(token(i), "line"));
+    ASSERT_TRUE(import->commit());
+    EXPECT_EQ(registry.list()->size(), 1200U);
+    EXPECT_EQ(**registry.token_of_owner("user1100"), "K101100");
+    EXPECT_EQ(test::hex_of(registry.get("K101199")->seed), seed_a);
+    EXPECT_EQ(registry.history("K100777")->size(), 1U);
+}
+
 // A source registry (SQLite, in its own directory) using the key file of `paths`.
 Registry sqlite_source(const TempDir& source_dir, const RegistryPaths& paths) {
     return test::open_registry(RegistryPaths{source_dir.file("tokens.db"), paths.key});
