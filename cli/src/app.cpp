@@ -64,7 +64,7 @@ int run(int argc, const char* const* argv, Context& ctx) {
     auto* db_option = app.add_option("--db", ctx.db_path,
                                      "Token registry file or postgresql:// URI (default "
                                      "$HWTOTP_DB, then $XDG_DATA_HOME/hwtotp/tokens.db)")
-                          ->type_name("PATH|URI");
+                          ->type_name("PATH");
     // CLI11 2.1 runs no validator on an empty value; this runs after parsing, before any
     // subcommand does.
     app.parse_complete_callback([db_option, &ctx] {
