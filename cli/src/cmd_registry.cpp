@@ -1,6 +1,8 @@
 // hwtotp registry copy --from SRC --to DST [--merge]: a whole registry (tokens, owners, verifier
 // state, history, seeds still sealed) from one backend to another, e.g. an SQLite file into a
 // PostgreSQL database shared by many hosts, in one transaction on the target.
+#include <sys/stat.h>
+
 #include <memory>
 #include <ostream>
 
@@ -18,7 +20,27 @@ struct CopyOptions {
     bool merge = false;
 };
 
+std::string tokens_text(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " token" : " tokens");
+}
+
+// A target that would get a key of its own can never hold the source's sealed seeds: refused
+// before anything (a registry, a key file) is created for it.
+Result<void> require_shared_key(const CopyOptions& o) {
+    HWTOTP_ASSIGN_OR_RETURN(const auto from, store::resolve_registry_paths(o.from));
+    HWTOTP_ASSIGN_OR_RETURN(const auto to, store::resolve_registry_paths(o.to));
+    struct stat st {};
+    if (from.key == to.key || ::lstat(to.key.c_str(), &st) == 0)
+        return {};
+    return fail(ErrorCode::invalid_input,
+                "--to " + to.db + " would get a new key file " + to.key +
+                    ", but seeds are copied sealed under the key of --from (" + from.key +
+                    "): point HWTOTP_KEY_FILE at that key file and run again (nothing was "
+                    "copied)");
+}
+
 Result<int> run_copy(const CopyOptions& o, Context& ctx) {
+    HWTOTP_TRY(require_shared_key(o));
     HWTOTP_ASSIGN_OR_RETURN(auto source, open_registry_at(o.from, RegistryAccess::read));
     HWTOTP_ASSIGN_OR_RETURN(auto target, open_registry_at(o.to, RegistryAccess::create));
     if (!o.merge) {
@@ -27,8 +49,8 @@ Result<int> run_copy(const CopyOptions& o, Context& ctx) {
         if (!present.empty()) {
             return fail(ErrorCode::invalid_input,
                         "--to " + target.paths().db + " already holds " +
-                            std::to_string(present.size()) +
-                            " tokens: nothing was copied (pass --merge to add the source's "
+                            tokens_text(present.size()) +
+                            ": nothing was copied (pass --merge to add the source's "
                             "tokens to them, a serial in both taking the source's record)");
         }
     }
@@ -39,7 +61,7 @@ Result<int> run_copy(const CopyOptions& o, Context& ctx) {
                          {"added", copied.added},
                          {"replaced", copied.replaced}});
     } else {
-        ctx.out << "copied " << copied.added + copied.replaced << " tokens from "
+        ctx.out << "copied " << tokens_text(copied.added + copied.replaced) << " from "
                 << escape_for_terminal(source.paths().db) << " to "
                 << escape_for_terminal(target.paths().db) << ": " << copied.added << " added, "
                 << copied.replaced << " replaced\n";

@@ -105,7 +105,7 @@ TEST_F(PostgresCli, RegistryCopyMovesAnSqliteRegistryWithItsStateIntoPostgres) {
 
     auto copied = hw({"registry", "copy", "--from", file, "--to", paths.db});
     ASSERT_EQ(copied.exit_code, 0) << copied.err;
-    EXPECT_NE(copied.out.find("copied 1 tokens"), std::string::npos) << copied.out;
+    EXPECT_NE(copied.out.find("copied 1 token from"), std::string::npos) << copied.out;
     // The code used on the file is a replay on PostgreSQL: the state came along.
     auto replay = hw({"verify", "--token", "GAKT00000001", c, "--time", t});
     EXPECT_EQ(replay.exit_code, 5) << replay.err;
