@@ -1,9 +1,15 @@
 // The real hwtotp binary against a PostgreSQL registry (--db or HWTOTP_DB a connection URI):
 // the commands that take --db, exit codes, and the one line a server that is down gives.
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +75,35 @@ TEST_F(PostgresCli, ImportVerifyReplayAndTokensWorkOnAUri) {
     auto removed = hw({"tokens", "remove", "GAKT00000001"});
     EXPECT_EQ(removed.exit_code, 0) << removed.err;
     EXPECT_EQ(hw({"tokens", "show", "GAKT00000001"}).exit_code, 2);
+}
+
+TEST_F(PostgresCli, TwentyVerifiesOfOneCodeOnTheirOwnConnectionsAreOneAcceptAndNineteenReplays) {
+    import_one();
+    const std::string c = code(t);
+    std::array<int, 2> gate{};
+    ASSERT_EQ(::pipe(gate.data()), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < 20; ++i) {
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::close(gate[1]);
+            char go = 0;
+            (void)::read(gate[0], &go, 1);
+            ::_exit(hw({"verify", "--token", "GAKT00000001", c, "--time", t}).exit_code);
+        }
+        children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);
+    std::map<int, int> codes;
+    for (pid_t pid : children) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+        ++codes[WIFEXITED(status) ? WEXITSTATUS(status) : -1];
+    }
+    EXPECT_EQ(codes[0], 1);
+    EXPECT_EQ(codes[5], 19);  // losing the race is a replay, never a registry error
 }
 
 TEST_F(PostgresCli, AMissingRegistryIsExitFourWithoutCreatingOne) {

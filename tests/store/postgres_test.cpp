@@ -10,10 +10,12 @@
 #include <array>
 #include <chrono>
 #include <csignal>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include "backend_param.h"
 #include "hwtotp/store/import.h"
@@ -303,6 +305,28 @@ TEST_F(PostgresRegistry, AServerCrashFailsClientsClosedAndARestartContinues) {
     VerifyRequest request{.serial = serial,
                           .code = code_at(next),
                           .now = t_base + static_cast<std::int64_t>(next - step_base) * 30};
+    EXPECT_EQ(exit_code_of(verify_token(registry, request)), 0);
+}
+
+TEST_F(PostgresRegistry, ARowLockHeldElsewhereEndsTheVerifyWithinTheLockTimeout) {
+    import_one();
+    // Another session holds the token's row (as a hung client would) for the whole verify.
+    std::unique_ptr<PGconn, decltype(&PQfinish)> other(PQconnectdb(paths.db.c_str()), &PQfinish);
+    ASSERT_EQ(PQstatus(other.get()), CONNECTION_OK);
+    for (const char* sql : {"BEGIN", "SELECT 1 FROM tokens FOR UPDATE"})
+        PQclear(PQexec(other.get(), sql));
+    auto registry = test::open_registry(paths);
+    const auto started = std::chrono::steady_clock::now();
+    VerifyRequest request{.serial = serial, .code = code_at(step_base), .now = t_base};
+    auto outcome = verify_token(registry, request);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+    ASSERT_FALSE(outcome);
+    EXPECT_EQ(outcome.error().code, ErrorCode::registry);
+    EXPECT_NE(outcome.error().message.find("a lock stayed held longer than 5 s"), std::string::npos)
+        << outcome.error().message;
+    PQclear(PQexec(other.get(), "ROLLBACK"));
+    // Nothing was counted or recorded; the next verify goes through.
+    EXPECT_EQ(registry.info(serial)->state.failures, 0);
     EXPECT_EQ(exit_code_of(verify_token(registry, request)), 0);
 }
 
