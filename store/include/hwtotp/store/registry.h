@@ -184,7 +184,7 @@ class Registry {
 
     struct Options {
         RegistryPaths paths;
-        int busy_timeout_ms = 5000;
+        int busy_timeout_ms = 5000;  // SQLite; PostgreSQL bounds each statement itself
         Access access = Access::create;
     };
 
@@ -197,7 +197,10 @@ class Registry {
     //   root, or that group or others may write without the sticky bit;
     // - a key file that does not open the registry's key check value, and a registry holding
     //   tokens but no key check value (the key is never replaced while seeds are sealed under it);
-    // - with write or read access, a database that does not exist or is empty ("no registry").
+    // - with write or read access, a database that does not exist or is empty ("no registry");
+    // - for a PostgreSQL URI: one holding a password (invalid_input: passwords belong in the
+    //   password or service file), a server that cannot be reached within connect_timeout
+    //   (5 s unless the URI sets one). The file checks then apply to the key file only.
     // Files are created with O_EXCL|O_NOFOLLOW and checked on the opened descriptor, never
     // stat-then-open. With write or create access, "<key>.tmp.<pid>" files left by a killed
     // hwtotp of the caller are removed.
