@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <utility>
@@ -204,11 +205,42 @@ std::int64_t Rows::affected() const {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// `uri` with the password of its userinfo and of a password= parameter replaced by "***".
+std::string redacted(std::string uri) {
+    const auto scheme = uri.find("://");
+    if (scheme != std::string::npos) {
+        const auto start = scheme + 3;
+        const auto end = std::min(uri.find_first_of("/?", start), uri.size());
+        const auto at = uri.rfind('@', end);
+        const auto colon = uri.find(':', start);
+        if (at != std::string::npos && at >= start && colon < at)
+            uri.replace(colon + 1, at - colon - 1, "***");
+    }
+    for (auto p = uri.find("password="); p != std::string::npos; p = uri.find("password=", p + 1)) {
+        const auto value = p + 9;
+        uri.replace(value, std::min(uri.find('&', value), uri.size()) - value, "***");
+    }
+    return uri;
+}
+
+// libpq's complaint about an unparsable URI, which may quote the URI: never its password.
+std::string parse_error(const std::string& uri, const char* error) {
+    std::string why = error == nullptr ? "" : error;
+    const std::string safe = redacted(uri);
+    for (auto p = why.find(uri); p != std::string::npos; p = why.find(uri, p + safe.size()))
+        why.replace(p, uri.size(), safe);
+    return first_line(why.c_str());
+}
+
+}  // namespace
+
 Result<void> check_connection_uri(const std::string& uri) {
     char* error = nullptr;
     std::unique_ptr<PQconninfoOption, OptionsFree> options(PQconninfoParse(uri.c_str(), &error));
     if (!options) {
-        std::string why = first_line(error);
+        std::string why = parse_error(uri, error);
         PQfreemem(error);
         return fail(ErrorCode::invalid_input,
                     "the registry's PostgreSQL connection URI does not parse: " + why);

@@ -382,6 +382,19 @@ TEST(PostgresUri, APasswordInTheUriIsRefusedWithoutEchoingIt) {
     }
 }
 
+TEST(PostgresUri, AUriThatDoesNotParseIsRefusedWithoutEchoingItsPassword) {
+    TempDir dir;
+    for (const std::string uri :
+         {"postgresql://alice:s3cret@[::1/hwtotp", "postgresql://[::1/hwtotp?password=s3cret"}) {
+        auto registry = Registry::open({{uri, dir.file("tokens.key")}, 5000});
+        ASSERT_FALSE(registry) << uri;
+        EXPECT_EQ(registry.error().code, ErrorCode::invalid_input);
+        EXPECT_NE(registry.error().message.find("does not parse"), std::string::npos);
+        EXPECT_EQ(registry.error().message.find("s3cret"), std::string::npos)
+            << registry.error().message;
+    }
+}
+
 TEST(PostgresUri, AServerThatIsDownIsARegistryErrorWithinTenSeconds) {
     TempDir dir;
     const auto started = std::chrono::steady_clock::now();
