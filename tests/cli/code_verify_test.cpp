@@ -191,7 +191,8 @@ TEST(CliGlobal, VersionAndHelpWithExamples) {
                                                          {"tokens", "list"},
                                                          {"tokens", "show"},
                                                          {"tokens", "remove"},
-                                                         {"tokens", "unlock"}};
+                                                         {"tokens", "unlock"},
+                                                         {"registry", "copy"}};
     for (const auto& cmd : commands) {
         std::string name = "hwtotp";
         for (const auto& word : cmd)

@@ -1,5 +1,9 @@
 #pragma once
-// The token registry: one SQLite database of hardware tokens, seeds sealed at rest.
+// The token registry: hardware tokens with their seeds sealed at rest, in one SQLite database
+// file or in a PostgreSQL database shared by many hosts (RegistryPaths::db a connection URI).
+// What follows says SQLite; PostgreSQL keeps the same rules (store/src/backend.h): every guard
+// of a verify is one UPDATE ... RETURNING, migrations run under an advisory lock, and a URI
+// holding a password is refused.
 //
 // - WAL mode and a 5 s busy timeout, so concurrent hwtotp processes wait for each other instead
 //   of failing with "database is locked".
@@ -170,6 +174,12 @@ struct AttemptReservation {
     std::int64_t retry_in = 0;  // throttled: seconds until an attempt may be counted again
 };
 
+// What Registry::copy_from did.
+struct CopySummary {
+    std::size_t added = 0;
+    std::size_t replaced = 0;  // merge: serials the target held, now the source's records
+};
+
 class Registry {
   public:
     // What an opening may do.
@@ -181,7 +191,7 @@ class Registry {
 
     struct Options {
         RegistryPaths paths;
-        int busy_timeout_ms = 5000;
+        int busy_timeout_ms = 5000;  // SQLite; PostgreSQL bounds each statement itself
         Access access = Access::create;
         // Whether closing the connection copies the -wal file's changes into the database file
         // (a checkpoint: two more syncs and a truncation). False for a program that opens the
@@ -201,7 +211,10 @@ class Registry {
     //   root, or that group or others may write without the sticky bit;
     // - a key file that does not open the registry's key check value, and a registry holding
     //   tokens but no key check value (the key is never replaced while seeds are sealed under it);
-    // - with write or read access, a database that does not exist or is empty ("no registry").
+    // - with write or read access, a database that does not exist or is empty ("no registry");
+    // - for a PostgreSQL URI: one holding a password (invalid_input: passwords belong in the
+    //   password or service file), a server that cannot be reached within connect_timeout
+    //   (5 s unless the URI sets one). The file checks then apply to the key file only.
     // Files are created with O_EXCL|O_NOFOLLOW and checked on the opened descriptor, never
     // stat-then-open. With write or create access, "<key>.tmp.<pid>" files left by a killed
     // hwtotp of the caller are removed.
@@ -287,6 +300,14 @@ class Registry {
     [[nodiscard]] Result<void> unassign_owner(std::string_view serial);
     // The serial of the token `owner` owns, or none.
     [[nodiscard]] Result<std::optional<std::string>> token_of_owner(std::string_view owner);
+
+    // Copies every token of `source` (description, owner, verifier state, history, and the
+    // seed still sealed: it is never decrypted) into this registry in one transaction, all or
+    // nothing; works between any two backends. The two must share one master key (this
+    // registry's key opens the source's key check value), else nothing is copied. Refuses, as
+    // invalid input, a registry that already holds tokens unless `merge`; with it a serial
+    // present in both takes the source's record, history included.
+    [[nodiscard]] Result<CopySummary> copy_from(Registry& source, bool merge);
 
     class Impl;
 
