@@ -49,5 +49,15 @@ TEST(Resync, IdenticalCodesAreRefused) {
     EXPECT_NE(r.error().message.find("same"), std::string::npos);
 }
 
+TEST(Resync, CodesProblemNamesLengthBeforeSameness) {
+    const OtpKey key = test::rfc6238_key();
+    const Code six = key.code(n, 6);
+    const Code eight = key.code(n, 8);
+    EXPECT_EQ(resync_codes_problem(params, six, key.code(n + 1, 6)), ResyncCodesProblem::none);
+    EXPECT_EQ(resync_codes_problem(params, eight, eight), ResyncCodesProblem::code1_length);
+    EXPECT_EQ(resync_codes_problem(params, six, eight), ResyncCodesProblem::code2_length);
+    EXPECT_EQ(resync_codes_problem(params, six, six), ResyncCodesProblem::same_codes);
+}
+
 }  // namespace
 }  // namespace hwtotp
