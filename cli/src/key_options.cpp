@@ -131,14 +131,13 @@ Result<T> merge_param(const std::string& option, const std::string& text, T sour
                       bool source_states, Result<T> parsed) {
     if (text.empty())
         return source_value;
-    if (!parsed)
-        return tl::unexpected(parsed.error());
-    if (source_states && *parsed != source_value) {
+    HWTOTP_ASSIGN_OR_RETURN(const T value, std::move(parsed));
+    if (source_states && value != source_value) {
         return fail(ErrorCode::invalid_input, option + " " + text +
                                                   " contradicts the key source, which says " +
                                                   std::to_string(source_value));
     }
-    return *parsed;
+    return value;
 }
 
 }  // namespace
@@ -215,9 +214,7 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
         source_states_params = true;
     } else if (!o.secret_file.empty()) {
         SecretText text;
-        if (auto read = read_secret_file(o.secret_file, ctx, text); !read) {
-            return tl::unexpected(read.error());
-        }
+        HWTOTP_TRY(read_secret_file(o.secret_file, ctx, text));
         key = decode_secret_text(text.text, "--secret-file " + o.secret_file);
         source_states_params = looks_like_uri(text.text);
     } else {
@@ -246,34 +243,29 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
         }
         hash = *parsed;
     }
-    auto digits = merge_param<std::int64_t>(
-        "--digits", o.digits, p.digits(), source_states_params,
-        parse_integer(o.digits, "--digits", limits::min_digits, limits::max_digits));
-    if (!digits)
-        return tl::unexpected(digits.error());
-    auto period = merge_param<std::int64_t>(
-        "--period", o.period, p.period(), source_states_params,
-        parse_integer(o.period, "--period", limits::min_period, limits::max_period));
-    if (!period)
-        return tl::unexpected(period.error());
-    auto t0 = merge_param<std::int64_t>(
-        "--t0", o.t0, p.t0(), source_states_params,
-        parse_integer(o.t0, "--t0", std::numeric_limits<std::int64_t>::min() / 2,
-                      std::numeric_limits<std::int64_t>::max() / 2));
-    if (!t0)
-        return tl::unexpected(t0.error());
-    auto params = Params::create(hash, static_cast<int>(*digits), *period, *t0);
-    if (!params)
-        return tl::unexpected(params.error());
-    key->params = *params;
+    HWTOTP_ASSIGN_OR_RETURN(auto digits, merge_param<std::int64_t>(
+                                             "--digits", o.digits, p.digits(), source_states_params,
+                                             parse_integer(o.digits, "--digits", limits::min_digits,
+                                                           limits::max_digits)));
+    HWTOTP_ASSIGN_OR_RETURN(auto period, merge_param<std::int64_t>(
+                                             "--period", o.period, p.period(), source_states_params,
+                                             parse_integer(o.period, "--period", limits::min_period,
+                                                           limits::max_period)));
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto t0, merge_param<std::int64_t>(
+                     "--t0", o.t0, p.t0(), source_states_params,
+                     parse_integer(o.t0, "--t0", std::numeric_limits<std::int64_t>::min() / 2,
+                                   std::numeric_limits<std::int64_t>::max() / 2)));
+    HWTOTP_ASSIGN_OR_RETURN(auto params,
+                            Params::create(hash, static_cast<int>(digits), period, t0));
+    key->params = params;
 
     if (o.hotp)
         key->type = OtpType::hotp;
     if (!o.counter.empty()) {
-        auto counter = parse_unsigned(o.counter, "--counter", limits::max_counter);
-        if (!counter)
-            return tl::unexpected(counter.error());
-        key->counter = *counter;
+        HWTOTP_ASSIGN_OR_RETURN(auto counter,
+                                parse_unsigned(o.counter, "--counter", limits::max_counter));
+        key->counter = counter;
         if (key->type != OtpType::hotp) {
             return fail(ErrorCode::invalid_input, "--counter is for HOTP tokens: add --hotp");
         }

@@ -7,19 +7,17 @@
 namespace hwtotp::cli {
 
 Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access) {
-    auto paths = store::resolve_registry_paths(ctx.db_path);
-    if (!paths)
-        return tl::unexpected(paths.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto paths, store::resolve_registry_paths(ctx.db_path));
     // The library refuses this too; here the message can say which command makes a registry.
     struct stat st {};
-    if (access != RegistryAccess::create && ::lstat(paths->db.c_str(), &st) != 0 &&
+    if (access != RegistryAccess::create && ::lstat(paths.db.c_str(), &st) != 0 &&
         errno == ENOENT) {
         return fail(ErrorCode::registry,
-                    "no registry at " + paths->db +
+                    "no registry at " + paths.db +
                         " (import tokens first with: hwtotp import FILE, or point --db or "
                         "HWTOTP_DB at an existing registry)");
     }
-    return store::Registry::open(store::Registry::Options{*paths, 5000, access});
+    return store::Registry::open(store::Registry::Options{paths, 5000, access});
 }
 
 }  // namespace hwtotp::cli
