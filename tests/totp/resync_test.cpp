@@ -4,7 +4,9 @@
 #include "hwtotp/totp/steps.h"
 #include "test_key.h"
 
-namespace hwtotp {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::resync_test {
 namespace {
 
 const Params params = Params::standard();
@@ -60,4 +62,4 @@ TEST(Resync, CodesProblemNamesLengthBeforeSameness) {
 }
 
 }  // namespace
-}  // namespace hwtotp
+}  // namespace hwtotp::resync_test
