@@ -131,77 +131,79 @@ std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-AccountAudit audit_account(const CredentialReport& report, const AccountPages& pages) {
-    AccountAudit account;
-    account.account_id = report.account_id;
-    account.files.push_back(report.file);
+const char* shape_text(const std::string& serial) {
+    switch (serial_shape(serial)) {
+        case SerialShape::hardware_totp:
+            return "hardware TOTP token";
+        case SerialShape::virtual_arn:
+            return "virtual device";
+        case SerialShape::fido_arn:
+            return "FIDO security key";
+        case SerialShape::other:
+            break;
+    }
+    return "device";
+}
+
+// What the IAM-042 verdict is decided from, besides root's row.
+struct RootFacts {
+    bool no_credentials = false;  // no password, no access key, no signing certificate
+    std::vector<RootVirtualDevice> root_virtual;
+    std::size_t listed = 0;  // devices on the virtual listing's pages
+    bool truncated = false;  // the last virtual page says more follow
+};
+
+RootFacts root_facts(const CredentialRow& root, const AccountPages& pages) {
+    RootFacts facts;
+    facts.no_credentials = !root_has_password(root) &&
+                           !key_exists(root.access_key_1_active, root.access_key_1_last_rotated) &&
+                           !key_exists(root.access_key_2_active, root.access_key_2_last_rotated) &&
+                           root.cert_1_active != Flag::yes && root.cert_2_active != Flag::yes;
+    facts.root_virtual = root_virtual_devices(pages);
     for (const auto* p : pages.virtual_pages)
-        account.files.push_back(p->file);
-    for (const auto* p : pages.device_pages)
-        account.files.push_back(p->file);
+        facts.listed += p->devices.size();
+    facts.truncated = !pages.virtual_pages.empty() && pages.virtual_pages.back()->is_truncated;
+    return facts;
+}
 
-    const CredentialRow& root = *report.root();
-    Finding main;
-    main.rule_id = std::string(rule_root_hardware_mfa);
-    main.severity = Severity::critical;
-    main.references = refs_root_hardware;
-    main.evidence.push_back(root_evidence(report, root));
-
-    const bool no_credentials =
-        !root_has_password(root) &&
-        !key_exists(root.access_key_1_active, root.access_key_1_last_rotated) &&
-        !key_exists(root.access_key_2_active, root.access_key_2_last_rotated) &&
-        root.cert_1_active != Flag::yes && root.cert_2_active != Flag::yes;
-    const auto root_virtual = root_virtual_devices(pages);
-    for (const auto& d : root_virtual)
+// The evidence lines of the listings: root's virtual devices, a summary of the virtual pages,
+// and every device of a user listing.
+void add_listing_evidence(const AccountPages& pages, const RootFacts& facts, Finding& main) {
+    for (const auto& d : facts.root_virtual)
         main.evidence.push_back(d.evidence);
-
-    std::size_t listed = 0;
-    for (const auto* p : pages.virtual_pages)
-        listed += p->devices.size();
-    const bool truncated = !pages.virtual_pages.empty() && pages.virtual_pages.back()->is_truncated;
     if (!pages.virtual_pages.empty()) {
         main.evidence.push_back(
             "list-virtual-mfa-devices: " + plural(pages.virtual_pages.size(), "page", "pages") +
-            ", " + plural(listed, "device", "devices") + " listed" +
-            (truncated ? ", last page " + pages.virtual_pages.back()->file + " IsTruncated: true"
-                       : ", complete"));
+            ", " + plural(facts.listed, "device", "devices") + " listed" +
+            (facts.truncated
+                 ? ", last page " + pages.virtual_pages.back()->file + " IsTruncated: true"
+                 : ", complete"));
     }
     for (const auto* p : pages.device_pages) {
         for (std::size_t i = 0; i < p->devices.size(); ++i) {
             const MfaDevice& d = p->devices[i];
-            const char* shape = "device";
-            switch (serial_shape(d.serial_number)) {
-                case SerialShape::hardware_totp:
-                    shape = "hardware TOTP token";
-                    break;
-                case SerialShape::virtual_arn:
-                    shape = "virtual device";
-                    break;
-                case SerialShape::fido_arn:
-                    shape = "FIDO security key";
-                    break;
-                case SerialShape::other:
-                    break;
-            }
             main.evidence.push_back(p->file + ": MFADevices[" + std::to_string(i) + "] " +
-                                    d.serial_number + " (" + shape + ")" +
+                                    d.serial_number + " (" + shape_text(d.serial_number) + ")" +
                                     (d.user_name ? " UserName=" + *d.user_name : ""));
         }
     }
+}
 
+// Root hardware MFA (IAM-042): the account's verdict and summary, and what to do about it.
+void judge_root_mfa(const CredentialRow& root, const AccountPages& pages, const RootFacts& facts,
+                    AccountAudit& account, Finding& main) {
     const std::string enroll_hint =
         "Enroll a hardware MFA token for the root user in the console (root MFA cannot be set "
         "through the API).";
-    if (no_credentials) {
+    if (facts.no_credentials) {
         account.verdict = Verdict::not_applicable;
         account.summary =
             "root has no credentials (no password, no access key, no signing certificate): "
             "nothing to protect with MFA (AWS Config reports NOT_APPLICABLE)";
-        if (!root_virtual.empty()) {
+        if (!facts.root_virtual.empty()) {
             account.summary += "; a virtual MFA device is still assigned to root";
             main.remediation = "Deactivate and delete the root virtual MFA device " +
-                               root_virtual.front().serial + ".";
+                               facts.root_virtual.front().serial + ".";
         }
     } else if (root.mfa_active != Flag::yes) {
         account.verdict = Verdict::fail;
@@ -209,13 +211,13 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
                           std::string(flag_text(root.mfa_active)) + ")";
         main.remediation = enroll_hint;
         main.follow_up = FollowUp::enroll_root_hardware_token;
-    } else if (!root_virtual.empty()) {
+    } else if (!facts.root_virtual.empty()) {
         account.verdict = Verdict::fail;
-        account.summary = "root uses a virtual MFA device (" + root_virtual.front().serial +
+        account.summary = "root uses a virtual MFA device (" + facts.root_virtual.front().serial +
                           "), not a hardware one";
         main.remediation = enroll_hint +
                            " Then deactivate and delete the root virtual MFA device " +
-                           root_virtual.front().serial + ".";
+                           facts.root_virtual.front().serial + ".";
         main.follow_up = FollowUp::enroll_root_hardware_token;
     } else if (pages.virtual_pages.empty()) {
         account.verdict = Verdict::incomplete;
@@ -226,7 +228,7 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
             "Run `aws iam list-virtual-mfa-devices > virtual.json` in this account and audit "
             "again with that listing.";
         main.follow_up = FollowUp::give_virtual_listing;
-    } else if (truncated) {
+    } else if (facts.truncated) {
         account.verdict = Verdict::incomplete;
         account.summary =
             "root has MFA, but the virtual MFA listing is incomplete: the last page "
@@ -238,19 +240,35 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
             "--max-items or --no-paginate is used).";
     } else {
         account.verdict = Verdict::pass;
-        account.summary =
-            std::string("root has MFA and ") +
-            (listed == 0
-                 ? "the account has no virtual MFA device"
-                 : "none of the " + plural(listed, "virtual MFA device", "virtual MFA devices") +
-                       " listed is assigned to root") +
-            ", so root's MFA is not virtual (a hardware TOTP token or FIDO key)";
+        account.summary = std::string("root has MFA and ") +
+                          (facts.listed == 0 ? "the account has no virtual MFA device"
+                                             : "none of the " +
+                                                   plural(facts.listed, "virtual MFA device",
+                                                          "virtual MFA devices") +
+                                                   " listed is assigned to root") +
+                          ", so root's MFA is not virtual (a hardware TOTP token or FIDO key)";
     }
+}
+
+Finding root_mfa_finding(const CredentialReport& report, const AccountPages& pages,
+                         AccountAudit& account) {
+    const CredentialRow& root = *report.root();
+    Finding main;
+    main.rule_id = std::string(rule_root_hardware_mfa);
+    main.severity = Severity::critical;
+    main.references = refs_root_hardware;
+    main.evidence.push_back(root_evidence(report, root));
+    const RootFacts facts = root_facts(root, pages);
+    add_listing_evidence(pages, facts, main);
+    judge_root_mfa(root, pages, facts, account, main);
     main.message = account.summary;
     main.files = account.files;
-    account.findings.push_back(std::move(main));
+    return main;
+}
 
-    // CIS 1.4: root access keys.
+// CIS 1.4: root access keys.
+Finding root_keys_finding(const CredentialReport& report) {
+    const CredentialRow& root = *report.root();
     Finding keys;
     keys.rule_id = std::string(rule_root_access_keys);
     keys.severity = Severity::critical;
@@ -275,46 +293,65 @@ AccountAudit audit_account(const CredentialReport& report, const AccountPages& p
         row_location(report, root) +
         ": <root_account> access_key_1_active=" + std::string(flag_text(root.access_key_1_active)) +
         " access_key_2_active=" + std::string(flag_text(root.access_key_2_active)));
-    account.findings.push_back(std::move(keys));
+    return keys;
+}
 
-    // CIS 1.10: IAM users with a console password and no MFA, one finding each.
+Finding console_user_finding(const CredentialReport& report, const CredentialRow& row) {
+    Finding user;
+    user.rule_id = std::string(rule_console_user_mfa);
+    user.severity = Severity::medium;
+    user.status = Verdict::fail;
+    user.references = refs_user_mfa;
+    user.files.push_back(report.file);
+    user.message = "IAM user " + row.user + " has a console password and no MFA";
+    user.evidence.push_back(
+        row_location(report, row) + ": " + row.user + " " + row.arn +
+        " password_enabled=true mfa_active=" + std::string(flag_text(row.mfa_active)));
+    user.remediation =
+        "Enable MFA for " + row.user + ", or remove the console password if it is not needed.";
+    user.follow_up = FollowUp::enable_user_mfa;
+    user.user = row.user;
+    return user;
+}
+
+// CIS 1.10: one failing finding per IAM user with a console password and no MFA, or one
+// passing finding when there is none.
+void add_console_user_findings(const CredentialReport& report, std::vector<Finding>& findings) {
     std::size_t console_users = 0;
+    bool any_failed = false;
     for (const CredentialRow& row : report.rows) {
         if (row.is_root() || row.password_enabled != Flag::yes)
             continue;
         ++console_users;
         if (row.mfa_active == Flag::yes)
             continue;
-        Finding user;
-        user.rule_id = std::string(rule_console_user_mfa);
-        user.severity = Severity::medium;
-        user.status = Verdict::fail;
-        user.references = refs_user_mfa;
-        user.files.push_back(report.file);
-        user.message = "IAM user " + row.user + " has a console password and no MFA";
-        user.evidence.push_back(
-            row_location(report, row) + ": " + row.user + " " + row.arn +
-            " password_enabled=true mfa_active=" + std::string(flag_text(row.mfa_active)));
-        user.remediation =
-            "Enable MFA for " + row.user + ", or remove the console password if it is not needed.";
-        user.follow_up = FollowUp::enable_user_mfa;
-        user.user = row.user;
-        account.findings.push_back(std::move(user));
+        findings.push_back(console_user_finding(report, row));
+        any_failed = true;
     }
-    const bool any_user_failed =
-        std::any_of(account.findings.begin(), account.findings.end(),
-                    [](const Finding& f) { return f.rule_id == rule_console_user_mfa; });
-    if (!any_user_failed) {
-        Finding users;
-        users.rule_id = std::string(rule_console_user_mfa);
-        users.severity = Severity::medium;
-        users.references = refs_user_mfa;
-        users.files.push_back(report.file);
-        users.message = console_users == 0 ? "no IAM user has a console password"
-                                           : "every IAM user with a console password has MFA (" +
-                                                 plural(console_users, "user", "users") + ")";
-        account.findings.push_back(std::move(users));
-    }
+    if (any_failed)
+        return;
+    Finding users;
+    users.rule_id = std::string(rule_console_user_mfa);
+    users.severity = Severity::medium;
+    users.references = refs_user_mfa;
+    users.files.push_back(report.file);
+    users.message = console_users == 0 ? "no IAM user has a console password"
+                                       : "every IAM user with a console password has MFA (" +
+                                             plural(console_users, "user", "users") + ")";
+    findings.push_back(std::move(users));
+}
+
+AccountAudit audit_account(const CredentialReport& report, const AccountPages& pages) {
+    AccountAudit account;
+    account.account_id = report.account_id;
+    account.files.push_back(report.file);
+    for (const auto* p : pages.virtual_pages)
+        account.files.push_back(p->file);
+    for (const auto* p : pages.device_pages)
+        account.files.push_back(p->file);
+    account.findings.push_back(root_mfa_finding(report, pages, account));
+    account.findings.push_back(root_keys_finding(report));
+    add_console_user_findings(report, account.findings);
     account.findings.front().status = account.verdict;
     return account;
 }

@@ -70,8 +70,7 @@ Result<bool> CsvReader::next(CsvRecord& record) {
         for (;;) {
             if (record.fields.size() <= count)
                 record.fields.emplace_back();
-            if (auto ok = read_field(record.fields[count]); !ok)
-                return tl::unexpected(ok.error());
+            HWTOTP_TRY(read_field(record.fields[count]));
             ++count;
             if (pos_ < text_.size() && text_[pos_] == ',') {
                 ++pos_;

@@ -28,8 +28,7 @@ constexpr std::uint64_t max_check_window = 1'000'000;
 constexpr const char* aws_is_time_based = " (AWS hardware tokens are time-based)";
 
 Result<int> run_check(const CheckOptions& o, Context& ctx) {
-    if (auto totp = refuse_hotp_options(o.key, "check", aws_is_time_based); !totp)
-        return tl::unexpected(totp.error());
+    HWTOTP_TRY(refuse_hotp_options(o.key, "check", aws_is_time_based));
     std::string serial = o.serial;
     if (serial.empty() && !o.key.token.empty())
         serial = o.key.token;  // the registry's serial is the device's serial
@@ -37,35 +36,23 @@ Result<int> run_check(const CheckOptions& o, Context& ctx) {
         return fail(ErrorCode::invalid_input,
                     "--serial is required (the serial printed on the token, e.g. GAKT12345678)");
     }
-    auto code1 = aws::parse_aws_code(o.code1, "--code1");
-    if (!code1)
-        return tl::unexpected(code1.error());
-    auto code2 = aws::parse_aws_code(o.code2, "--code2");
-    if (!code2)
-        return tl::unexpected(code2.error());
-    auto submitter = parse_submitter(o.user, o.root);
-    if (!submitter)
-        return tl::unexpected(submitter.error());
-    auto time = resolve_time(o.time, ctx);
-    if (!time)
-        return tl::unexpected(time.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto code1, aws::parse_aws_code(o.code1, "--code1"));
+    HWTOTP_ASSIGN_OR_RETURN(auto code2, aws::parse_aws_code(o.code2, "--code2"));
+    HWTOTP_ASSIGN_OR_RETURN(auto submitter, parse_submitter(o.user, o.root));
+    HWTOTP_ASSIGN_OR_RETURN(auto time, resolve_time(o.time, ctx));
     std::uint64_t radius = 2880;
     if (!o.search_window.empty()) {
-        auto parsed = parse_unsigned(o.search_window, "--search-window", max_check_window);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        radius = *parsed;
+        HWTOTP_ASSIGN_OR_RETURN(
+            auto parsed, parse_unsigned(o.search_window, "--search-window", max_check_window));
+        radius = parsed;
     }
 
-    CheckRequest request{serial, *code1, *code2, nullptr, *time, *submitter, radius};
+    CheckRequest request{serial, code1, code2, nullptr, time, submitter, radius};
     std::optional<ResolvedKey> key;
     if (has_key_source(o.key)) {
-        auto resolved = resolve_key(o.key, ctx);
-        if (!resolved)
-            return tl::unexpected(resolved.error());
-        if (auto totp = require_totp(*resolved, "check", aws_is_time_based); !totp)
-            return tl::unexpected(totp.error());
-        key = std::move(*resolved);
+        HWTOTP_ASSIGN_OR_RETURN(auto resolved, resolve_key(o.key, ctx));
+        HWTOTP_TRY(require_totp(resolved, "check", aws_is_time_based));
+        key = std::move(resolved);
         request.key = &*key;
     }
     return report_check(request, ctx);

@@ -31,17 +31,14 @@ std::string hex4(std::uint16_t value) {
     return text;
 }
 
-Result<int> run_list(Context& ctx) {
-    auto api = hid::HidApi::init();
-    if (!api) {
-        return tl::unexpected(api.error());
-    }
-    const auto devices = (*api)->enumerate_otp();
+Result<int> run_device_list(Context& ctx) {
+    HWTOTP_ASSIGN_OR_RETURN(auto api, hid::HidApi::init());
+    const auto devices = api->enumerate_otp();
     nlohmann::json list = nlohmann::json::array();
     for (const auto& info : devices) {
         std::string serial;
         std::string problem;
-        if (auto transport = (*api)->open(info.path); !transport) {
+        if (auto transport = api->open(info.path); !transport) {
             problem = transport.error().error.message;
         } else {
             hid::SteadyTicker ticker;
@@ -84,72 +81,54 @@ Result<int> run_list(Context& ctx) {
 }
 
 Result<int> run_serial(const DeviceOptions& o, Context& ctx) {
-    auto session = open_session(o.device, ctx);
-    if (!session) {
-        return tl::unexpected(session.error());
-    }
-    auto& host = *(*session)->host;
-    auto identity = host.identify();
-    if (!identity) {
-        return tl::unexpected(identity.error());
-    }
+    HWTOTP_ASSIGN_OR_RETURN(auto session, open_session(o.device, ctx));
+    auto& host = *(session)->host;
+    HWTOTP_ASSIGN_OR_RETURN(auto identity, host.identify());
     if (ctx.json) {
-        print_json(ctx, {{"device", (*session)->opened.transport->describe()},
-                         {"serial", std::to_string(identity->serial)},
-                         {"firmware", identity->status.firmware()}});
+        print_json(ctx, {{"device", session->opened.transport->describe()},
+                         {"serial", std::to_string(identity.serial)},
+                         {"firmware", identity.status.firmware()}});
     } else {
-        ctx.out << identity->serial << '\n';
+        ctx.out << identity.serial << '\n';
     }
     return exit_ok;
 }
 
 Result<int> run_codes(const DeviceOptions& o, Context& ctx) {
-    auto slot = parse_integer(o.slot, "--slot", hid::first_slot, hid::last_slot);
-    if (!slot)
-        return tl::unexpected(slot.error());
-    auto digits = parse_integer(o.digits, "--digits", hid::min_totp_digits, hid::max_totp_digits);
-    if (!digits)
-        return tl::unexpected(digits.error());
-    auto time = resolve_time(o.time, ctx);
-    if (!time)
-        return tl::unexpected(time.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto slot,
+                            parse_integer(o.slot, "--slot", hid::first_slot, hid::last_slot));
+    HWTOTP_ASSIGN_OR_RETURN(auto digits, parse_integer(o.digits, "--digits", hid::min_totp_digits,
+                                                       hid::max_totp_digits));
+    HWTOTP_ASSIGN_OR_RETURN(auto time, resolve_time(o.time, ctx));
     // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 30 s, T0 = 0.
-    const Params params = *Params::create(Hash::sha1, static_cast<int>(*digits), 30, 0);
-    auto step = step_at(params, *time);
+    const Params params = *Params::create(Hash::sha1, static_cast<int>(digits), 30, 0);
+    auto step = step_at(params, time);
     if (!step)
         return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
 
-    auto session = open_session(o.device, ctx);
-    if (!session)
-        return tl::unexpected(session.error());
-    auto& host = *(*session)->host;
-    auto serial = host.read_serial();
-    if (!serial)
-        return tl::unexpected(serial.error());
-    const int slot_number = static_cast<int>(*slot);
-    const int digit_count = static_cast<int>(*digits);
-    auto code1 = host.totp_step(slot_number, *step, digit_count);
-    if (!code1)
-        return tl::unexpected(code1.error());
-    auto code2 = host.totp_step(slot_number, *step + 1, digit_count);
-    if (!code2)
-        return tl::unexpected(code2.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto session, open_session(o.device, ctx));
+    auto& host = *(session)->host;
+    HWTOTP_ASSIGN_OR_RETURN(auto serial, host.read_serial());
+    const int slot_number = static_cast<int>(slot);
+    const int digit_count = static_cast<int>(digits);
+    HWTOTP_ASSIGN_OR_RETURN(auto code1, host.totp_step(slot_number, *step, digit_count));
+    HWTOTP_ASSIGN_OR_RETURN(auto code2, host.totp_step(slot_number, *step + 1, digit_count));
 
     const std::int64_t second_valid_from = step_start(params, *step + 1);
     if (ctx.json) {
-        print_json(ctx, {{"device", (*session)->opened.transport->describe()},
-                         {"serial", std::to_string(*serial)},
+        print_json(ctx, {{"device", session->opened.transport->describe()},
+                         {"serial", std::to_string(serial)},
                          {"slot", slot_number},
-                         {"time", *time},
+                         {"time", time},
                          {"step", *step},
-                         {"code1", code1->str()},
-                         {"code2", code2->str()},
+                         {"code1", code1.str()},
+                         {"code2", code2.str()},
                          {"code2_valid_from", format_time(second_valid_from)},
                          {"params", params_json(params)}});
     } else {
-        ctx.out << "Serial number: " << *serial << '\n'
-                << "MFA code 1: " << code1->digits() << '\n'
-                << "MFA code 2: " << code2->digits() << '\n';
+        ctx.out << "Serial number: " << serial << '\n'
+                << "MFA code 1: " << code1.digits() << '\n'
+                << "MFA code 2: " << code2.digits() << '\n';
         // Submitting before code 2's step begins would register the token as running fast.
         ctx.err << "hwtotp: note: code 2 is for the step starting "
                 << format_time(second_valid_from) << "; submit the pair after that time\n";
@@ -166,7 +145,7 @@ void add_device_command(CLI::App& app, Context& ctx) {
 
     auto* list = cmd->add_subcommand("list", "List YubiKey OTP HID interfaces and their serials");
     list->footer("Example:\n  hwtotp device list --json");
-    list->callback([&ctx] { finish(ctx, run_list(ctx)); });
+    list->callback([&ctx] { finish(ctx, run_device_list(ctx)); });
 
     auto* serial = cmd->add_subcommand("serial", "Print a key's serial number");
     add_device_option(*serial, opts->device);

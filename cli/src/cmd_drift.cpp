@@ -55,11 +55,9 @@ Result<TokenOffsetHistory::Entry> parse_observation(const std::string& text) {
     std::string steps = text.substr(comma + 1);
     if (!steps.empty() && steps[0] == '+')
         steps.erase(0, 1);
-    auto offset = parse_integer(steps, "--observe " + text + ": STEPS", -1'000'000'000'000,
-                                1'000'000'000'000);
-    if (!offset)
-        return tl::unexpected(offset.error());
-    return TokenOffsetHistory::Entry{*time, *offset, "observed"};
+    HWTOTP_ASSIGN_OR_RETURN(auto offset, parse_integer(steps, "--observe " + text + ": STEPS",
+                                                       -1'000'000'000'000, 1'000'000'000'000));
+    return TokenOffsetHistory::Entry{*time, offset, "observed"};
 }
 
 nlohmann::json exit_json(const WindowExit& w) {

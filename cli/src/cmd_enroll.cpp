@@ -52,11 +52,9 @@ Result<std::string> ask(Context& ctx, const std::string& prompt, const std::stri
 
 Result<Code> ask_code(Context& ctx, const std::string& prompt, const std::string& what) {
     for (int attempt = 1;; ++attempt) {
-        auto text = ask(ctx, prompt, what);
-        if (!text)
-            return tl::unexpected(text.error());
+        HWTOTP_ASSIGN_OR_RETURN(auto text, ask(ctx, prompt, what));
         std::string digits;
-        for (char c : *text) {
+        for (char c : text) {
             if (c != ' ')
                 digits += c;  // tokens and people group digits: "123 456"
         }
@@ -90,10 +88,8 @@ void wait_until(Context& ctx, std::int64_t target, std::int64_t period, const st
 
 // The start of the step after the one containing `now`.
 Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
-    auto step = step_at(params, now);
-    if (!step)
-        return tl::unexpected(step.error());
-    return step_start(params, step_add(*step, 1));
+    HWTOTP_ASSIGN_OR_RETURN(auto step, step_at(params, now));
+    return step_start(params, step_add(step, 1));
 }
 
 // Reads the pair from a HID key: the key computes a code for any step it is given, so nothing
@@ -102,22 +98,17 @@ Result<std::int64_t> next_boundary(const Params& params, std::int64_t now) {
 Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
                                std::optional<std::int64_t> fixed_time, const Submitter& submitter,
                                Context& ctx) {
-    auto slot = parse_integer(o.slot.empty() ? "2" : o.slot, "--slot", device::hid::first_slot,
-                              device::hid::last_slot);
-    if (!slot)
-        return tl::unexpected(slot.error());
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto slot, parse_integer(o.slot.empty() ? "2" : o.slot, "--slot", device::hid::first_slot,
+                                 device::hid::last_slot));
     // A YubiKey slot has no parameters of its own: ykman's TOTP is SHA-1, 6 digits, 30 s.
     const Params params = key ? key->params : Params::standard();
-    auto session = open_session(o.device, ctx);
-    if (!session)
-        return tl::unexpected(session.error());
-    auto& host = *(*session)->host;
+    HWTOTP_ASSIGN_OR_RETURN(auto session, open_session(o.device, ctx));
+    auto& host = *session->host;
     std::string serial = o.serial;
     if (serial.empty()) {
-        auto device_serial = host.read_serial();
-        if (!device_serial)
-            return tl::unexpected(device_serial.error());
-        serial = std::to_string(*device_serial);
+        HWTOTP_ASSIGN_OR_RETURN(auto device_serial, host.read_serial());
+        serial = std::to_string(device_serial);
     }
     const std::int64_t time = fixed_time ? *fixed_time : ctx.now();
     auto step = step_at(params, time);
@@ -125,40 +116,34 @@ Result<int> enroll_from_device(const EnrollOptions& o, const std::optional<Resol
         return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
     if (*step == 0)
         return fail(ErrorCode::invalid_input, "--time: the first step has no previous code");
-    const int slot_number = static_cast<int>(*slot);
-    auto code1 = host.totp_step(slot_number, *step - 1, params.digits());
-    if (!code1)
-        return tl::unexpected(code1.error());
-    auto code2 = host.totp_step(slot_number, *step, params.digits());
-    if (!code2)
-        return tl::unexpected(code2.error());
+    const int slot_number = static_cast<int>(slot);
+    HWTOTP_ASSIGN_OR_RETURN(auto code1, host.totp_step(slot_number, *step - 1, params.digits()));
+    HWTOTP_ASSIGN_OR_RETURN(auto code2, host.totp_step(slot_number, *step, params.digits()));
     ctx.err << "Read from the key (slot " << slot_number << "): serial " << serial << ", code 1 "
-            << code1->digits() << ", code 2 " << code2->digits() << '\n';
-    CheckRequest request{serial, *code1, *code2, key ? &*key : nullptr, time, submitter, 2880};
+            << code1.digits() << ", code 2 " << code2.digits() << '\n';
+    CheckRequest request{serial, code1, code2, key ? &*key : nullptr, time, submitter, 2880};
     return report_check(request, ctx);
 }
 
-Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
-    if (auto totp = refuse_hotp_options(o.key, "enroll"); !totp)
-        return tl::unexpected(totp.error());
-    auto submitter = parse_submitter(o.user, o.root);
-    if (!submitter)
-        return tl::unexpected(submitter.error());
-    std::optional<ResolvedKey> key;
-    if (has_key_source(o.key)) {
-        auto resolved = resolve_key(o.key, ctx);
-        if (!resolved)
-            return tl::unexpected(resolved.error());
-        if (auto totp = require_totp(*resolved, "enroll"); !totp)
-            return tl::unexpected(totp.error());
-        key = std::move(*resolved);
-    }
+// What enroll knows before it asks for anything: refused here, so that no code the user reads
+// off the token is wasted on an error.
+struct EnrollSetup {
+    Submitter submitter;
+    std::optional<ResolvedKey> key;  // none: format checks only
     std::optional<std::int64_t> fixed_time;
+};
+
+Result<EnrollSetup> parse_enroll_setup(const EnrollOptions& o, Context& ctx) {
+    HWTOTP_TRY(refuse_hotp_options(o.key, "enroll"));
+    EnrollSetup setup;
+    HWTOTP_ASSIGN_OR_RETURN(setup.submitter, parse_submitter(o.user, o.root));
+    if (has_key_source(o.key)) {
+        HWTOTP_ASSIGN_OR_RETURN(auto resolved, resolve_key(o.key, ctx));
+        HWTOTP_TRY(require_totp(resolved, "enroll"));
+        setup.key = std::move(resolved);
+    }
     if (!o.time.empty()) {
-        auto t = resolve_time(o.time, ctx);
-        if (!t)
-            return tl::unexpected(t.error());
-        fixed_time = *t;
+        HWTOTP_ASSIGN_OR_RETURN(setup.fixed_time, resolve_time(o.time, ctx));
     }
     if (!o.slot.empty() && o.device.empty()) {
         return fail(ErrorCode::invalid_input,
@@ -166,69 +151,85 @@ Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
                     "are typed in");
     }
     // Refuse what the check would refuse before asking for codes that are then wasted.
-    if (key && fixed_time) {
-        if (auto step = step_at(key->params, *fixed_time); !step)
+    if (setup.key && setup.fixed_time) {
+        if (auto step = step_at(setup.key->params, *setup.fixed_time); !step)
             return fail(ErrorCode::invalid_input, "--time: " + step.error().message);
     }
-    if (key && !o.serial.empty()) {
-        if (auto fits = key_fits_enrollment(o.serial, *key); !fits)
-            return tl::unexpected(fits.error());
-    }
-    if (!o.device.empty()) {
-        return enroll_from_device(o, key, fixed_time, *submitter, ctx);
-    }
-    // A fixed time has no clock to wait on; --no-wait leaves the timing to the user.
-    const bool wait = !o.no_wait && !fixed_time;
-    const Params params = key ? key->params : Params::standard();
+    if (setup.key && !o.serial.empty())
+        HWTOTP_TRY(key_fits_enrollment(o.serial, *setup.key));
+    return setup;
+}
 
+// --serial, else the seed's or --token's serial, else asked for; it must be the seed's own.
+Result<std::string> enrollment_serial(const EnrollOptions& o, const std::optional<ResolvedKey>& key,
+                                      Context& ctx) {
     std::string serial = o.serial;
     if (serial.empty() && key && !key->serial.empty())
         serial = key->serial;
     if (serial.empty() && !o.key.token.empty())
         serial = o.key.token;
     if (serial.empty()) {
-        auto answer = ask(ctx, "Serial number (printed on the back of the token): ", "serial");
-        if (!answer)
-            return tl::unexpected(answer.error());
-        if (answer->empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            serial, ask(ctx, "Serial number (printed on the back of the token): ", "serial"));
+        if (serial.empty()) {
             return fail(ErrorCode::invalid_input,
                         "no serial given (an empty answer): type the serial printed on the back of "
                         "the token, or pass --serial");
         }
-        serial = *answer;
     }
-    if (key) {
-        if (auto fits = key_fits_enrollment(serial, *key, "the serial"); !fits)
-            return tl::unexpected(fits.error());
-    }
+    if (key)
+        HWTOTP_TRY(key_fits_enrollment(serial, *key, "the serial"));
     if (const auto sc = aws::check_serial(serial); !sc.accepted_by_aws)
         ctx.err << "  note: AWS would reject this serial: "
                 << escape_for_terminal(sc.problems.front()) << '\n';
+    return serial;
+}
 
+// Waits for the next step boundary (when `wait`): a code read then stays current longest.
+Result<void> wait_for_boundary(bool wait, const Params& params, const std::string& label,
+                               Context& ctx) {
+    if (!wait)
+        return {};
+    HWTOTP_ASSIGN_OR_RETURN(const auto boundary, next_boundary(params, ctx.now()));
+    wait_until(ctx, boundary, params.period(), label);
+    return {};
+}
+
+struct TypedCodes {
+    Code code1;
+    Code code2;
+};
+
+Result<TypedCodes> ask_codes(bool wait, const Params& params, Context& ctx) {
     if (wait) {
         ctx.err << "Codes are best read just after a step boundary: the pair then has the "
                    "longest time to be submitted.\n";
-        auto boundary = next_boundary(params, ctx.now());
-        if (!boundary)
-            return tl::unexpected(boundary.error());
-        wait_until(ctx, *boundary, params.period(), "next step in");
     }
-    auto code1 = ask_code(ctx, "Code 1: press the token's button and type the code: ", "code 1");
-    if (!code1)
-        return tl::unexpected(code1.error());
-    if (wait) {
-        auto boundary = next_boundary(params, ctx.now());
-        if (!boundary)
-            return tl::unexpected(boundary.error());
-        wait_until(ctx, *boundary, params.period(), "the token shows its next code in");
-    }
-    auto code2 = ask_code(
-        ctx, "Code 2: press the button again (the code must have changed) and type it: ", "code 2");
-    if (!code2)
-        return tl::unexpected(code2.error());
+    HWTOTP_TRY(wait_for_boundary(wait, params, "next step in", ctx));
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto code1,
+        ask_code(ctx, "Code 1: press the token's button and type the code: ", "code 1"));
+    HWTOTP_TRY(wait_for_boundary(wait, params, "the token shows its next code in", ctx));
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto code2,
+        ask_code(ctx, "Code 2: press the button again (the code must have changed) and type it: ",
+                 "code 2"));
+    return TypedCodes{std::move(code1), std::move(code2)};
+}
 
-    const std::int64_t time = fixed_time ? *fixed_time : ctx.now();
-    CheckRequest request{serial, *code1, *code2, key ? &*key : nullptr, time, *submitter, 2880};
+Result<int> run_enroll(const EnrollOptions& o, Context& ctx) {
+    HWTOTP_ASSIGN_OR_RETURN(const auto setup, parse_enroll_setup(o, ctx));
+    const auto& key = setup.key;
+    if (!o.device.empty())
+        return enroll_from_device(o, key, setup.fixed_time, setup.submitter, ctx);
+    // A fixed time has no clock to wait on; --no-wait leaves the timing to the user.
+    const bool wait = !o.no_wait && !setup.fixed_time;
+    const Params params = key ? key->params : Params::standard();
+    HWTOTP_ASSIGN_OR_RETURN(const auto serial, enrollment_serial(o, key, ctx));
+    HWTOTP_ASSIGN_OR_RETURN(const auto codes, ask_codes(wait, params, ctx));
+    const std::int64_t time = setup.fixed_time ? *setup.fixed_time : ctx.now();
+    CheckRequest request{serial, codes.code1,     codes.code2, key ? &*key : nullptr,
+                         time,   setup.submitter, 2880};
     return report_check(request, ctx);
 }
 

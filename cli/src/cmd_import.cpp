@@ -103,16 +103,12 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
     request.replace = o.replace;
     request.skip_unsupported = o.skip_unsupported;
     if (!o.format.empty()) {
-        auto format = store::parse_import_format(o.format);
-        if (!format)
-            return tl::unexpected(format.error());
-        request.format = *format;
+        HWTOTP_ASSIGN_OR_RETURN(auto format, store::parse_import_format(o.format));
+        request.format = format;
     }
     HWTOTP_ASSIGN_OR_RETURN(request.keys, read_pskc_keys(o, ctx));
 
-    auto registry = open_registry(ctx, RegistryAccess::create);
-    if (!registry)
-        return tl::unexpected(registry.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::create));
     ProgressBar bar(ctx);
     store::ImportCallbacks callbacks;
     callbacks.warn = [&](const std::string& message) {
@@ -125,7 +121,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
         warn(ctx, "skipped " + record);
         return {};
     };
-    auto summary = store::import_file(*registry, request, ctx.now(), callbacks);
+    auto summary = store::import_file(registry, request, ctx.now(), callbacks);
     bar.finish();
     if (!summary)
         return fail(
@@ -139,7 +135,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
                          {"added", summary->added},
                          {"replaced", summary->replaced},
                          {"skipped", summary->skipped},
-                         {"registry", registry->paths().db}});
+                         {"registry", registry.paths().db}});
     } else {
         ctx.out << "imported " << total << " token" << (total == 1 ? "" : "s") << " from "
                 << escape_for_terminal(o.file) << " (" << store::import_format_name(summary->format)

@@ -99,28 +99,23 @@ Result<int> run_new(const SimulateOptions& o, Context& ctx) {
     auto hash = parse_hash(o.key.algorithm.empty() ? "sha1" : o.key.algorithm);
     if (!hash)
         return fail(hash.error().code, "--algorithm: " + hash.error().message);
-    auto digits = parse_integer(o.key.digits.empty() ? "6" : o.key.digits, "--digits", 6, 8);
-    if (!digits)
-        return tl::unexpected(digits.error());
-    auto period = parse_integer(o.key.period.empty() ? "30" : o.key.period, "--period", 1, 86400);
-    if (!period)
-        return tl::unexpected(period.error());
-    auto params = Params::create(*hash, static_cast<int>(*digits), *period, 0);
-    if (!params)
-        return tl::unexpected(params.error());
-    auto seed = device::random_seed(20);
-    if (!seed)
-        return tl::unexpected(seed.error());
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto digits, parse_integer(o.key.digits.empty() ? "6" : o.key.digits, "--digits", 6, 8));
+    HWTOTP_ASSIGN_OR_RETURN(auto period, parse_integer(o.key.period.empty() ? "30" : o.key.period,
+                                                       "--period", 1, 86400));
+    HWTOTP_ASSIGN_OR_RETURN(auto params,
+                            Params::create(*hash, static_cast<int>(digits), period, 0));
+    HWTOTP_ASSIGN_OR_RETURN(auto seed, device::random_seed(20));
 
     KeyUri uri;
     uri.issuer = "hwtotp";
     uri.account = o.serial;
-    uri.secret = std::move(*seed);
-    uri.params = *params;
+    uri.secret = std::move(seed);
+    uri.params = params;
     std::string text = format_otpauth_uri(uri);
     warn(ctx, "the output contains the new token's seed: store it like a password");
     if (ctx.json) {
-        nlohmann::json result = params_json(*params);
+        nlohmann::json result = params_json(params);
         result["serial"] = o.serial;
         result["uri"] = text;
         print_json(ctx, result);
@@ -136,27 +131,23 @@ Result<int> run_socket(const SimulateOptions& o, Context& ctx) {
     request.path = o.hid_socket;
     request.touch = o.touch;
     if (!o.serial.empty()) {
-        auto serial = parse_unsigned(o.serial, "--serial (a YubiKey serial)", 0xFFFFFFFFULL);
-        if (!serial)
-            return tl::unexpected(serial.error());
-        request.serial = static_cast<std::uint32_t>(*serial);
+        HWTOTP_ASSIGN_OR_RETURN(
+            auto serial, parse_unsigned(o.serial, "--serial (a YubiKey serial)", 0xFFFFFFFFULL));
+        request.serial = static_cast<std::uint32_t>(serial);
     }
     if (o.touch_after == "never") {
         request.touch_after_ms = std::nullopt;
     } else {
-        auto ms = parse_integer(o.touch_after, "--touch-after", 0, 3'600'000);
-        if (!ms)
-            return tl::unexpected(ms.error());
-        request.touch_after_ms = *ms;
+        HWTOTP_ASSIGN_OR_RETURN(auto ms,
+                                parse_integer(o.touch_after, "--touch-after", 0, 3'600'000));
+        request.touch_after_ms = ms;
     }
-    auto key = resolve_key(o.key, ctx);
-    if (!key)
-        return tl::unexpected(key.error());
-    if (key->params.hash() != Hash::sha1) {
+    HWTOTP_ASSIGN_OR_RETURN(auto key, resolve_key(o.key, ctx));
+    if (key.params.hash() != Hash::sha1) {
         return fail(ErrorCode::invalid_input,
                     "--hid-socket: a YubiKey slot computes HMAC-SHA1 only; use --algorithm sha1");
     }
-    return serve_simulated_key(request, std::move(key->secret), ctx);
+    return serve_simulated_key(request, std::move(key.secret), ctx);
 }
 
 // A display token as the options describe it, and when its button is first pressed.

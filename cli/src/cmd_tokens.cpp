@@ -48,22 +48,18 @@ nlohmann::json token_json(const store::TokenInfo& info) {
     return j;
 }
 
-Result<int> run_list(Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::read);
-    if (!registry)
-        return tl::unexpected(registry.error());
-    auto tokens = registry->list();
-    if (!tokens)
-        return tl::unexpected(tokens.error());
+Result<int> run_tokens_list(Context& ctx) {
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::read));
+    HWTOTP_ASSIGN_OR_RETURN(auto tokens, registry.list());
     if (ctx.json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& t : *tokens)
+        for (const auto& t : tokens)
             list.push_back(token_json(t));
-        print_json(ctx, {{"registry", registry->paths().db}, {"tokens", list}});
+        print_json(ctx, {{"registry", registry.paths().db}, {"tokens", list}});
         return exit_ok;
     }
-    if (tokens->empty()) {
-        ctx.out << "no tokens in " << escape_for_terminal(registry->paths().db)
+    if (tokens.empty()) {
+        ctx.out << "no tokens in " << escape_for_terminal(registry.paths().db)
                 << " (add some with: hwtotp import FILE)\n";
         return exit_ok;
     }
@@ -71,7 +67,7 @@ Result<int> run_list(Context& ctx) {
             << "HASH" << std::setw(7) << "DIGITS" << std::setw(7) << "PERIOD" << std::setw(8)
             << "OFFSET" << std::setw(7) << "STATE" << std::setw(17) << "OWNER"
             << "ISSUER\n";
-    for (const auto& t : *tokens) {
+    for (const auto& t : tokens) {
         const auto& d = t.description;
         ctx.out << std::setw(20) << escape_for_terminal(d.serial) << std::setw(6)
                 << store::otp_type_name(d.type) << std::setw(8) << hash_name(d.params.hash())
@@ -119,15 +115,13 @@ Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Conte
             return exit_negative;
         }
     }
-    auto token = registry.get(o.serial);
-    if (!token)
-        return tl::unexpected(token.error());
-    const auto& d = token->info.description;
+    HWTOTP_ASSIGN_OR_RETURN(auto token, registry.get(o.serial));
+    const auto& d = token.info.description;
     KeyUri uri;
     uri.type = d.type;
     uri.issuer = d.issuer;
     uri.account = d.label.empty() ? d.serial : d.label;
-    uri.secret = std::move(token->seed);
+    uri.secret = std::move(token.seed);
     uri.params = d.params;
     uri.counter = d.counter;
     std::string text = format_otpauth_uri(uri) + "&serial=" + percent_encode(d.serial);
@@ -137,23 +131,17 @@ Result<int> reveal_seed(store::Registry& registry, const TokensOptions& o, Conte
 }
 
 Result<int> run_show(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::read);
-    if (!registry)
-        return tl::unexpected(registry.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::read));
     if (o.reveal_seed)
-        return reveal_seed(*registry, o, ctx);
-    auto info = registry->info(o.serial);
-    if (!info)
-        return tl::unexpected(info.error());
-    auto history = registry->history(o.serial);
-    if (!history)
-        return tl::unexpected(history.error());
-    const auto& d = info->description;
+        return reveal_seed(registry, o, ctx);
+    HWTOTP_ASSIGN_OR_RETURN(auto info, registry.info(o.serial));
+    HWTOTP_ASSIGN_OR_RETURN(auto history, registry.history(o.serial));
+    const auto& d = info.description;
     const auto period = d.params.period();
     if (ctx.json) {
-        nlohmann::json j = token_json(*info);
+        nlohmann::json j = token_json(info);
         nlohmann::json h = nlohmann::json::array();
-        for (const auto& e : *history) {
+        for (const auto& e : history) {
             h.push_back({{"at", e.at},
                          {"offset_steps", e.offset_steps},
                          {"offset_seconds", e.offset_steps * period},
@@ -177,22 +165,21 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
             << "owner:         " << (d.owner.empty() ? "none" : escape_for_terminal(d.owner))
             << '\n'
             << "source:        " << escape_for_terminal(d.source) << '\n'
-            << "imported:      " << format_time(info->imported_at) << '\n'
-            << "offset:        " << signed_text(info->state.offset_steps) << " steps ("
-            << signed_text(info->state.offset_steps * period) << " s)\n"
+            << "imported:      " << format_time(info.imported_at) << '\n'
+            << "offset:        " << signed_text(info.state.offset_steps) << " steps ("
+            << signed_text(info.state.offset_steps * period) << " s)\n"
             << "last step:     "
-            << (info->state.last_step ? std::to_string(*info->state.last_step) : "none (unused)")
+            << (info.state.last_step ? std::to_string(*info.state.last_step) : "none (unused)")
             << '\n'
-            << "failures:      " << info->state.failures << '\n'
+            << "failures:      " << info.state.failures << '\n'
             << "locked:        "
-            << (info->state.locked
-                    ? "yes" + (info->state.locked_since
-                                   ? " since " + format_time(*info->state.locked_since)
-                                   : std::string())
-                    : std::string("no"))
+            << (info.state.locked ? "yes" + (info.state.locked_since
+                                                 ? " since " + format_time(*info.state.locked_since)
+                                                 : std::string())
+                                  : std::string("no"))
             << '\n'
             << "history:\n";
-    for (const auto& e : *history) {
+    for (const auto& e : history) {
         ctx.out << "  " << format_time(e.at) << "  " << std::setw(7) << signed_text(e.offset_steps)
                 << " steps  " << store::observed_by_name(e.how) << '\n';
     }
@@ -200,11 +187,8 @@ Result<int> run_show(const TokensOptions& o, Context& ctx) {
 }
 
 Result<int> run_remove(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::write);
-    if (!registry)
-        return tl::unexpected(registry.error());
-    if (auto ok = registry->remove(o.serial); !ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::write));
+    HWTOTP_TRY(registry.remove(o.serial));
     if (ctx.json)
         print_json(ctx, {{"serial", o.serial}, {"removed", true}});
     else
@@ -213,11 +197,8 @@ Result<int> run_remove(const TokensOptions& o, Context& ctx) {
 }
 
 Result<int> run_unlock(const TokensOptions& o, Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::write);
-    if (!registry)
-        return tl::unexpected(registry.error());
-    if (auto ok = registry->unlock(o.serial); !ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::write));
+    HWTOTP_TRY(registry.unlock(o.serial));
     if (ctx.json)
         print_json(ctx, {{"serial", o.serial}, {"locked", false}, {"failures", 0}});
     else
@@ -234,7 +215,7 @@ void add_tokens_command(CLI::App& app, Context& ctx) {
 
     tokens->add_subcommand("list", "List the registry's tokens (never their seeds)")
         ->footer("Example:\n  hwtotp tokens list   # for scripts: hwtotp --json tokens list")
-        ->callback([&ctx] { finish(ctx, run_list(ctx)); });
+        ->callback([&ctx] { finish(ctx, run_tokens_list(ctx)); });
 
     auto show_opts = std::make_shared<TokensOptions>();
     auto* show = tokens->add_subcommand("show", "A token's parameters, state and offset history");

@@ -131,14 +131,13 @@ Result<T> merge_param(const std::string& option, const std::string& text, T sour
                       bool source_states, Result<T> parsed) {
     if (text.empty())
         return source_value;
-    if (!parsed)
-        return tl::unexpected(parsed.error());
-    if (source_states && *parsed != source_value) {
+    HWTOTP_ASSIGN_OR_RETURN(const T value, std::move(parsed));
+    if (source_states && value != source_value) {
         return fail(ErrorCode::invalid_input, option + " " + text +
                                                   " contradicts the key source, which says " +
                                                   std::to_string(source_value));
     }
-    return *parsed;
+    return value;
 }
 
 }  // namespace
@@ -177,7 +176,9 @@ bool has_key_source(const KeyOptions& o) {
            !o.secret_file.empty() || !o.token.empty();
 }
 
-Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
+namespace {
+
+Result<void> check_one_source(const KeyOptions& o, Context& ctx) {
     const int sources = int{!o.secret_base32.empty()} + int{!o.secret_hex.empty()} +
                         int{!o.uri.empty()} + int{!o.secret_file.empty()} + int{!o.token.empty()};
     if (sources == 0) {
@@ -195,45 +196,46 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
              "a seed on the command line is visible to other users (ps, shell history); "
              "prefer --secret-file - and pipe it");
     }
+    return {};
+}
 
-    Result<ResolvedKey> key = fail(ErrorCode::internal, "no key source resolved");
-    bool source_states_params = false;
+// The seed and whatever the one source says about it; params_stated when the source states
+// its own parameters (a URI, the registry).
+Result<ResolvedKey> read_key_source(const KeyOptions& o, Context& ctx) {
     if (!o.secret_base32.empty()) {
         auto decoded = base32_decode(o.secret_base32);
         if (!decoded)
             return fail(decoded.error().code, "--secret: " + decoded.error().message);
-        key = ResolvedKey{
+        return ResolvedKey{
             std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--secret", false};
-    } else if (!o.secret_hex.empty()) {
+    }
+    if (!o.secret_hex.empty()) {
         auto decoded = hex_decode_secret(o.secret_hex);
         if (!decoded)
             return fail(decoded.error().code, "--hex: " + decoded.error().message);
-        key = ResolvedKey{
+        return ResolvedKey{
             std::move(*decoded), Params::standard(), OtpType::totp, 0, {}, "--hex", false};
-    } else if (!o.uri.empty()) {
-        key = decode_uri(o.uri, "--uri");
-        source_states_params = true;
-    } else if (!o.secret_file.empty()) {
-        SecretText text;
-        if (auto read = read_secret_file(o.secret_file, ctx, text); !read) {
-            return tl::unexpected(read.error());
-        }
-        key = decode_secret_text(text.text, "--secret-file " + o.secret_file);
-        source_states_params = looks_like_uri(text.text);
-    } else {
-        key = load_token_key(o.token, ctx);
-        source_states_params = true;
     }
-    if (!key)
+    if (!o.uri.empty()) {
+        HWTOTP_ASSIGN_OR_RETURN(auto key, decode_uri(o.uri, "--uri"));
+        key.params_stated = true;
         return key;
-    key->params_stated = source_states_params;
-    // Registry tokens were warned about when they were imported; a seed given here is new.
-    if (o.token.empty()) {
-        if (auto short_seed = limits::short_seed_warning(key->secret.size()))
-            warn(ctx, key->source + ": " + *short_seed);
     }
+    if (!o.secret_file.empty()) {
+        SecretText text;
+        HWTOTP_TRY(read_secret_file(o.secret_file, ctx, text));
+        HWTOTP_ASSIGN_OR_RETURN(auto key,
+                                decode_secret_text(text.text, "--secret-file " + o.secret_file));
+        key.params_stated = looks_like_uri(text.text);
+        return key;
+    }
+    HWTOTP_ASSIGN_OR_RETURN(auto key, load_token_key(o.token, ctx));
+    key.params_stated = true;
+    return key;
+}
 
-    const Params& p = key->params;
+// --algorithm, --digits, --period and --t0 over the source's own parameters.
+Result<Params> merged_params(const KeyOptions& o, const Params& p, bool source_states_params) {
     Hash hash = p.hash();
     if (!o.algorithm.empty()) {
         auto parsed = parse_hash(o.algorithm);
@@ -246,41 +248,51 @@ Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
         }
         hash = *parsed;
     }
-    auto digits = merge_param<std::int64_t>(
-        "--digits", o.digits, p.digits(), source_states_params,
-        parse_integer(o.digits, "--digits", limits::min_digits, limits::max_digits));
-    if (!digits)
-        return tl::unexpected(digits.error());
-    auto period = merge_param<std::int64_t>(
-        "--period", o.period, p.period(), source_states_params,
-        parse_integer(o.period, "--period", limits::min_period, limits::max_period));
-    if (!period)
-        return tl::unexpected(period.error());
-    auto t0 = merge_param<std::int64_t>(
-        "--t0", o.t0, p.t0(), source_states_params,
-        parse_integer(o.t0, "--t0", std::numeric_limits<std::int64_t>::min() / 2,
-                      std::numeric_limits<std::int64_t>::max() / 2));
-    if (!t0)
-        return tl::unexpected(t0.error());
-    auto params = Params::create(hash, static_cast<int>(*digits), *period, *t0);
-    if (!params)
-        return tl::unexpected(params.error());
-    key->params = *params;
+    HWTOTP_ASSIGN_OR_RETURN(auto digits, merge_param<std::int64_t>(
+                                             "--digits", o.digits, p.digits(), source_states_params,
+                                             parse_integer(o.digits, "--digits", limits::min_digits,
+                                                           limits::max_digits)));
+    HWTOTP_ASSIGN_OR_RETURN(auto period, merge_param<std::int64_t>(
+                                             "--period", o.period, p.period(), source_states_params,
+                                             parse_integer(o.period, "--period", limits::min_period,
+                                                           limits::max_period)));
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto t0, merge_param<std::int64_t>(
+                     "--t0", o.t0, p.t0(), source_states_params,
+                     parse_integer(o.t0, "--t0", std::numeric_limits<std::int64_t>::min() / 2,
+                                   std::numeric_limits<std::int64_t>::max() / 2)));
+    return Params::create(hash, static_cast<int>(digits), period, t0);
+}
 
+// --hotp and --counter.
+Result<void> apply_hotp_options(const KeyOptions& o, ResolvedKey& key) {
     if (o.hotp)
-        key->type = OtpType::hotp;
+        key.type = OtpType::hotp;
     if (!o.counter.empty()) {
-        auto counter = parse_unsigned(o.counter, "--counter", limits::max_counter);
-        if (!counter)
-            return tl::unexpected(counter.error());
-        key->counter = *counter;
-        if (key->type != OtpType::hotp) {
+        HWTOTP_ASSIGN_OR_RETURN(key.counter,
+                                parse_unsigned(o.counter, "--counter", limits::max_counter));
+        if (key.type != OtpType::hotp) {
             return fail(ErrorCode::invalid_input, "--counter is for HOTP tokens: add --hotp");
         }
-    } else if (o.hotp && key->source.rfind("--uri", 0) != 0) {
+    } else if (o.hotp && key.source.rfind("--uri", 0) != 0) {
         return fail(ErrorCode::invalid_input,
                     "--hotp needs --counter N (the token's event counter)");
     }
+    return {};
+}
+
+}  // namespace
+
+Result<ResolvedKey> resolve_key(const KeyOptions& o, Context& ctx) {
+    HWTOTP_TRY(check_one_source(o, ctx));
+    HWTOTP_ASSIGN_OR_RETURN(auto key, read_key_source(o, ctx));
+    // Registry tokens were warned about when they were imported; a seed given here is new.
+    if (o.token.empty()) {
+        if (auto short_seed = limits::short_seed_warning(key.secret.size()))
+            warn(ctx, key.source + ": " + *short_seed);
+    }
+    HWTOTP_ASSIGN_OR_RETURN(key.params, merged_params(o, key.params, key.params_stated));
+    HWTOTP_TRY(apply_hotp_options(o, key));
     return key;
 }
 

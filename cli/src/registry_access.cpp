@@ -11,19 +11,17 @@ Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access)
 }
 
 Result<store::Registry> open_registry_at(const std::string& db, RegistryAccess access) {
-    auto paths = store::resolve_registry_paths(db);
-    if (!paths)
-        return tl::unexpected(paths.error());
+    HWTOTP_ASSIGN_OR_RETURN(auto paths, store::resolve_registry_paths(db));
     // The library refuses this too; here the message can say which command makes a registry.
     struct stat st {};
-    if (access != RegistryAccess::create && !paths->is_postgres() &&
-        ::lstat(paths->db.c_str(), &st) != 0 && errno == ENOENT) {
+    if (access != RegistryAccess::create && !paths.is_postgres() &&
+        ::lstat(paths.db.c_str(), &st) != 0 && errno == ENOENT) {
         return fail(ErrorCode::registry,
-                    "no registry at " + paths->db +
+                    "no registry at " + paths.db +
                         " (import tokens first with: hwtotp import FILE, or point --db or "
                         "HWTOTP_DB at an existing registry)");
     }
-    return store::Registry::open(store::Registry::Options{*paths, 5000, access});
+    return store::Registry::open(store::Registry::Options{paths, 5000, access});
 }
 
 }  // namespace hwtotp::cli

@@ -1,6 +1,7 @@
 #pragma once
-// Commands that work with the token registry when --token is given. Defined by the registry
-// integration (token_source.cpp); the fallback there reports that no registry is built in.
+// What the commands do with the token registry when --token is given: verify in
+// token_source.cpp, resync and drift in resync_registry.cpp. Kept apart from the commands so
+// that a command's own file does not include the store's headers.
 
 #include <cstdint>
 #include <optional>

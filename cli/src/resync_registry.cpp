@@ -7,11 +7,9 @@
 namespace hwtotp::cli {
 
 Result<void> record_resync_in_registry(const TokenResyncRecord& r, Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::write);
-    if (!registry)
-        return tl::unexpected(registry.error());
-    auto outcome = registry->record_resync(r.serial, r.last_step, r.offset_steps, r.time,
-                                           store::ObservedBy::resync);
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::write));
+    auto outcome = registry.record_resync(r.serial, r.last_step, r.offset_steps, r.time,
+                                          store::ObservedBy::resync);
     if (!outcome)
         return fail(outcome.error().code, "--token " + r.serial + ": " + outcome.error().message);
     switch (*outcome) {

@@ -69,10 +69,7 @@ Result<int> serve_simulated_key(const SocketServeRequest& request, Secret seed, 
     ctx.out << "serving a simulated YubiKey (serial " << request.serial << ", slot 2 HMAC-SHA1"
             << (request.touch ? ", touch required" : "") << ") on unix:" << request.path
             << "; stop with SIGTERM or Ctrl-C" << std::endl;
-    auto served = server->serve(key, stop.flag());
-    if (!served) {
-        return tl::unexpected(served.error());
-    }
+    HWTOTP_TRY(server->serve(key, stop.flag()));
     return exit_ok;
 }
 

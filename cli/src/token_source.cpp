@@ -138,10 +138,8 @@ Error verify_error(const TokenVerifyRequest& request, store::Registry& registry,
 }  // namespace
 
 Result<ResolvedKey> load_token_key(const std::string& serial, Context& ctx) {
-    auto registry = open_registry(ctx, RegistryAccess::read);
-    if (!registry)
-        return tl::unexpected(registry.error());
-    auto token = registry->get(serial);
+    HWTOTP_ASSIGN_OR_RETURN(auto registry, open_registry(ctx, RegistryAccess::read));
+    auto token = registry.get(serial);
     if (!token)
         return fail(token.error().code, "--token " + serial + ": " + token.error().message);
     ResolvedKey key;

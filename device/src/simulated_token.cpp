@@ -9,11 +9,8 @@ Result<SimulatedToken> SimulatedToken::create(std::string serial, const Secret& 
     if (seed.empty()) {
         return fail(ErrorCode::invalid_input, "the simulated token needs a non-empty seed");
     }
-    auto key = OtpKey::create(seed, params.hash());
-    if (!key) {
-        return tl::unexpected(key.error());
-    }
-    return SimulatedToken(std::move(serial), std::move(*key), params, drift);
+    HWTOTP_ASSIGN_OR_RETURN(auto key, OtpKey::create(seed, params.hash()));
+    return SimulatedToken(std::move(serial), std::move(key), params, drift);
 }
 
 Result<std::uint64_t> SimulatedToken::token_step(std::int64_t real_time) const {
@@ -32,11 +29,8 @@ Result<std::uint64_t> SimulatedToken::token_step(std::int64_t real_time) const {
 }
 
 Result<Code> SimulatedToken::press(std::int64_t real_time) const {
-    auto step = token_step(real_time);
-    if (!step) {
-        return tl::unexpected(step.error());
-    }
-    return code_for_step(*step);
+    HWTOTP_ASSIGN_OR_RETURN(auto step, token_step(real_time));
+    return code_for_step(step);
 }
 
 Code SimulatedToken::code_for_step(std::uint64_t step) const {

@@ -5,7 +5,9 @@
 
 #include "hwtotp/aws/audit.h"
 
-namespace hwtotp::aws {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::aws::audit_test {
 namespace {
 
 const std::string header =
@@ -413,4 +415,4 @@ TEST(Render, StreamedJsonIsTheWholeDocumentDumped) {
 }
 
 }  // namespace
-}  // namespace hwtotp::aws
+}  // namespace hwtotp::aws::audit_test

@@ -3,7 +3,9 @@
 
 #include "hwtotp/aws/credential_report.h"
 
-namespace hwtotp::aws {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::aws::credential_report_test {
 namespace {
 
 const std::string header =
@@ -235,4 +237,4 @@ TEST(ReportJson, NotAnObject) {
 }
 
 }  // namespace
-}  // namespace hwtotp::aws
+}  // namespace hwtotp::aws::credential_report_test

@@ -6,7 +6,9 @@
 #include "code_source.h"
 #include "run_cli.h"
 
-namespace hwtotp::test {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::test::check_test {
 namespace {
 
 const std::string serial = "GAKT12345678";
@@ -327,4 +329,4 @@ TEST(CliCheck, BadInputIsExitTwo) {
 }
 
 }  // namespace
-}  // namespace hwtotp::test
+}  // namespace hwtotp::test::check_test

@@ -8,7 +8,9 @@
 #include "code_source.h"
 #include "run_cli.h"
 
-namespace hwtotp::test {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::test::registry_enroll_test {
 namespace {
 
 const std::string pskc = std::string(HWTOTP_VECTORS_DIR) + "/pskc/pp-plain.pskcxml";
@@ -124,4 +126,4 @@ TEST_F(RegistryEnroll, DriftNeedsTwoObservations) {
 }
 
 }  // namespace
-}  // namespace hwtotp::test
+}  // namespace hwtotp::test::registry_enroll_test

@@ -7,7 +7,9 @@
 #include "code_source.h"
 #include "run_cli.h"
 
-namespace hwtotp::test {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::test::simulate_drift_test {
 namespace {
 
 constexpr std::int64_t year = 31'557'600;
@@ -105,4 +107,4 @@ TEST(SimulatedToken, OffsetRangeFollowsTheClockAndItsEndsAreAccepted) {
 }
 
 }  // namespace
-}  // namespace hwtotp::test
+}  // namespace hwtotp::test::simulate_drift_test

@@ -5,7 +5,9 @@
 
 #include "hwtotp/device/clock.h"
 
-namespace hwtotp::device {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::device::clock_test {
 namespace {
 
 constexpr std::int64_t julian_year = 31'557'600;  // 365.25 days
@@ -97,4 +99,4 @@ TEST(Clocks, SystemClockIsPlausible) {
 }
 
 }  // namespace
-}  // namespace hwtotp::device
+}  // namespace hwtotp::device::clock_test

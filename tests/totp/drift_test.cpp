@@ -6,7 +6,9 @@
 #include "hwtotp/totp/drift.h"
 #include "hwtotp/totp/steps.h"
 
-namespace hwtotp {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::drift_test {
 namespace {
 
 const Params params = Params::standard();
@@ -95,4 +97,4 @@ TEST(Drift, OffsetStepsFollowThePhase) {
 }
 
 }  // namespace
-}  // namespace hwtotp
+}  // namespace hwtotp::drift_test

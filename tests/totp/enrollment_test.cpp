@@ -8,7 +8,9 @@
 #include "hwtotp/totp/window.h"
 #include "test_key.h"
 
-namespace hwtotp {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::enrollment_test {
 namespace {
 
 const Params params = Params::standard();
@@ -116,4 +118,4 @@ TEST(Enrollment, IssueIdsAreStable) {
 }
 
 }  // namespace
-}  // namespace hwtotp
+}  // namespace hwtotp::enrollment_test

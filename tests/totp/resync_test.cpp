@@ -4,7 +4,9 @@
 #include "hwtotp/totp/steps.h"
 #include "test_key.h"
 
-namespace hwtotp {
+// Its own namespace: the unity build compiles several test files as one unit, where
+// file-local names (params, year, serial) of two files would collide.
+namespace hwtotp::resync_test {
 namespace {
 
 const Params params = Params::standard();
@@ -49,5 +51,15 @@ TEST(Resync, IdenticalCodesAreRefused) {
     EXPECT_NE(r.error().message.find("same"), std::string::npos);
 }
 
+TEST(Resync, CodesProblemNamesLengthBeforeSameness) {
+    const OtpKey key = test::rfc6238_key();
+    const Code six = key.code(n, 6);
+    const Code eight = key.code(n, 8);
+    EXPECT_EQ(resync_codes_problem(params, six, key.code(n + 1, 6)), ResyncCodesProblem::none);
+    EXPECT_EQ(resync_codes_problem(params, eight, eight), ResyncCodesProblem::code1_length);
+    EXPECT_EQ(resync_codes_problem(params, six, eight), ResyncCodesProblem::code2_length);
+    EXPECT_EQ(resync_codes_problem(params, six, six), ResyncCodesProblem::same_codes);
+}
+
 }  // namespace
-}  // namespace hwtotp
+}  // namespace hwtotp::resync_test

@@ -104,16 +104,12 @@ Result<std::size_t> decode_checked(std::string_view text, const Shape& shape, st
 }  // namespace
 
 Result<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-    auto shape = check(text);
-    if (!shape)
-        return tl::unexpected(shape.error());
-    std::vector<std::uint8_t> out(shape->significant / 4 * 3);
+    HWTOTP_ASSIGN_OR_RETURN(auto shape, check(text));
+    std::vector<std::uint8_t> out(shape.significant / 4 * 3);
     if (out.empty())
         return out;
-    auto size = decode_checked(text, *shape, out.data());
-    if (!size)
-        return tl::unexpected(size.error());
-    out.resize(*size);
+    HWTOTP_ASSIGN_OR_RETURN(auto size, decode_checked(text, shape, out.data()));
+    out.resize(size);
     return out;
 }
 
@@ -126,10 +122,8 @@ Result<Secret> base64_decode_secret(std::string_view text) {
     Secret room = Secret::zeroed(shape.significant / 4 * 3);
     if (room.empty())
         return room;
-    auto size = decode_checked(text, shape, room.mutable_bytes().data());
-    if (!size)
-        return tl::unexpected(size.error());
-    room.truncate(*size);  // the padding's zero bytes: trimmed in place, no second copy
+    HWTOTP_ASSIGN_OR_RETURN(auto size, decode_checked(text, shape, room.mutable_bytes().data()));
+    room.truncate(size);  // the padding's zero bytes: trimmed in place, no second copy
     return room;
 }
 

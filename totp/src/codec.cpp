@@ -172,23 +172,17 @@ Result<Secret> hex_decode_secret(std::string_view text) {
         HWTOTP_TRY(limits::check_seed_size(size));
     Secret out = Secret::zeroed(size);
     auto bytes = out.mutable_bytes();
-    auto written = hex_decode_into(text, [&](std::size_t i, std::uint8_t b) {
+    HWTOTP_TRY(hex_decode_into(text, [&](std::size_t i, std::uint8_t b) {
         if (i < bytes.size())
             bytes[i] = b;
-    });
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    }));
     return out;
 }
 
 Result<std::vector<std::uint8_t>> hex_decode(std::string_view text) {
     std::vector<std::uint8_t> out;
     out.reserve(text.size() / 2);
-    auto written = hex_decode_into(text, [&](std::size_t, std::uint8_t b) { out.push_back(b); });
-    if (!written) {
-        return tl::unexpected(written.error());
-    }
+    HWTOTP_TRY(hex_decode_into(text, [&](std::size_t, std::uint8_t b) { out.push_back(b); }));
     return out;
 }
 

@@ -95,9 +95,14 @@ Result<void> uri_limit(Result<void> checked) {
     return {};
 }
 
-}  // namespace
+// "otpauth://TYPE/LABEL?QUERY" taken apart, the type read; label and query still encoded.
+struct UriParts {
+    OtpType type = OtpType::totp;
+    std::string_view raw_label;
+    std::string_view query;
+};
 
-Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
+Result<UriParts> split_uri(std::string_view uri) {
     constexpr std::string_view scheme = "otpauth://";
     if (uri.size() < scheme.size() || !iequals(uri.substr(0, scheme.size()), scheme)) {
         return fail(
@@ -107,133 +112,171 @@ Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
     std::string_view rest = uri.substr(scheme.size());
     const auto slash = rest.find('/');
     const std::string_view type = rest.substr(0, slash);
-    KeyUri key;
+    UriParts parts;
     if (iequals(type, "totp")) {
-        key.type = OtpType::totp;
+        parts.type = OtpType::totp;
     } else if (iequals(type, "hotp")) {
-        key.type = OtpType::hotp;
+        parts.type = OtpType::hotp;
     } else {
         return fail(ErrorCode::invalid_input,
                     "otpauth URI: unknown type '" + std::string(type) + "' (accepted: totp, hotp)");
     }
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     const auto question = rest.find('?');
-    const std::string_view raw_label = rest.substr(0, question);
-    const std::string_view query =
+    parts.raw_label = rest.substr(0, question);
+    parts.query =
         question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
+    return parts;
+}
 
-    // The separator is a literal ':' in the raw label (as format_otpauth_uri writes it), so an
-    // issuer may itself hold an encoded colon. Labels whose separator was encoded as %3A are
-    // split further below, once the issuer parameter is known.
+// The label's issuer and account. The separator is a literal ':' in the raw label (as
+// format_otpauth_uri writes it), so an issuer may itself hold an encoded colon. Labels whose
+// separator was encoded as %3A are split in apply_issuer, once the issuer parameter is known.
+Result<void> parse_label(std::string_view raw_label, KeyUri& key) {
     const auto colon = raw_label.find(':');
     std::string_view raw_account = raw_label;
     if (colon != std::string_view::npos) {
-        auto issuer = percent_decode(raw_label.substr(0, colon), "label", false);
-        if (!issuer)
-            return tl::unexpected(issuer.error());
-        key.issuer = std::move(*issuer);
+        HWTOTP_ASSIGN_OR_RETURN(key.issuer,
+                                percent_decode(raw_label.substr(0, colon), "label", false));
         raw_account = raw_label.substr(colon + 1);
         while (raw_account.starts_with(' '))
             raw_account.remove_prefix(1);
     }
-    auto account = percent_decode(raw_account, "label", false);
-    if (!account)
-        return tl::unexpected(account.error());
-    key.account = std::move(*account);
+    HWTOTP_ASSIGN_OR_RETURN(key.account, percent_decode(raw_account, "label", false));
+    return {};
+}
 
-    std::map<std::string, std::string> fields;
+// The query's parameters by lower-case name, percent-decoded. The secret's text is wiped
+// however the parse ends, with the map.
+struct UriFields {
+    std::map<std::string, std::string> map;
+    UriFields() = default;
+    UriFields(const UriFields&) = delete;
+    UriFields& operator=(const UriFields&) = delete;
+    ~UriFields() {
+        if (auto it = map.find("secret"); it != map.end())
+            wipe_memory(it->second.data(), it->second.size());
+    }
+    [[nodiscard]] const std::string* find(const std::string& name) const {
+        const auto it = map.find(name);
+        return it == map.end() ? nullptr : &it->second;
+    }
+};
+
+Result<void> parse_field(std::string_view pair, UriFields& fields) {
+    const auto eq = pair.find('=');
+    HWTOTP_ASSIGN_OR_RETURN(const auto name,
+                            percent_decode(pair.substr(0, eq), "parameter name", true));
+    std::string lowered;
+    for (char c : name)
+        lowered.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto value,
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
+                       lowered == "secret" ? "secret" : "parameter " + lowered, true));
+    if (fields.map.contains(lowered)) {
+        wipe_memory(value.data(), value.size());
+        return fail(ErrorCode::invalid_input,
+                    "otpauth URI: parameter '" + lowered + "' is given twice");
+    }
+    fields.map.emplace(lowered, std::move(value));
+    return {};
+}
+
+Result<void> parse_query(std::string_view query, UriFields& fields) {
     std::size_t pos = 0;
     while (pos <= query.size() && !query.empty()) {
         const auto amp = query.find('&', pos);
         const std::string_view pair =
             query.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
-        if (!pair.empty()) {
-            const auto eq = pair.find('=');
-            auto name = percent_decode(pair.substr(0, eq), "parameter name", true);
-            if (!name)
-                return tl::unexpected(name.error());
-            std::string lowered;
-            for (char c : *name)
-                lowered.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-            auto value = percent_decode(
-                eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                lowered == "secret" ? "secret" : "parameter " + lowered, true);
-            if (!value)
-                return tl::unexpected(value.error());
-            if (fields.contains(lowered)) {
-                wipe_memory(value->data(), value->size());
-                return fail(ErrorCode::invalid_input,
-                            "otpauth URI: parameter '" + lowered + "' is given twice");
-            }
-            fields.emplace(lowered, std::move(*value));
-        }
+        if (!pair.empty())
+            HWTOTP_TRY(parse_field(pair, fields));
         if (amp == std::string_view::npos)
             break;
         pos = amp + 1;
     }
+    return {};
+}
 
-    // Wipe the secret's text from the map however this function returns.
-    struct WipeSecret {
-        std::map<std::string, std::string>& f;
-        ~WipeSecret() {
-            if (auto it = f.find("secret"); it != f.end())
-                wipe_memory(it->second.data(), it->second.size());
-        }
-    } wipe_secret{fields};
-
-    const auto secret_it = fields.find("secret");
-    if (secret_it == fields.end() || secret_it->second.empty()) {
+Result<Secret> parse_secret(const UriFields& fields) {
+    const std::string* text = fields.find("secret");
+    if (text == nullptr || text->empty()) {
         return fail(ErrorCode::invalid_input,
                     "otpauth URI has no secret parameter (accepted: secret=BASE32)");
     }
-    auto secret = base32_decode(secret_it->second);
-    if (!secret) {
+    auto secret = base32_decode(*text);
+    if (!secret)
         return fail(ErrorCode::invalid_input, "otpauth URI secret: " + secret.error().message);
-    }
-    key.secret = std::move(*secret);
+    return secret;
+}
 
-    if (auto it = fields.find("issuer"); it != fields.end()) {
-        // "ACME%3Aalice" with issuer=ACME: the separator was encoded.
-        if (colon == std::string_view::npos && !it->second.empty() &&
-            key.account.starts_with(it->second + ":")) {
-            key.account.erase(0, it->second.size() + 1);
-        }
-        key.issuer = it->second;  // the parameter wins over the label prefix, as the spec advises
-    }
+// The issuer parameter wins over the label prefix, as the spec advises; "ACME%3Aalice" with
+// issuer=ACME had its separator encoded.
+void apply_issuer(const UriFields& fields, bool label_has_colon, KeyUri& key) {
+    const std::string* issuer = fields.find("issuer");
+    if (issuer == nullptr)
+        return;
+    if (!label_has_colon && !issuer->empty() && key.account.starts_with(*issuer + ":"))
+        key.account.erase(0, issuer->size() + 1);
+    key.issuer = *issuer;
+}
+
+// algorithm, digits and period as given (defaults SHA-1, 6, 30), not yet checked together.
+struct ParamFields {
     Hash hash = Hash::sha1;
-    if (auto it = fields.find("algorithm"); it != fields.end()) {
-        auto parsed = parse_hash(it->second);
+    int digits = 6;
+    std::int64_t period = 30;
+};
+
+Result<ParamFields> parse_param_fields(const UriFields& fields) {
+    ParamFields p;
+    if (const std::string* algorithm = fields.find("algorithm")) {
+        auto parsed = parse_hash(*algorithm);
         if (!parsed)
             return fail(ErrorCode::invalid_input, "otpauth URI: " + parsed.error().message);
-        hash = *parsed;
+        p.hash = *parsed;
     }
-    int digits = 6;
-    if (auto it = fields.find("digits"); it != fields.end()) {
-        auto parsed = parse_int<int>(it->second, "digits");
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        digits = *parsed;
+    if (const std::string* digits = fields.find("digits")) {
+        HWTOTP_ASSIGN_OR_RETURN(p.digits, parse_int<int>(*digits, "digits"));
     }
-    std::int64_t period = 30;
-    if (auto it = fields.find("period"); it != fields.end()) {
-        auto parsed = parse_int<std::int64_t>(it->second, "period");
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        period = *parsed;
+    if (const std::string* period = fields.find("period")) {
+        HWTOTP_ASSIGN_OR_RETURN(p.period, parse_int<std::int64_t>(*period, "period"));
     }
-    if (auto it = fields.find("counter"); it != fields.end()) {
-        HWTOTP_ASSIGN_OR_RETURN(key.counter, parse_int<std::uint64_t>(it->second, "counter"));
-        HWTOTP_TRY(uri_limit(limits::check_counter(key.counter)));
-    } else if (key.type == OtpType::hotp) {
+    return p;
+}
+
+Result<void> parse_counter(const UriFields& fields, KeyUri& key) {
+    if (const std::string* counter = fields.find("counter")) {
+        HWTOTP_ASSIGN_OR_RETURN(key.counter, parse_int<std::uint64_t>(*counter, "counter"));
+        return uri_limit(limits::check_counter(key.counter));
+    }
+    if (key.type == OtpType::hotp)
         return fail(ErrorCode::invalid_input, "otpauth URI: a hotp URI needs a counter parameter");
-    }
+    return {};
+}
+
+}  // namespace
+
+// A URI with several faults is refused for the first in this order: shape, label, query,
+// secret, algorithm/digits/period, counter, lengths, then the parameters together.
+Result<KeyUri> parse_otpauth_uri(std::string_view uri) {
+    HWTOTP_ASSIGN_OR_RETURN(const auto parts, split_uri(uri));
+    KeyUri key;
+    key.type = parts.type;
+    HWTOTP_TRY(parse_label(parts.raw_label, key));
+    UriFields fields;
+    HWTOTP_TRY(parse_query(parts.query, fields));
+    HWTOTP_ASSIGN_OR_RETURN(key.secret, parse_secret(fields));
+    apply_issuer(fields, parts.raw_label.find(':') != std::string_view::npos, key);
+    HWTOTP_ASSIGN_OR_RETURN(const auto p, parse_param_fields(fields));
+    HWTOTP_TRY(parse_counter(fields, key));
     HWTOTP_TRY(uri_limit(limits::check_text("issuer", key.issuer)));
     HWTOTP_TRY(uri_limit(limits::check_text("account", key.account)));
-    auto params = Params::create(hash, digits, period, 0);
+    auto params = Params::create(p.hash, p.digits, p.period, 0);
     if (!params)
         return fail(ErrorCode::invalid_input, "otpauth URI: " + params.error().message);
     key.params = *params;
-    for (auto& [name, value] : fields) {
+    for (auto& [name, value] : fields.map) {
         if (!is_defined_parameter(name))
             key.extra.emplace(name, std::move(value));
     }

@@ -3,13 +3,10 @@
 namespace hwtotp::device::hid {
 
 Result<HidToken> HidToken::open(OtpHost& host, int slot, int digits) {
-    auto identity = host.identify();
-    if (!identity) {
-        return tl::unexpected(identity.error());
-    }
+    HWTOTP_ASSIGN_OR_RETURN(auto identity, host.identify());
     return HidToken(
-        host, slot, digits, std::to_string(identity->serial),
-        "YubiKey " + identity->status.firmware() + " (OTP HID, slot " + std::to_string(slot) + ")");
+        host, slot, digits, std::to_string(identity.serial),
+        "YubiKey " + identity.status.firmware() + " (OTP HID, slot " + std::to_string(slot) + ")");
 }
 
 }  // namespace hwtotp::device::hid

@@ -38,30 +38,23 @@ Result<DeviceStatus> OtpHost::read_status() {
 }
 
 Result<std::uint32_t> OtpHost::read_serial() {
-    auto bytes = transact(
-        static_cast<std::uint8_t>(Command::device_serial), {}, serial_size,
-        "the key at " + transport_.describe() +
-            " refused to give its serial: its serial is hidden from the OTP interface (enable "
-            "the SERIAL_API_VISIBLE flag, e.g. with the YubiKey Manager)");
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+    HWTOTP_ASSIGN_OR_RETURN(
+        auto bytes,
+        transact(
+            static_cast<std::uint8_t>(Command::device_serial), {}, serial_size,
+            "the key at " + transport_.describe() +
+                " refused to give its serial: its serial is hidden from the OTP interface (enable "
+                "the SERIAL_API_VISIBLE flag, e.g. with the YubiKey Manager)"));
     // The one big-endian field of the protocol (ykcore.c yk_get_serial).
-    return (static_cast<std::uint32_t>((*bytes)[0]) << 24) |
-           (static_cast<std::uint32_t>((*bytes)[1]) << 16) |
-           (static_cast<std::uint32_t>((*bytes)[2]) << 8) | static_cast<std::uint32_t>((*bytes)[3]);
+    return (static_cast<std::uint32_t>(bytes[0]) << 24) |
+           (static_cast<std::uint32_t>(bytes[1]) << 16) |
+           (static_cast<std::uint32_t>(bytes[2]) << 8) | static_cast<std::uint32_t>(bytes[3]);
 }
 
 Result<KeyIdentity> OtpHost::identify() {
-    auto status = read_status();
-    if (!status) {
-        return tl::unexpected(status.error());
-    }
-    auto serial = read_serial();
-    if (!serial) {
-        return tl::unexpected(serial.error());
-    }
-    return KeyIdentity{*status, *serial};
+    HWTOTP_ASSIGN_OR_RETURN(auto status, read_status());
+    HWTOTP_ASSIGN_OR_RETURN(auto serial, read_serial());
+    return KeyIdentity{status, serial};
 }
 
 Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
@@ -71,27 +64,22 @@ Result<std::array<std::uint8_t, 20>> OtpHost::hmac_sha1(
                                                   " does not exist (a YubiKey has slots 1 and 2)");
     }
     // ykman checks the slot first, which turns a bare rejection into the precise "empty slot".
-    auto status = read_status();
-    if (!status) {
-        return tl::unexpected(status.error());
-    }
-    if (!status->slot_configured(slot)) {
+    HWTOTP_ASSIGN_OR_RETURN(auto status, read_status());
+    if (!status.slot_configured(slot)) {
         return fail(ErrorCode::device,
                     "slot " + std::to_string(slot) + " of the key at " + transport_.describe() +
                         " is empty; program it for HMAC-SHA1 challenge-response (e.g. `ykman otp "
                         "chalresp --totp " +
                         std::to_string(slot) + "`) or use the other slot");
     }
-    auto bytes =
+    HWTOTP_ASSIGN_OR_RETURN(
+        const auto bytes,
         transact(hmac_command(slot), challenge, hmac_size,
                  "slot " + std::to_string(slot) + " of the key at " + transport_.describe() +
                      " rejected the challenge: it is not configured for HMAC-SHA1 "
-                     "challenge-response; reprogram it or use the other slot");
-    if (!bytes) {
-        return tl::unexpected(bytes.error());
-    }
+                     "challenge-response; reprogram it or use the other slot"));
     std::array<std::uint8_t, 20> hmac{};
-    std::copy_n(bytes->begin(), hmac.size(), hmac.begin());
+    std::copy_n(bytes.begin(), hmac.size(), hmac.begin());
     return hmac;
 }
 
@@ -111,11 +99,8 @@ Result<Code> OtpHost::totp_step(int slot, std::uint64_t step, int digits) {
                     "a YubiKey TOTP code has 6, 7 or 8 digits, not " + std::to_string(digits));
     }
     const auto challenge = totp_challenge(step);
-    auto hmac = hmac_sha1(slot, challenge);
-    if (!hmac) {
-        return tl::unexpected(hmac.error());
-    }
-    return truncate_hmac(*hmac, digits);
+    HWTOTP_ASSIGN_OR_RETURN(auto hmac, hmac_sha1(slot, challenge));
+    return truncate_hmac(hmac, digits);
 }
 
 Result<std::vector<std::uint8_t>> OtpHost::transact(std::uint8_t command,
@@ -123,14 +108,9 @@ Result<std::vector<std::uint8_t>> OtpHost::transact(std::uint8_t command,
                                                     std::size_t expected_size,
                                                     const std::string& rejected_message) {
     std::lock_guard lock(transaction_);
-    auto frame = encode_frame(command, payload);
-    if (!frame) {
-        return tl::unexpected(frame.error());
-    }
-    for (const Report& report : frame_reports(*frame)) {
-        if (auto ready = wait_write_ready(); !ready) {
-            return tl::unexpected(ready.error());
-        }
+    HWTOTP_ASSIGN_OR_RETURN(auto frame, encode_frame(command, payload));
+    for (const Report& report : frame_reports(frame)) {
+        HWTOTP_TRY(wait_write_ready());
         if (auto sent = transport_.send_report(report, timeouts_.io); !sent) {
             return tl::unexpected(in_transaction(transport_, sent.error()));
         }

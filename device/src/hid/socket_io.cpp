@@ -74,9 +74,7 @@ Result<Message> read_exact(int fd, Deadline deadline) {
     Message message{};
     std::size_t done = 0;
     while (done < message.size()) {
-        if (auto ready = wait_ready(fd, POLLIN, deadline); !ready) {
-            return tl::unexpected(ready.error());
-        }
+        HWTOTP_TRY(wait_ready(fd, POLLIN, deadline));
         const ssize_t n = ::recv(fd, message.data() + done, message.size() - done, 0);
         if (n == 0) {
             return fail(ErrorCode::device, "disconnected: the device went away (unplugged)");

@@ -76,26 +76,18 @@ Result<Report> SocketTransport::exchange(std::uint8_t op, const Report& report,
     message[0] = op;
     std::copy(report.begin(), report.end(), message.begin() + 1);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    if (auto sent = socket_io::write_all(fd_, message, deadline); !sent) {
-        return tl::unexpected(sent.error());
-    }
-    auto reply = socket_io::read_exact(fd_, deadline);
-    if (!reply) {
-        return tl::unexpected(reply.error());
-    }
-    if ((*reply)[0] != socket_protocol::status_ok) {
+    HWTOTP_TRY(socket_io::write_all(fd_, message, deadline));
+    HWTOTP_ASSIGN_OR_RETURN(auto reply, socket_io::read_exact(fd_, deadline));
+    if (reply[0] != socket_protocol::status_ok) {
         return fail(ErrorCode::device, "the simulated key reported an I/O error");
     }
     Report out{};
-    std::copy(reply->begin() + 1, reply->end(), out.begin());
+    std::copy(reply.begin() + 1, reply.end(), out.begin());
     return out;
 }
 
 Result<void> SocketTransport::send_report(const Report& report, std::chrono::milliseconds timeout) {
-    auto reply = exchange(socket_protocol::op_set, report, timeout);
-    if (!reply) {
-        return tl::unexpected(reply.error());
-    }
+    HWTOTP_TRY(exchange(socket_protocol::op_set, report, timeout));
     return {};
 }
 

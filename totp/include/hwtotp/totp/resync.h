@@ -43,8 +43,16 @@ struct ResyncResult {
     [[nodiscard]] bool ambiguous() const { return matches.size() > 1; }
 };
 
-// Finds steps s with code(s) == code1 and code(s+1) == code2. Fails on identical codes, codes
-// whose length is not params.digits(), or a time before T0. The offset follows the peers'
+// What makes a pair of codes unusable for a resync, checked in this order: a code whose length
+// is not params.digits(), then two identical codes (a resync needs two consecutive codes, and
+// consecutive codes differ). resync() refuses exactly these; callers that word their own
+// message for each ask first.
+enum class ResyncCodesProblem { none, code1_length, code2_length, same_codes };
+[[nodiscard]] ResyncCodesProblem resync_codes_problem(const Params& params, const Code& code1,
+                                                      const Code& code2);
+
+// Finds steps s with code(s) == code1 and code(s+1) == code2. Fails on a resync_codes_problem
+// or a time before T0. The offset follows the peers'
 // convention: step(code 2) - step(now), and the last accepted step is step(code 2).
 [[nodiscard]] Result<ResyncResult> resync(const OtpKey& key, const Params& params,
                                           const Code& code1, const Code& code2, std::int64_t now,
