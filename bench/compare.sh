@@ -70,3 +70,16 @@ pam_logins() {
     HWTOTP_BUILD_DIR="$build_dir" bench/pam_compare.sh "$runs"
 }
 ((only)) || pam_logins
+# The PostgreSQL registry against the SQLite one (its own throwaway server; skipped, saying so,
+# where the server binaries are missing).
+postgres_section() {
+    echo
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+        echo "PostgreSQL: skipped (no server under /usr/lib/postgresql; install postgresql)"
+        return
+    fi
+    local quick=()
+    [[ " ${args[*]} " == *" --quick "* ]] && quick=(--quick)
+    /usr/bin/python3 bench/postgres_compare.py "$build_dir/hwtotp" "${quick[@]}"
+}
+((only)) || postgres_section

@@ -6,8 +6,10 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config
     libssl-dev libhidapi-dev libcli11-dev libgtest-dev libgmock-dev libsqlite3-dev
-    libpugixml-dev nlohmann-json3-dev libexpected-dev libbenchmark-dev libpam0g-dev
+    libpugixml-dev nlohmann-json3-dev libexpected-dev libbenchmark-dev libpam0g-dev libpq-dev
     libqrencode-dev libpng-dev
+    # a throwaway PostgreSQL server for the registry's PostgreSQL tests (ctest label postgres)
+    postgresql
     # independent references used by tests and benchmarks
     oathtool python3-pskc sqlite3 pamtester libpam-oath zbar-tools
 )

@@ -26,6 +26,7 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_export_command(app, ctx);
     add_tokens_command(app, ctx);
     add_audit_command(app, ctx);
+    add_registry_command(app, ctx);
 }
 
 std::string usage_hint(const CLI::App& app) {
@@ -62,9 +63,9 @@ int run(int argc, const char* const* argv, Context& ctx) {
     app.fallthrough(true);  // global options may follow the subcommand name
     app.add_flag("--json", ctx.json, "Print one JSON object on stdout");
     auto* db_option = app.add_option("--db", ctx.db_path,
-                                     "Token registry file (default $HWTOTP_DB, then "
-                                     "$XDG_DATA_HOME/hwtotp/tokens.db)")
-                          ->type_name("PATH");
+                                     "Token registry file or postgresql:// URI (default "
+                                     "$HWTOTP_DB, then $XDG_DATA_HOME/hwtotp/tokens.db)")
+                          ->type_name("PATH|URI");
     // CLI11 2.1 runs no validator on an empty value; this runs after parsing, before any
     // subcommand does.
     app.parse_complete_callback([db_option, &ctx] {

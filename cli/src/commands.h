@@ -25,5 +25,6 @@ void add_tokens_command(CLI::App& app, Context& ctx);
 // tokens assign / unassign, added to the tokens subcommand.
 void add_tokens_owner_commands(CLI::App& tokens, Context& ctx);
 void add_audit_command(CLI::App& app, Context& ctx);
+void add_registry_command(CLI::App& app, Context& ctx);
 
 }  // namespace hwtotp::cli

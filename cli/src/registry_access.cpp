@@ -7,13 +7,17 @@
 namespace hwtotp::cli {
 
 Result<store::Registry> open_registry(const Context& ctx, RegistryAccess access) {
-    auto paths = store::resolve_registry_paths(ctx.db_path);
+    return open_registry_at(ctx.db_path, access);
+}
+
+Result<store::Registry> open_registry_at(const std::string& db, RegistryAccess access) {
+    auto paths = store::resolve_registry_paths(db);
     if (!paths)
         return tl::unexpected(paths.error());
     // The library refuses this too; here the message can say which command makes a registry.
     struct stat st {};
-    if (access != RegistryAccess::create && ::lstat(paths->db.c_str(), &st) != 0 &&
-        errno == ENOENT) {
+    if (access != RegistryAccess::create && !paths->is_postgres() &&
+        ::lstat(paths->db.c_str(), &st) != 0 && errno == ENOENT) {
         return fail(ErrorCode::registry,
                     "no registry at " + paths->db +
                         " (import tokens first with: hwtotp import FILE, or point --db or "

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "hwtotp/store/paths.h"
+
 namespace hwtotp::pam {
 namespace {
 
@@ -43,7 +45,9 @@ Result<ModuleArgs> parse_module_args(std::span<const char* const> args) {
         const std::string_view value =
             eq == std::string_view::npos ? std::string_view{} : arg.substr(eq + 1);
         const bool has_value = eq != std::string_view::npos;
-        if (has_value && name == "db") {
+        if (has_value && name == "db" && store::is_postgres_uri(value)) {
+            parsed.db = std::string(value);  // a shared registry; the store checks the URI
+        } else if (has_value && name == "db") {
             HWTOTP_ASSIGN_OR_RETURN(parsed.db, parse_path(name, value));
         } else if (has_value && name == "key") {
             HWTOTP_ASSIGN_OR_RETURN(parsed.key, parse_path(name, value));
@@ -60,10 +64,11 @@ Result<ModuleArgs> parse_module_args(std::span<const char* const> args) {
         } else if (!has_value && name == "debug") {
             parsed.debug = true;
         } else {
-            return fail(ErrorCode::invalid_input,
-                        "unknown module argument '" + std::string(arg) +
-                            "' (accepted: db=PATH, key=PATH, window=N, prompt=TEXT, "
-                            "try_first_pass, use_first_pass, nullok, debug)");
+            return fail(
+                ErrorCode::invalid_input,
+                "unknown module argument '" + std::string(arg) +
+                    "' (accepted: db=PATH or db=postgresql://URI, key=PATH, window=N, prompt=TEXT, "
+                    "try_first_pass, use_first_pass, nullok, debug)");
         }
     }
     return parsed;

@@ -1,6 +1,7 @@
 #pragma once
 // The arguments of pam_hwtotp.so as written in a PAM service file, e.g.
 //   auth required pam_hwtotp.so db=/var/lib/hwtotp/tokens.db key=/etc/hwtotp/tokens.key
+// or, for a registry shared by many hosts, db=postgresql:///hwtotp?host=/run/postgresql.
 //
 // Parsing is pure (no PAM handle, no environment) so that it is tested on its own; the module
 // fails closed on any argument it does not know: a typo such as "nulok" must not silently

@@ -3,13 +3,15 @@
 // sealed under the key when the registry got it, stored in the meta table. It tells a wrong or
 // missing key file apart from a tampered token row.
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
+#include "backend.h"
 #include "crypto.h"
 #include "hwtotp/store/paths.h"
 #include "hwtotp/store/registry.h"
 #include "hwtotp/totp/error.h"
-#include "sqlite.h"
 
 namespace hwtotp::store {
 
@@ -20,8 +22,11 @@ namespace hwtotp::store {
 //   were sealed under some key, and a new key would silently make them unreadable. An empty one
 //   gets its key (created when absent) and key check with create access only.
 // With create or write access, first removes key temporaries left by a killed hwtotp.
-[[nodiscard]] Result<std::optional<crypto::SeedBox>> unlock_seeds(sql::Db& db,
+[[nodiscard]] Result<std::optional<crypto::SeedBox>> unlock_seeds(RegistryBackend& backend,
                                                                   const RegistryPaths& paths,
                                                                   Registry::Access access);
+
+// Whether `box` holds the key that sealed the key check `value` (of any registry).
+[[nodiscard]] bool key_opens_check(const std::vector<std::uint8_t>& value, crypto::SeedBox& box);
 
 }  // namespace hwtotp::store

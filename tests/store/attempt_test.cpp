@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "backend_param.h"
 #include "store_test_util.h"
 
 namespace hwtotp::store {
@@ -17,10 +18,11 @@ constexpr const char* serial = "GAKT00000001";
 constexpr std::int64_t end_of_time = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t start_of_time = std::numeric_limits<std::int64_t>::min();
 
-class AttemptTest : public ::testing::Test {
+class AttemptTest : public ::testing::TestWithParam<test::Backend> {
   protected:
     void SetUp() override {
-        registry.emplace(test::open_registry(dir));
+        HWTOTP_BACKEND_PATHS_OR_SKIP(paths, dir, GetParam());
+        registry.emplace(test::open_registry(paths));
         auto import = registry->begin_import(false, 1000);
         ASSERT_TRUE(import);
         ASSERT_TRUE(
@@ -41,12 +43,13 @@ class AttemptTest : public ::testing::Test {
     TokenState state() { return registry->info(serial)->state; }
 
     TempDir dir;
+    RegistryPaths paths;
     std::optional<Registry> registry;
 };
 
 const AttemptRules three_no_waits{3, {}};
 
-TEST_F(AttemptTest, CountsUpToTheLimitThenRefusesSayingWhy) {
+TEST_P(AttemptTest, CountsUpToTheLimitThenRefusesSayingWhy) {
     for (int position = 1; position <= 3; ++position)
         EXPECT_EQ(counted(1000, three_no_waits).position, position);
     // Three counted, none settled: the fourth waits for them.
@@ -57,7 +60,7 @@ TEST_F(AttemptTest, CountsUpToTheLimitThenRefusesSayingWhy) {
     EXPECT_FALSE(state().locked);
 }
 
-TEST_F(AttemptTest, AFailureAtTheLimitLocksAndALockRefuses) {
+TEST_P(AttemptTest, AFailureAtTheLimitLocksAndALockRefuses) {
     const Attempt a = counted(1000, three_no_waits);
     (void)counted(1000, three_no_waits);
     const auto first = registry->record_failure(serial, a, 1001);
@@ -73,7 +76,7 @@ TEST_F(AttemptTest, AFailureAtTheLimitLocksAndALockRefuses) {
     EXPECT_EQ(reserve(5000, three_no_waits).refusal, AttemptRefusal::locked);
 }
 
-TEST_F(AttemptTest, ThrottleRefusalSaysHowLongToWait) {
+TEST_P(AttemptTest, ThrottleRefusalSaysHowLongToWait) {
     const AttemptRules rules{10, {0, 0, 0, 5}};
     for (int i = 0; i < 3; ++i)
         ASSERT_TRUE(registry->record_failure(serial, counted(100, rules), 100));
@@ -86,7 +89,7 @@ TEST_F(AttemptTest, ThrottleRefusalSaysHowLongToWait) {
     EXPECT_TRUE(reserve(105, rules).attempt);
 }
 
-TEST_F(AttemptTest, ThrottleThresholdsSaturateAtTheEndsOfTime) {
+TEST_P(AttemptTest, ThrottleThresholdsSaturateAtTheEndsOfTime) {
     const AttemptRules rules{10, {0, 5}};
     ASSERT_TRUE(registry->record_failure(serial, counted(end_of_time, rules), end_of_time));
     const auto at_end = reserve(end_of_time, rules);
@@ -102,14 +105,14 @@ TEST_F(AttemptTest, ThrottleThresholdsSaturateAtTheEndsOfTime) {
     EXPECT_TRUE(reserve(start_of_time + 5, rules).attempt);
 }
 
-TEST_F(AttemptTest, AReleasedAttemptIsNotCounted) {
+TEST_P(AttemptTest, AReleasedAttemptIsNotCounted) {
     const Attempt a = counted(1000, three_no_waits);
     ASSERT_TRUE(registry->release_attempt(serial, a));
     EXPECT_EQ(state().failures, 0);
     EXPECT_EQ(state().last_failure_at, std::nullopt);
 }
 
-TEST_F(AttemptTest, ASuccessInFlightLiftsTheLockThatCountingItBroughtAbout) {
+TEST_P(AttemptTest, ASuccessInFlightLiftsTheLockThatCountingItBroughtAbout) {
     // w1, R (right code), w2 counted together; w1 fails first: three counted, so it locks.
     const Attempt w1 = counted(1000, three_no_waits);
     const Attempt right = counted(1000, three_no_waits);
@@ -124,7 +127,7 @@ TEST_F(AttemptTest, ASuccessInFlightLiftsTheLockThatCountingItBroughtAbout) {
     EXPECT_FALSE(registry->record_failure(serial, w2, 1000)->locked);
 }
 
-TEST_F(AttemptTest, AReplayInFlightLiftsTheLockThatCountedIt) {
+TEST_P(AttemptTest, AReplayInFlightLiftsTheLockThatCountedIt) {
     const Attempt w1 = counted(1000, three_no_waits);
     const Attempt replay = counted(1000, three_no_waits);
     const Attempt w2 = counted(1000, three_no_waits);
@@ -136,7 +139,7 @@ TEST_F(AttemptTest, AReplayInFlightLiftsTheLockThatCountedIt) {
     EXPECT_FALSE(state().locked);
 }
 
-TEST_F(AttemptTest, AnAttemptCountedBeforeASuccessSettlesNothingAfterIt) {
+TEST_P(AttemptTest, AnAttemptCountedBeforeASuccessSettlesNothingAfterIt) {
     const Attempt replay = counted(1000, three_no_waits);
     const Attempt right = counted(1000, three_no_waits);
     ASSERT_EQ(*registry->record_accept(serial, right, 40, 0, 1000), AcceptOutcome::recorded);
@@ -148,7 +151,7 @@ TEST_F(AttemptTest, AnAttemptCountedBeforeASuccessSettlesNothingAfterIt) {
     (void)wrong;
 }
 
-TEST_F(AttemptTest, AnAttemptThatLostItsPlaceIsRefusedByALock) {
+TEST_P(AttemptTest, AnAttemptThatLostItsPlaceIsRefusedByALock) {
     const Attempt late = counted(1000, three_no_waits);
     ASSERT_EQ(*registry->record_accept(serial, counted(1000, three_no_waits), 40, 0, 1000),
               AcceptOutcome::recorded);
@@ -162,7 +165,7 @@ TEST_F(AttemptTest, AnAttemptThatLostItsPlaceIsRefusedByALock) {
     EXPECT_TRUE(state().locked);
 }
 
-TEST_F(AttemptTest, HotpAcceptSettlesLikeTotp) {
+TEST_P(AttemptTest, HotpAcceptSettlesLikeTotp) {
     auto import = registry->begin_import(false, 1000);
     ASSERT_TRUE(import);
     NewToken hotp = test::make_token("HOTP00000001", "3132333435363738393031323334353637383930");
@@ -183,11 +186,13 @@ TEST_F(AttemptTest, HotpAcceptSettlesLikeTotp) {
     EXPECT_EQ(registry->info("HOTP00000001")->state.failures, 0);
 }
 
-TEST_F(AttemptTest, UnknownTokenIsNotFound) {
+TEST_P(AttemptTest, UnknownTokenIsNotFound) {
     auto r = registry->reserve_attempt("NOPE0001", 0, three_no_waits);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::not_found);
 }
+
+HWTOTP_INSTANTIATE_FOR_BACKENDS(AttemptTest);
 
 }  // namespace
 }  // namespace hwtotp::store

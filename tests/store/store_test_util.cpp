@@ -22,7 +22,11 @@ RegistryPaths paths_in(const TempDir& dir) {
 }
 
 Registry open_registry(const TempDir& dir) {
-    auto registry = Registry::open(Registry::Options{paths_in(dir), 5000});
+    return open_registry(paths_in(dir));
+}
+
+Registry open_registry(const RegistryPaths& paths) {
+    auto registry = Registry::open(Registry::Options{paths, 5000});
     if (!registry)
         throw std::runtime_error("open_registry: " + registry.error().message);
     return std::move(*registry);

@@ -18,6 +18,8 @@ using hwtotp::test::TempDir;
 [[nodiscard]] RegistryPaths paths_in(const TempDir& dir);
 // Opens the registry; fails the test (ASSERT) on error.
 [[nodiscard]] Registry open_registry(const TempDir& dir);
+// Opens the registry at `paths` (either backend); throws on error.
+[[nodiscard]] Registry open_registry(const RegistryPaths& paths);
 
 void write_file(const std::string& path, const std::string& content);
 [[nodiscard]] std::string read_file(const std::string& path);

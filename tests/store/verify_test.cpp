@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "backend_param.h"
 #include "hwtotp/store/verify.h"
 #include "hwtotp/totp/otp_key.h"
 #include "store_test_util.h"
@@ -29,10 +30,11 @@ Code other_code(const Code& c) {
     return *Code::parse(s);
 }
 
-class VerifyTest : public ::testing::Test {
+class VerifyTest : public ::testing::TestWithParam<test::Backend> {
   protected:
     void SetUp() override {
-        registry.emplace(test::open_registry(dir));
+        HWTOTP_BACKEND_PATHS_OR_SKIP(paths, dir, GetParam());
+        registry.emplace(test::open_registry(paths));
         auto import = registry->begin_import(false, t_base);
         ASSERT_TRUE(import);
         ASSERT_TRUE(import->add(test::make_token("GAKT00000001", seed_hex), "t"));
@@ -66,10 +68,11 @@ class VerifyTest : public ::testing::Test {
     }
 
     TempDir dir;
+    RegistryPaths paths;
     std::optional<Registry> registry;
 };
 
-TEST_F(VerifyTest, AcceptsRecordsAndRefusesReplay) {
+TEST_P(VerifyTest, AcceptsRecordsAndRefusesReplay) {
     auto first = verify(code_at(step_base), t_base);
     EXPECT_EQ(first.status, VerifyStatus::accepted);
     EXPECT_EQ(first.step, step_base);
@@ -87,7 +90,7 @@ TEST_F(VerifyTest, AcceptsRecordsAndRefusesReplay) {
     EXPECT_EQ(info->state.last_step, step_base + 1);
 }
 
-TEST_F(VerifyTest, WindowIsCentredOnStoredOffset) {
+TEST_P(VerifyTest, WindowIsCentredOnStoredOffset) {
     // Token 3 steps ahead, learnt at first use (wide window).
     auto first = verify(code_at(step_base + 3), t_base);
     ASSERT_EQ(first.status, VerifyStatus::accepted);
@@ -102,7 +105,7 @@ TEST_F(VerifyTest, WindowIsCentredOnStoredOffset) {
     EXPECT_EQ(miss.status, VerifyStatus::rejected);
 }
 
-TEST_F(VerifyTest, OffsetMovesAtMostTheWindowAndNeverBehindLastStep) {
+TEST_P(VerifyTest, OffsetMovesAtMostTheWindowAndNeverBehindLastStep) {
     ASSERT_EQ(verify(code_at(step_base), t_base).status, VerifyStatus::accepted);
     // An unused code from one step back is accepted; the offset moves by one, not more.
     auto back = verify(code_at(step_base + 9), t_base + 10 * 30);
@@ -121,7 +124,7 @@ TEST_F(VerifyTest, OffsetMovesAtMostTheWindowAndNeverBehindLastStep) {
     EXPECT_EQ(info->state.last_step, step_base + 9);
 }
 
-TEST_F(VerifyTest, LocksAfterTenFailuresUntilUnlocked) {
+TEST_P(VerifyTest, LocksAfterTenFailuresUntilUnlocked) {
     const Code bad = other_code(code_at(step_base));
     std::int64_t now = t_base;
     for (int i = 1; i <= 9; ++i) {
@@ -143,7 +146,7 @@ TEST_F(VerifyTest, LocksAfterTenFailuresUntilUnlocked) {
     EXPECT_EQ(verify(good, now).status, VerifyStatus::accepted);
 }
 
-TEST_F(VerifyTest, SuccessResetsFailureCount) {
+TEST_P(VerifyTest, SuccessResetsFailureCount) {
     const Code bad = other_code(code_at(step_base));
     std::int64_t now = t_base;
     for (int i = 1; i <= 9; ++i) {
@@ -168,7 +171,7 @@ TEST(ThrottleDelay, FiveSecondsDoublingFromTheThirdFailureCappedAtFiveMinutes) {
     EXPECT_EQ(throttle_delay(1'000'000), 300);
 }
 
-TEST_F(VerifyTest, ThrottledAfterThreeFailuresWithoutLookingAtTheCode) {
+TEST_P(VerifyTest, ThrottledAfterThreeFailuresWithoutLookingAtTheCode) {
     const Code good = code_at(step_base);
     const Code bad = other_code(good);
     for (int i = 1; i <= 3; ++i)
@@ -192,7 +195,7 @@ TEST_F(VerifyTest, ThrottledAfterThreeFailuresWithoutLookingAtTheCode) {
     EXPECT_EQ(registry->info("GAKT00000001")->state.failures, 0);
 }
 
-TEST_F(VerifyTest, UnlockClearsTheThrottle) {
+TEST_P(VerifyTest, UnlockClearsTheThrottle) {
     const Code bad = other_code(code_at(step_base));
     for (int i = 0; i < 3; ++i)
         (void)verify(bad, t_base);
@@ -201,7 +204,7 @@ TEST_F(VerifyTest, UnlockClearsTheThrottle) {
     EXPECT_EQ(verify(code_at(step_base), t_base).status, VerifyStatus::accepted);
 }
 
-TEST_F(VerifyTest, ReplaysAreNotCountedAsFailures) {
+TEST_P(VerifyTest, ReplaysAreNotCountedAsFailures) {
     const Code used = code_at(step_base);
     ASSERT_EQ(verify(used, t_base).status, VerifyStatus::accepted);
     // Someone who saw the used code replays it 20 times: its owner is neither locked nor slowed.
@@ -213,7 +216,7 @@ TEST_F(VerifyTest, ReplaysAreNotCountedAsFailures) {
     EXPECT_EQ(verify(code_at(step_base + 1), t_base + 30).status, VerifyStatus::accepted);
 }
 
-TEST_F(VerifyTest, HotpLooksAheadAndAdvancesCounter) {
+TEST_P(VerifyTest, HotpLooksAheadAndAdvancesCounter) {
     auto outcome = verify(code_at(7), 0, "HOTP00000001");
     // Window 1 looks at counters 5..6 only.
     EXPECT_EQ(outcome.status, VerifyStatus::rejected);
@@ -226,7 +229,7 @@ TEST_F(VerifyTest, HotpLooksAheadAndAdvancesCounter) {
     EXPECT_EQ(replay.step, 6U);
 }
 
-TEST_F(VerifyTest, RecordAcceptIsConditional) {
+TEST_P(VerifyTest, RecordAcceptIsConditional) {
     ASSERT_EQ(*registry->record_accept("GAKT00000001", 100, 0, 1), AcceptOutcome::recorded);
     EXPECT_EQ(*registry->record_accept("GAKT00000001", 100, 0, 1), AcceptOutcome::replay);
     EXPECT_EQ(*registry->record_accept("GAKT00000001", 99, 0, 1), AcceptOutcome::replay);
@@ -235,7 +238,7 @@ TEST_F(VerifyTest, RecordAcceptIsConditional) {
 
 // ---- Replayed HOTP codes ------------------------------------------------------------------
 
-TEST_F(VerifyTest, HotpReplayIsRefusedWithoutCountingAFailure) {
+TEST_P(VerifyTest, HotpReplayIsRefusedWithoutCountingAFailure) {
     ASSERT_EQ(verify(code_at(5), 0, "HOTP00000001").status, VerifyStatus::accepted);
     // Whoever saw the used code replays it 20 times: refused as a replay every time, and its
     // owner is neither throttled nor locked out.
@@ -250,7 +253,7 @@ TEST_F(VerifyTest, HotpReplayIsRefusedWithoutCountingAFailure) {
     EXPECT_EQ(verify(code_at(6), 30, "HOTP00000001").status, VerifyStatus::accepted);
 }
 
-TEST_F(VerifyTest, HotpReplayLooksBackAWindowsWorthOfCounters) {
+TEST_P(VerifyTest, HotpReplayLooksBackAWindowsWorthOfCounters) {
     // Counter 5 is next; window 2 accepts 7, and the next expected counter is 8.
     ASSERT_EQ(verify(code_at(7), 0, "HOTP00000001", 2).status, VerifyStatus::accepted);
     // Window 2 looks back at 6 and 7: counter 6 (skipped, but behind) is a replay.
@@ -260,7 +263,7 @@ TEST_F(VerifyTest, HotpReplayLooksBackAWindowsWorthOfCounters) {
     EXPECT_EQ(failures("HOTP00000001"), 1);
 }
 
-TEST_F(VerifyTest, HotpAtCounterZeroHasNothingToLookBackAt) {
+TEST_P(VerifyTest, HotpAtCounterZeroHasNothingToLookBackAt) {
     add_token("HOTP00000002", [](TokenDescription& d) {
         d.type = OtpType::hotp;
         d.counter = 0;
@@ -280,7 +283,7 @@ TEST(MaxWindow, KeepsTheOddsOfAChanceMatchAtOrUnderOnePercent) {
     EXPECT_EQ(max_window(OtpType::hotp, 8), 999'999U);
 }
 
-TEST_F(VerifyTest, WindowAboveOnePercentOddsIsRefusedBeforeAnythingIsCounted) {
+TEST_P(VerifyTest, WindowAboveOnePercentOddsIsRefusedBeforeAnythingIsCounted) {
     // The old failure: a ±2,000,000-step window found a chance match for some code at +128,667
     // steps and recorded it as the token's offset, bricking the token.
     for (const std::uint64_t window : {std::uint64_t{5000}, std::uint64_t{2'000'000},
@@ -308,7 +311,7 @@ TEST_F(VerifyTest, WindowAboveOnePercentOddsIsRefusedBeforeAnythingIsCounted) {
     EXPECT_EQ(edge.window_used, 4999);
 }
 
-TEST_F(VerifyTest, HotpLookAheadAboveOnePercentOddsIsRefused) {
+TEST_P(VerifyTest, HotpLookAheadAboveOnePercentOddsIsRefused) {
     VerifyRequest request{.serial = "HOTP00000001", .code = code_at(5), .now = 0, .window = 10'000};
     auto outcome = verify_token(*registry, request);
     ASSERT_FALSE(outcome);
@@ -319,7 +322,7 @@ TEST_F(VerifyTest, HotpLookAheadAboveOnePercentOddsIsRefused) {
     EXPECT_EQ(verify(code_at(5 + 9999), 0, "HOTP00000001", 9999).status, VerifyStatus::accepted);
 }
 
-TEST_F(VerifyTest, FirstUseWindowStaysUnderTheLimitEvenAtOneSecondSteps) {
+TEST_P(VerifyTest, FirstUseWindowStaysUnderTheLimitEvenAtOneSecondSteps) {
     // 600 s each way at a 1 s period: ±600 steps, 1201·10^-6 = 0.12%.
     add_token("GAKT00000009",
               [](TokenDescription& d) { d.params = *Params::create(Hash::sha1, 6, 1, 0); });
@@ -335,7 +338,7 @@ TEST_F(VerifyTest, FirstUseWindowStaysUnderTheLimitEvenAtOneSecondSteps) {
 constexpr std::int64_t end_of_time = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t start_of_time = std::numeric_limits<std::int64_t>::min();
 
-TEST_F(VerifyTest, ThrottleHoldsAfterFailuresAtTheEndOfTime) {
+TEST_P(VerifyTest, ThrottleHoldsAfterFailuresAtTheEndOfTime) {
     // The old throttle computed last_failure_at + delay: past 2^63 - 1 it wrapped negative and
     // throttling stopped.
     const auto step = static_cast<std::uint64_t>(end_of_time / 30);
@@ -351,7 +354,7 @@ TEST_F(VerifyTest, ThrottleHoldsAfterFailuresAtTheEndOfTime) {
     EXPECT_EQ(failures(), 3);
 }
 
-TEST_F(VerifyTest, ThrottleHoldsAtTheStartOfTimeAndForAClockSetBackAcrossAllOfIt) {
+TEST_P(VerifyTest, ThrottleHoldsAtTheStartOfTimeAndForAClockSetBackAcrossAllOfIt) {
     // HOTP has no T0, so any time is valid.
     const Code bad = other_code(code_at(5));
     for (int i = 1; i <= 3; ++i)
@@ -370,7 +373,7 @@ TEST_F(VerifyTest, ThrottleHoldsAtTheStartOfTimeAndForAClockSetBackAcrossAllOfIt
     EXPECT_EQ(set_back.retry_in, end_of_time);
 }
 
-TEST_F(VerifyTest, TimeBeforeT0IsBadInputAndNotCounted) {
+TEST_P(VerifyTest, TimeBeforeT0IsBadInputAndNotCounted) {
     add_token("GAKT00000010",
               [](TokenDescription& d) { d.params = *Params::create(Hash::sha1, 6, 30, 1000); });
     VerifyRequest before{.serial = "GAKT00000010", .code = code_at(0), .now = 999};
@@ -384,12 +387,12 @@ TEST_F(VerifyTest, TimeBeforeT0IsBadInputAndNotCounted) {
     EXPECT_EQ(at_t0.step, 0U);
 }
 
-TEST_F(VerifyTest, StepZeroAtTimeZero) {
+TEST_P(VerifyTest, StepZeroAtTimeZero) {
     EXPECT_EQ(verify(code_at(0), 0).status, VerifyStatus::accepted);
     EXPECT_EQ(verify(code_at(0), 29).status, VerifyStatus::replay);
 }
 
-TEST_F(VerifyTest, OffsetSecondsSaturateAtTheLastStorableStep) {
+TEST_P(VerifyTest, OffsetSecondsSaturateAtTheLastStorableStep) {
     // A stored offset that puts the centre on the last step the registry can store (2^63 - 1).
     const auto last = static_cast<std::uint64_t>(end_of_time);
     add_token("GAKT00000011", [](TokenDescription& d) {
@@ -402,7 +405,7 @@ TEST_F(VerifyTest, OffsetSecondsSaturateAtTheLastStorableStep) {
     EXPECT_EQ(at_end.offset_seconds, end_of_time);  // offset × 30 does not fit: saturated
 }
 
-TEST_F(VerifyTest, StepsPastTheStorableRangeNeverMatch) {
+TEST_P(VerifyTest, StepsPastTheStorableRangeNeverMatch) {
     // Centred past 2^63 - 1: such a step cannot be recorded, so it is not a match (counted as
     // a failure, never a registry error after the attempt was counted).
     const auto last = static_cast<std::uint64_t>(end_of_time);
@@ -413,7 +416,7 @@ TEST_F(VerifyTest, StepsPastTheStorableRangeNeverMatch) {
 
 // ---- The outcome says what happened ---------------------------------------------------------
 
-TEST_F(VerifyTest, OutcomeSaysWhetherTheCodeWasLookedAtAndTheLimit) {
+TEST_P(VerifyTest, OutcomeSaysWhetherTheCodeWasLookedAtAndTheLimit) {
     const Code bad = other_code(code_at(step_base));
     const auto rejected = verify(bad, t_base);
     EXPECT_TRUE(rejected.code_checked);
@@ -424,7 +427,7 @@ TEST_F(VerifyTest, OutcomeSaysWhetherTheCodeWasLookedAtAndTheLimit) {
     EXPECT_EQ(rejected.params.period(), 30);
 }
 
-TEST_F(VerifyTest, WindowCentresOnTheBoundedDriftPrediction) {
+TEST_P(VerifyTest, WindowCentresOnTheBoundedDriftPrediction) {
     // Two resyncs a year apart, the token 100 steps further ahead at the second: the fit says
     // it gains 100 steps a year. A week after the second resync it predicts 102, inside the
     // bound: stored 100 ± ⌈100 ppm × 1 week / 30 s⌉ = 3 steps.
@@ -439,6 +442,8 @@ TEST_F(VerifyTest, WindowCentresOnTheBoundedDriftPrediction) {
     EXPECT_TRUE(v.centred_on_prediction);
     EXPECT_EQ(v.centre_offset_steps, 102);
 }
+
+HWTOTP_INSTANTIATE_FOR_BACKENDS(VerifyTest);
 
 }  // namespace
 }  // namespace hwtotp::store

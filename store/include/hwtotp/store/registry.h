@@ -1,5 +1,9 @@
 #pragma once
-// The token registry: one SQLite database of hardware tokens, seeds sealed at rest.
+// The token registry: hardware tokens with their seeds sealed at rest, in one SQLite database
+// file or in a PostgreSQL database shared by many hosts (RegistryPaths::db a connection URI).
+// What follows says SQLite; PostgreSQL keeps the same rules (store/src/backend.h): every guard
+// of a verify is one UPDATE ... RETURNING, migrations run under an advisory lock, and a URI
+// holding a password is refused.
 //
 // - WAL mode and a 5 s busy timeout, so concurrent hwtotp processes wait for each other instead
 //   of failing with "database is locked".
@@ -170,6 +174,12 @@ struct AttemptReservation {
     std::int64_t retry_in = 0;  // throttled: seconds until an attempt may be counted again
 };
 
+// What Registry::copy_from did.
+struct CopySummary {
+    std::size_t added = 0;
+    std::size_t replaced = 0;  // merge: serials the target held, now the source's records
+};
+
 class Registry {
   public:
     // What an opening may do.
@@ -287,6 +297,14 @@ class Registry {
     [[nodiscard]] Result<void> unassign_owner(std::string_view serial);
     // The serial of the token `owner` owns, or none.
     [[nodiscard]] Result<std::optional<std::string>> token_of_owner(std::string_view owner);
+
+    // Copies every token of `source` (description, owner, verifier state, history, and the
+    // seed still sealed: it is never decrypted) into this registry in one transaction, all or
+    // nothing; works between any two backends. The two must share one master key (this
+    // registry's key opens the source's key check value), else nothing is copied. Refuses, as
+    // invalid input, a registry that already holds tokens unless `merge`; with it a serial
+    // present in both takes the source's record, history included.
+    [[nodiscard]] Result<CopySummary> copy_from(Registry& source, bool merge);
 
     class Impl;
 

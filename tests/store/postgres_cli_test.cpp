@@ -1,0 +1,120 @@
+// The real hwtotp binary against a PostgreSQL registry (--db or HWTOTP_DB a connection URI):
+// the commands that take --db, exit codes, and the one line a server that is down gives.
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "backend_param.h"
+#include "postgres_server.h"
+#include "run_cli.h"
+
+namespace hwtotp::store {
+namespace {
+
+using hwtotp::test::CliOptions;
+using hwtotp::test::CliResult;
+using hwtotp::test::TempDir;
+
+constexpr const char* seed_hex = "3132333435363738393031323334353637383930";
+// RFC 6238's SHA-1 seed at 1700000010 (step 56666667), as oathtool gives it.
+constexpr const char* t = "1700000010";
+
+class PostgresCli : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (hwtotp::test::postgres_server() == nullptr)
+            GTEST_SKIP() << hwtotp::test::postgres_unavailable_reason();
+        paths = test::backend_paths(dir, test::Backend::postgres);
+    }
+
+    CliResult hw(const std::vector<std::string>& args, const std::string& db = "") {
+        CliOptions options;
+        options.env = {{"HWTOTP_DB", db.empty() ? paths.db : db}, {"HWTOTP_KEY_FILE", paths.key}};
+        return hwtotp::test::run_cli(args, options);
+    }
+
+    std::string code(const std::string& time) {
+        auto r = hw({"code", "--token", "GAKT00000001", "--time", time});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out.substr(0, r.out.find('\n'));
+    }
+
+    void import_one() {
+        std::ofstream(dir.file("one.csv")) << "GAKT00000001," << seed_hex << "\n";
+        auto r = hw({"import", dir.file("one.csv")});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+
+    TempDir dir;
+    RegistryPaths paths;
+};
+
+TEST_F(PostgresCli, ImportVerifyReplayAndTokensWorkOnAUri) {
+    import_one();
+    const std::string c = code(t);
+    auto ok = hw({"verify", "--token", "GAKT00000001", c, "--time", t});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    auto replay = hw({"verify", "--token", "GAKT00000001", c, "--time", t});
+    EXPECT_EQ(replay.exit_code, 5) << replay.err;
+    auto list = hw({"tokens", "list"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_NE(list.out.find("GAKT00000001"), std::string::npos);
+    // --db wins over HWTOTP_DB, as for a file.
+    auto by_flag = hw({"tokens", "show", "GAKT00000001", "--db", paths.db}, "/nonexistent.db");
+    EXPECT_EQ(by_flag.exit_code, 0) << by_flag.err;
+    EXPECT_NE(by_flag.out.find("last step:     56666667"), std::string::npos);
+    auto removed = hw({"tokens", "remove", "GAKT00000001"});
+    EXPECT_EQ(removed.exit_code, 0) << removed.err;
+    EXPECT_EQ(hw({"tokens", "show", "GAKT00000001"}).exit_code, 2);
+}
+
+TEST_F(PostgresCli, AMissingRegistryIsExitFourWithoutCreatingOne) {
+    auto r = hw({"tokens", "list"});
+    EXPECT_EQ(r.exit_code, 4);
+    EXPECT_NE(r.err.find("no registry at " + paths.db), std::string::npos) << r.err;
+}
+
+TEST_F(PostgresCli, AServerThatIsDownIsExitFourInOneLineWithinTenSeconds) {
+    const std::string down = "postgresql:///hwtotp?host=" + dir.path() + "&user=hwtotp";
+    auto r = hw({"verify", "--token", "GAKT00000001", "123456", "--time", t}, down);
+    EXPECT_EQ(r.exit_code, 4);
+    EXPECT_LT(r.elapsed, std::chrono::seconds(10));
+    EXPECT_EQ(hwtotp::test::lines(r.err).size(), 1U) << r.err;
+    EXPECT_EQ(r.err.rfind("hwtotp: error: registry " + down + ": cannot connect", 0), 0U) << r.err;
+}
+
+TEST_F(PostgresCli, APasswordInTheUriIsBadInputNamingTheFix) {
+    auto r = hw({"tokens", "list", "--db", "postgresql://alice:s3cret@localhost/hwtotp"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(hwtotp::test::lines(r.err).size(), 1U) << r.err;
+    EXPECT_NE(r.err.find("~/.pgpass"), std::string::npos);
+    EXPECT_EQ(r.err.find("s3cret"), std::string::npos);
+}
+
+TEST_F(PostgresCli, RegistryCopyMovesAnSqliteRegistryWithItsStateIntoPostgres) {
+    const std::string file = dir.file("local/tokens.db");
+    std::ofstream(dir.file("one.csv")) << "GAKT00000001," << seed_hex << "\n";
+    ASSERT_EQ(hw({"import", dir.file("one.csv")}, file).exit_code, 0);
+    const std::string c =
+        hw({"code", "--token", "GAKT00000001", "--time", t}, file).out.substr(0, 6);
+    auto used = hw({"verify", "--token", "GAKT00000001", c, "--time", t}, file);
+    ASSERT_EQ(used.exit_code, 0) << used.err;
+
+    auto copied = hw({"registry", "copy", "--from", file, "--to", paths.db});
+    ASSERT_EQ(copied.exit_code, 0) << copied.err;
+    EXPECT_NE(copied.out.find("copied 1 tokens"), std::string::npos) << copied.out;
+    // The code used on the file is a replay on PostgreSQL: the state came along.
+    auto replay = hw({"verify", "--token", "GAKT00000001", c, "--time", t});
+    EXPECT_EQ(replay.exit_code, 5) << replay.err;
+
+    auto again = hw({"registry", "copy", "--from", file, "--to", paths.db});
+    EXPECT_EQ(again.exit_code, 2);
+    EXPECT_NE(again.err.find("pass --merge"), std::string::npos) << again.err;
+    EXPECT_EQ(hw({"registry", "copy", "--from", file, "--to", paths.db, "--merge"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace hwtotp::store
