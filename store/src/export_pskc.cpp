@@ -32,6 +32,10 @@ constexpr std::size_t password_key_size = 16;  // AES-128-CBC
 
 // Appends a text or attribute value escaped for XML: every value a token holds goes through here.
 void append_escaped(std::string& out, std::string_view text) {
+    if (text.find_first_of("&<>\"'") == std::string_view::npos) {
+        out += text;  // the usual case: nothing to escape
+        return;
+    }
     for (const char c : text) {
         switch (c) {
             case '&':
