@@ -17,7 +17,6 @@
 #include <utility>
 
 #include "hwtotp/totp/openssl_error.h"
-#include "pbkdf2_sha256.h"
 
 namespace hwtotp::store::crypto {
 namespace {
@@ -524,8 +523,6 @@ Result<Secret> pbkdf2(const Secret& password, std::span<const std::uint8_t> salt
         return fail(ErrorCode::invalid_input, "PBKDF2 iteration count out of range (1..100000000)");
     if (key_length < 1 || key_length > 64)
         return fail(ErrorCode::invalid_input, "PBKDF2 key length out of range (1..64 bytes)");
-    if (digest == "SHA256")  // every PSKC export and most imports: the precomputed-state one
-        return pbkdf2_hmac_sha256(password.expose(), salt, iterations, key_length);
     KdfPtr kdf(EVP_KDF_fetch(nullptr, "PBKDF2", nullptr));
     if (!kdf)
         return fail(ErrorCode::crypto, openssl_error("PBKDF2 unavailable"));
