@@ -8,6 +8,7 @@
 // than the lockout allows (registry.h, "Attempts"). Errors are ErrorCode::registry unless said.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -28,6 +29,9 @@ struct StoredToken {
     std::vector<std::uint8_t> nonce;
     std::vector<std::uint8_t> sealed;
 };
+
+// Called for each token of a walk (RegistryBackend::walk_tokens); an error stops the walk.
+using StoredTokenVisitor = std::function<Result<void>(StoredToken&)>;
 
 // One accepted TOTP step (or resync) to record: see Registry::record_accept and record_resync.
 struct StepRecord {
@@ -83,6 +87,13 @@ class RegistryBackend {
     // not_found when absent.
     [[nodiscard]] virtual Result<StoredToken> token(std::string_view serial) = 0;
     [[nodiscard]] virtual Result<std::vector<TokenInfo>> list() = 0;
+    // Visits tokens row by row within one read snapshot, one statement prepared for the whole
+    // walk, so memory does not grow with their number: with `serials` empty, every token
+    // ordered by serial; else those named, in that order, after checking that all are present
+    // (the first absent one is returned and nothing is visited). Stops at the first error of
+    // `visit` and returns it.
+    [[nodiscard]] virtual Result<std::optional<std::string>> walk_tokens(
+        std::span<const std::string> serials, const StoredTokenVisitor& visit) = 0;
     // Oldest first; empty when the token is absent (the caller checks that).
     [[nodiscard]] virtual Result<std::vector<HistoryEntry>> history(std::string_view serial) = 0;
 

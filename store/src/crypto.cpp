@@ -362,9 +362,31 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
 
 class ValueEncryptor::Impl {
   public:
+    // IVs are drawn from RAND_bytes this many at a time, as SeedBox draws its nonces (one
+    // RAND_bytes call costs more than encrypting a seed); each is still fresh CSPRNG output,
+    // used once and wiped from the pool when taken.
+    static constexpr std::size_t ivs_per_draw = 64;
+    static constexpr std::size_t iv_size = 16;
+
     Secret key;
     CipherPtr evp;
     CipherCtxPtr ctx;
+    std::array<std::uint8_t, ivs_per_draw * iv_size> iv_pool{};
+    std::size_t ivs_left = 0;
+
+    ~Impl() { wipe_memory(iv_pool.data(), iv_pool.size()); }
+
+    Result<void> take_iv(std::uint8_t* out) {
+        if (ivs_left == 0) {
+            HWTOTP_TRY(random_bytes(iv_pool));
+            ivs_left = ivs_per_draw;
+        }
+        --ivs_left;
+        std::uint8_t* iv = iv_pool.data() + ivs_left * iv_size;
+        std::copy_n(iv, iv_size, out);
+        wipe_memory(iv, iv_size);
+        return {};
+    }
 };
 
 ValueEncryptor::ValueEncryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -393,11 +415,12 @@ Result<ValueEncryptor> ValueEncryptor::create(Cipher cipher, const Secret& key) 
     return ValueEncryptor(std::move(impl));
 }
 
-Result<std::vector<std::uint8_t>> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain) {
-    constexpr std::size_t block = 16;
+Result<void> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain,
+                                     std::vector<std::uint8_t>& out) {
+    constexpr std::size_t block = Impl::iv_size;
     HWTOTP_ASSIGN_OR_RETURN(const int plain_len, to_int(plain.size()));
-    std::vector<std::uint8_t> out(block + plain.size() + block);
-    HWTOTP_TRY(random_bytes(std::span(out).first(block)));
+    out.resize(block + plain.size() + block);
+    HWTOTP_TRY(impl_->take_iv(out.data()));
     EVP_CIPHER_CTX* ctx = impl_->ctx.get();
     int len = 0;
     int final_len = 0;
@@ -406,7 +429,7 @@ Result<std::vector<std::uint8_t>> ValueEncryptor::encrypt(std::span<const std::u
         EVP_EncryptFinal_ex(ctx, out.data() + block + len, &final_len) != 1)
         return fail(ErrorCode::crypto, openssl_error("encryption failed"));
     out.resize(block + static_cast<std::size_t>(len + final_len));
-    return out;
+    return {};
 }
 
 std::string cipher_uri(Cipher cipher) {
@@ -428,12 +451,18 @@ std::string cipher_uri(Cipher cipher) {
 }
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    // EVP_EncodeBlock writes no line breaks and a terminating NUL; its length argument is int.
-    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                        static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(written));
+    std::string out;
+    append_base64(out, bytes);
     return out;
+}
+
+void append_base64(std::string& out, std::span<const std::uint8_t> bytes) {
+    const std::size_t start = out.size();
+    out.resize(start + 4 * ((bytes.size() + 2) / 3) + 1);
+    // EVP_EncodeBlock writes no line breaks and a terminating NUL; its length argument is int.
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data() + start),
+                                        bytes.data(), static_cast<int>(bytes.size()));
+    out.resize(start + static_cast<std::size_t>(written));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +499,13 @@ Result<Hmac> Hmac::create(std::string_view digest, const Secret& key) {
 }
 
 Result<std::vector<std::uint8_t>> Hmac::mac(std::span<const std::uint8_t> data) {
-    std::vector<std::uint8_t> out(impl_->size);
+    std::vector<std::uint8_t> out;
+    HWTOTP_TRY(mac(data, out));
+    return out;
+}
+
+Result<void> Hmac::mac(std::span<const std::uint8_t> data, std::vector<std::uint8_t>& out) {
+    out.resize(impl_->size);
     std::size_t out_len = 0;
     // A NULL key re-initialises with the key already set.
     if (EVP_MAC_init(impl_->ctx.get(), nullptr, 0, nullptr) != 1 ||
@@ -479,7 +514,7 @@ Result<std::vector<std::uint8_t>> Hmac::mac(std::span<const std::uint8_t> data) 
         return fail(ErrorCode::crypto, openssl_error("HMAC failed"));
     }
     out.resize(out_len);
-    return out;
+    return {};
 }
 
 Result<Secret> pbkdf2(const Secret& password, std::span<const std::uint8_t> salt,

@@ -85,6 +85,7 @@ class ValueDecryptor {
 
 // Encrypts PSKC values for export: AES-CBC with a fresh random 16-byte IV per value, prepended
 // to the ciphertext, and PKCS#7 padding (XML-Enc's block cipher format, as RFC 6030 §6.1 uses it).
+// The key is set up once; each value only sets its IV (an export encrypts one value per key).
 class ValueEncryptor {
   public:
     // cipher: one of the CBC ciphers; key: its size.
@@ -93,8 +94,9 @@ class ValueEncryptor {
     ValueEncryptor& operator=(ValueEncryptor&&) noexcept;
     ~ValueEncryptor();
 
-    // IV || ciphertext: not secret, so an ordinary vector.
-    [[nodiscard]] Result<std::vector<std::uint8_t>> encrypt(std::span<const std::uint8_t> plain);
+    // IV || ciphertext into `out` (its storage reused): not secret, so an ordinary vector.
+    [[nodiscard]] Result<void> encrypt(std::span<const std::uint8_t> plain,
+                                       std::vector<std::uint8_t>& out);
 
     class Impl;
 
@@ -109,6 +111,8 @@ class ValueEncryptor {
 // RFC 4648 base64 (standard alphabet, padded, no line breaks). For values that are not secret
 // (ciphertexts, MACs, salts).
 [[nodiscard]] std::string base64_encode(std::span<const std::uint8_t> bytes);
+// The same, appended to `out`.
+void append_base64(std::string& out, std::span<const std::uint8_t> bytes);
 
 // HMAC with one key, one context reused. Hash::sha1/sha256/sha512 plus SHA-224/384 by name.
 class Hmac {
@@ -120,6 +124,9 @@ class Hmac {
     ~Hmac();
 
     [[nodiscard]] Result<std::vector<std::uint8_t>> mac(std::span<const std::uint8_t> data);
+    // The same into `out` (its storage reused).
+    [[nodiscard]] Result<void> mac(std::span<const std::uint8_t> data,
+                                   std::vector<std::uint8_t>& out);
 
     class Impl;
 

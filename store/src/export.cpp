@@ -1,5 +1,8 @@
-// export_tokens(): which tokens, in which order, checked against the format before anything is
-// written; then each seed decrypted, written and wiped, one token at a time.
+// export_tokens(): the tokens are walked in the registry (Registry::for_each_token), never all held
+// at once, so memory does not grow with their number. Each is checked against the format and
+// written as it is read, its seed decrypted, written and wiped before the next row; a refusal
+// midway leaves no file (the output is a temporary until the end). Formats whose header or order
+// depends on all tokens, and QR codes, get a check walk first, before anything is written.
 
 #include "hwtotp/store/export.h"
 
@@ -32,104 +35,127 @@ Result<std::unique_ptr<ExportWriter>> make_writer(const ExportRequest& request) 
     return fail(ErrorCode::internal, "unknown export format");
 }
 
-// The named tokens (not_found for the first absent one, a repeated serial once), or all.
-Result<std::vector<TokenInfo>> select_tokens(Registry& registry,
-                                             const std::vector<std::string>& serials) {
-    if (serials.empty())
-        return registry.list();
-    std::vector<TokenInfo> tokens;
+// The named serials, each once, in their order (empty: all tokens).
+std::vector<std::string> unique_serials(const std::vector<std::string>& serials) {
+    std::vector<std::string> unique;
     std::set<std::string, std::less<>> seen;
     for (const auto& serial : serials) {
-        if (!seen.insert(serial).second)
-            continue;
-        auto info = registry.info(serial);
-        if (!info) {
-            if (info.error().code == ErrorCode::not_found)
-                return fail(ErrorCode::not_found, "no token with serial " + serial +
-                                                      " in the registry " + registry.paths().db);
-            return tl::unexpected(info.error());
-        }
-        tokens.push_back(std::move(*info));
+        if (seen.insert(serial).second)
+            unique.push_back(serial);
     }
-    return tokens;
+    return unique;
 }
 
-// Drops (all tokens) or refuses (named tokens) those the format cannot carry.
-Result<void> keep_writable(std::vector<TokenInfo>& tokens, const ExportWriter& writer,
-                           const ExportRequest& request, ExportSummary& summary) {
-    const auto name = export_format_name(request.format);
-    std::vector<TokenInfo> kept;
-    kept.reserve(tokens.size());
-    for (auto& token : tokens) {
-        const std::string why = writer.refusal(token);
-        if (why.empty()) {
-            kept.push_back(std::move(token));
-            continue;
-        }
-        const std::string what = "serial " + token.description.serial + ": " + why;
-        if (!request.serials.empty())
-            return fail(ErrorCode::invalid_input,
-                        what + " (the " + std::string(name) + " format cannot carry it)");
-        summary.skipped.push_back(token.description.serial + ": " + why);
-    }
-    if (kept.empty()) {
-        return fail(ErrorCode::invalid_input,
-                    tokens.empty() ? std::string("the registry holds no tokens")
-                                   : "no token in the registry can be written as " +
-                                         std::string(name) + " (" + summary.skipped.front() +
-                                         (summary.skipped.size() > 1 ? "; ..." : "") + ")");
-    }
-    tokens = std::move(kept);
-    return {};
+// What the check pass learnt: enough for a header that depends on the tokens, nothing per
+// token (except for a format that reorders them: their serials, in its order).
+struct ExportPlan {
+    ExportOverview overview;
+    // The tokens to walk when writing: those named, or (empty) all; a reordering format's order.
+    std::vector<std::string> serials;
+    bool checked = false;  // a check walk came first: what it skipped is in the summary
+};
+
+Error cannot_carry(const ExportRequest& request, const std::string& serial,
+                   const std::string& why) {
+    return Error{ErrorCode::invalid_input, "serial " + serial + ": " + why + " (the " +
+                                               std::string(export_format_name(request.format)) +
+                                               " format cannot carry it)"};
 }
 
-void warn_lost_offsets(const std::vector<TokenInfo>& tokens, const ExportWriter& writer,
+Error none_writable(const ExportRequest& request, const std::vector<std::string>& skipped) {
+    if (skipped.empty())
+        return Error{ErrorCode::invalid_input, "the registry holds no tokens"};
+    return Error{ErrorCode::invalid_input, "no token in the registry can be written as " +
+                                               std::string(export_format_name(request.format)) +
+                                               " (" + skipped.front() +
+                                               (skipped.size() > 1 ? "; ..." : "") + ")"};
+}
+
+// Whether every token is checked in a walk of its own before the output is created: when the
+// header or the order depends on all tokens, and for QR codes (replacing one is not undone).
+// Otherwise the writing walk checks each token before writing it, and a refusal midway leaves
+// nothing: the output is a temporary file until the end (export_file.h). One walk instead of two.
+bool check_first(const ExportWriter& writer, const ExportRequest& request) {
+    return writer.needs_overview() || !request.qr_dir.empty();
+}
+
+// The check walk, without opening a seed: refuses a named token the format cannot carry (all
+// tokens: skips it into summary.skipped), and an export where no token is left; learns the
+// overview and (reordering formats) the order.
+Result<ExportPlan> check_tokens(Registry& registry, ExportWriter& writer,
+                                const ExportRequest& request, ExportSummary& summary) {
+    ExportPlan plan;
+    plan.checked = true;
+    plan.serials = unique_serials(request.serials);
+    std::vector<std::string>& skipped = summary.skipped;
+    std::vector<TokenInfo> to_order;  // only for a format that reorders
+    const auto check = [&](const TokenInfo& token) -> Result<void> {
+        const std::string& serial = token.description.serial;
+        if (const std::string why = writer.refusal(token); !why.empty()) {
+            if (!request.serials.empty())
+                return tl::unexpected(cannot_carry(request, serial, why));
+            skipped.push_back(serial + ": " + why);
+            return {};
+        }
+        ++plan.overview.tokens;
+        plan.overview.any_owner = plan.overview.any_owner || !token.description.owner.empty();
+        if (writer.reorders())
+            to_order.push_back(token);
+        return {};
+    };
+    HWTOTP_TRY(registry.for_each_token_info(plan.serials, check));
+    if (plan.overview.tokens == 0)
+        return tl::unexpected(none_writable(request, skipped));
+    if (writer.reorders()) {
+        writer.order(to_order);
+        plan.serials.clear();
+        for (const auto& token : to_order)
+            plan.serials.push_back(token.description.serial);
+    }
+    return plan;
+}
+
+void warn_lost_offsets(std::size_t drifted, const ExportWriter& writer,
                        const ExportRequest& request, const ExportCallbacks& callbacks) {
-    if (writer.carries_offset() || !callbacks.warn)
+    if (writer.carries_offset() || !callbacks.warn || drifted == 0)
         return;
-    std::size_t drifted = 0;
-    for (const auto& token : tokens)
-        drifted += token.state.offset_steps != 0 ? 1U : 0U;
-    if (drifted > 0) {
-        callbacks.warn(std::to_string(drifted) + " token" + (drifted == 1 ? "'s" : "s'") +
-                       " clock offset is not carried by " +
-                       std::string(export_format_name(request.format)) +
-                       " (the verifier starts at offset 0; PSKC keeps it as TimeDrift)");
-    }
+    callbacks.warn(std::to_string(drifted) + " token" + (drifted == 1 ? "'s" : "s'") +
+                   " clock offset is not carried by " +
+                   std::string(export_format_name(request.format)) +
+                   " (the verifier starts at offset 0; PSKC keeps it as TimeDrift)");
 }
 
-// Writes each token, its seed decrypted just for it. Returns how many were written.
-// With a QR directory, each token's QR code too.
-Result<std::size_t> write_tokens(Registry& registry, const std::vector<TokenInfo>& tokens,
-                                 ExportWriter& writer, const ExportRequest& request,
-                                 ExportFile& out, QrFiles& qr, ExportSummary& summary) {
-    HWTOTP_TRY(writer.begin(tokens, out));
+// The writing walk: each token checked, then written as it is read, its seed opened just for
+// it and wiped after; those the format cannot carry are refused (named) or skipped (all).
+// With a QR directory, each token's QR code too. Returns how many were written.
+Result<std::size_t> write_tokens(Registry& registry, const ExportPlan& plan, ExportWriter& writer,
+                                 const ExportRequest& request, ExportFile& out, QrFiles& qr,
+                                 ExportSummary& summary, std::size_t& drifted) {
+    HWTOTP_TRY(writer.begin(plan.overview, out));
     std::size_t written = 0;
-    for (const auto& info : tokens) {
-        // One seed in memory at a time, wiped when `token` goes.
-        HWTOTP_ASSIGN_OR_RETURN(const Token token, registry.get(info.description.serial));
-        if (const auto why = writer.seed_refusal(token.info, token.seed); !why.empty()) {
-            if (!request.serials.empty()) {
-                return fail(ErrorCode::invalid_input,
-                            "serial " + info.description.serial + ": " + why + " (the " +
-                                std::string(export_format_name(request.format)) +
-                                " format cannot carry it)");
-            }
-            summary.skipped.push_back(info.description.serial + ": " + why);
-            continue;
+    const auto write = [&](const Token& token) -> Result<void> {
+        const std::string& serial = token.info.description.serial;
+        std::string why = writer.refusal(token.info);
+        if (!why.empty() && plan.checked && request.serials.empty())
+            return {};  // the check walk skipped it already
+        if (why.empty())
+            why = writer.seed_refusal(token.info, token.seed);
+        if (!why.empty()) {
+            if (!request.serials.empty())
+                return tl::unexpected(cannot_carry(request, serial, why));
+            summary.skipped.push_back(serial + ": " + why);
+            return {};
         }
         HWTOTP_TRY(writer.write(token, out));
         if (!request.qr_dir.empty())
             HWTOTP_TRY(qr.write(token, request.qr_dir, request.replace));
+        drifted += token.info.state.offset_steps != 0 ? 1U : 0U;
         ++written;
-    }
-    if (written == 0) {
-        return fail(ErrorCode::invalid_input, "no token in the registry can be written as " +
-                                                  std::string(export_format_name(request.format)) +
-                                                  " (" + summary.skipped.front() +
-                                                  (summary.skipped.size() > 1 ? "; ..." : "") +
-                                                  ")");
-    }
+        return {};
+    };
+    HWTOTP_TRY(registry.for_each_token(plan.serials, write));
+    if (written == 0)
+        return tl::unexpected(none_writable(request, summary.skipped));
     HWTOTP_TRY(writer.end(out));
     return written;
 }
@@ -261,18 +287,22 @@ Result<ExportSummary> export_tokens(Registry& registry, const ExportRequest& req
     if (!request.qr_dir.empty())
         HWTOTP_TRY(check_private_directory(request.qr_dir));
     HWTOTP_ASSIGN_OR_RETURN(auto writer, make_writer(request));
-    HWTOTP_ASSIGN_OR_RETURN(auto tokens, select_tokens(registry, request.serials));
-    HWTOTP_TRY(keep_writable(tokens, *writer, request, summary));
-    writer->order(tokens);
+    ExportPlan plan;
+    if (check_first(*writer, request)) {
+        HWTOTP_ASSIGN_OR_RETURN(plan, check_tokens(registry, *writer, request, summary));
+    } else {
+        plan.serials = unique_serials(request.serials);
+    }
 
     HWTOTP_ASSIGN_OR_RETURN(auto out, ExportFile::create(request.output, request.replace));
     QrFiles qr;
-    HWTOTP_ASSIGN_OR_RETURN(summary.written,
-                            write_tokens(registry, tokens, *writer, request, out, qr, summary));
+    std::size_t drifted = 0;
+    HWTOTP_ASSIGN_OR_RETURN(
+        summary.written, write_tokens(registry, plan, *writer, request, out, qr, summary, drifted));
     HWTOTP_TRY(out.commit());
     qr.keep();
     summary.qr_codes = qr.size();
-    warn_lost_offsets(tokens, *writer, request, callbacks);
+    warn_lost_offsets(drifted, *writer, request, callbacks);
     return summary;
 }
 

@@ -33,7 +33,7 @@ class EntraCsvWriter final : public ExportWriter {
         return {};
     }
 
-    Result<void> begin(const std::vector<TokenInfo>& /*tokens*/, ExportFile& out) override {
+    Result<void> begin(const ExportOverview& /*overview*/, ExportFile& out) override {
         return out.write("upn,serial number,secret key,time interval,manufacturer,model\n");
     }
 

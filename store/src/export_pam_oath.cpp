@@ -63,6 +63,8 @@ class PamOathWriter final : public ExportWriter {
         return {};
     }
 
+    [[nodiscard]] bool reorders() const override { return true; }
+
     void order(std::vector<TokenInfo>& tokens) const override {
         std::stable_sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) {
             const auto x = line_owner(a);
@@ -71,7 +73,7 @@ class PamOathWriter final : public ExportWriter {
         });
     }
 
-    Result<void> begin(const std::vector<TokenInfo>& /*tokens*/, ExportFile& out) override {
+    Result<void> begin(const ExportOverview& /*overview*/, ExportFile& out) override {
         return out.write("# pam_oath usersfile written by hwtotp export\n");
     }
 

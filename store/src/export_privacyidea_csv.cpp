@@ -50,9 +50,11 @@ class PrivacyIdeaCsvWriter final : public ExportWriter {
         return {};
     }
 
-    Result<void> begin(const std::vector<TokenInfo>& tokens, ExportFile& out) override {
-        with_users_ = std::any_of(tokens.begin(), tokens.end(),
-                                  [](const auto& t) { return !t.description.owner.empty(); });
+    // The header says whether user columns follow: one token with an owner is enough.
+    [[nodiscard]] bool needs_overview() const override { return true; }
+
+    Result<void> begin(const ExportOverview& overview, ExportFile& out) override {
+        with_users_ = overview.any_owner;
         // privacyIDEA reads and skips a "# version: N" line; version 1 (no user columns) marks
         // the file too, so that hwtotp import recognises it without --format.
         return out.write(with_users_ ? "# version: 2\n" : "# version: 1\n");

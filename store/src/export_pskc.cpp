@@ -30,10 +30,12 @@ constexpr std::size_t mac_key_size = 32;
 constexpr std::size_t salt_size = 16;
 constexpr std::size_t password_key_size = 16;  // AES-128-CBC
 
-// Text and attribute values, escaped for XML: every value a token holds goes through here.
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
+// Appends a text or attribute value escaped for XML: every value a token holds goes through here.
+void append_escaped(std::string& out, std::string_view text) {
+    if (text.find_first_of("&<>\"'") == std::string_view::npos) {
+        out += text;  // the usual case: nothing to escape
+        return;
+    }
     for (const char c : text) {
         switch (c) {
             case '&':
@@ -55,25 +57,35 @@ std::string xml_escape(std::string_view text) {
                 out += c;
         }
     }
-    return out;
 }
 
-std::string element(std::string_view indent, std::string_view name, std::string_view text) {
-    return std::string(indent) + "<pskc:" + std::string(name) + ">" + xml_escape(text) +
-           "</pskc:" + std::string(name) + ">\n";
+void append_element(std::string& out, std::string_view indent, std::string_view name,
+                    std::string_view text) {
+    out.append(indent).append("<pskc:").append(name).append(">");
+    append_escaped(out, text);
+    out.append("</pskc:").append(name).append(">\n");
 }
 
-std::string plain_data(std::string_view name, std::string_view value) {
-    return "    <pskc:" + std::string(name) + "><pskc:PlainValue>" + std::string(value) +
-           "</pskc:PlainValue></pskc:" + std::string(name) + ">\n";
+void append_plain_data(std::string& out, std::string_view name, std::string_view value) {
+    out.append("    <pskc:").append(name).append("><pskc:PlainValue>");
+    out.append(value);
+    out.append("</pskc:PlainValue></pskc:").append(name).append(">\n");
+}
+
+void append_cipher_data(std::string& out, crypto::Cipher cipher,
+                        std::span<const std::uint8_t> value, std::string_view indent) {
+    out.append(indent).append("<xenc:EncryptionMethod Algorithm=\"");
+    out.append(crypto::cipher_uri(cipher)).append("\"/>\n");
+    out.append(indent).append("<xenc:CipherData>\n").append(indent).append(" <xenc:CipherValue>");
+    crypto::append_base64(out, value);
+    out.append("</xenc:CipherValue>\n").append(indent).append("</xenc:CipherData>\n");
 }
 
 std::string cipher_data(crypto::Cipher cipher, std::span<const std::uint8_t> value,
                         std::string_view indent) {
-    const std::string in(indent);
-    return in + "<xenc:EncryptionMethod Algorithm=\"" + crypto::cipher_uri(cipher) + "\"/>\n" + in +
-           "<xenc:CipherData>\n" + in + " <xenc:CipherValue>" + crypto::base64_encode(value) +
-           "</xenc:CipherValue>\n" + in + "</xenc:CipherData>\n";
+    std::string out;
+    append_cipher_data(out, cipher, value, indent);
+    return out;
 }
 
 struct Protection {
@@ -161,42 +173,47 @@ class PskcWriter final : public ExportWriter {
 
     [[nodiscard]] bool carries_offset() const override { return true; }
 
-    Result<void> begin(const std::vector<TokenInfo>& /*tokens*/, ExportFile& out) override {
+    Result<void> begin(const ExportOverview& /*overview*/, ExportFile& out) override {
         return out.write(header_);
     }
 
+    // One KeyPackage, built in a buffer kept from token to token (no allocation per element)
+    // and written in one piece; the seed itself never enters it (write_secret).
     Result<void> write(const Token& token, ExportFile& out) override {
         const TokenDescription& d = token.info.description;
-        std::string xml = " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n";
-        if (!d.manufacturer.empty())
-            xml += element("   ", "Manufacturer", d.manufacturer);
-        xml += element("   ", "SerialNo", d.serial);
-        xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\"" + xml_escape(d.serial) +
-               "\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:" +
-               std::string(otp_type_name(d.type)) + "\">\n";
-        if (!d.issuer.empty())
-            xml += element("   ", "Issuer", d.issuer);
-        xml += "   <pskc:AlgorithmParameters>\n    <pskc:Suite>" + hmac_label(d.params.hash()) +
-               "</pskc:Suite>\n    <pskc:ResponseFormat Length=\"" +
-               std::to_string(d.params.digits()) +
-               "\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n";
-        if (!d.label.empty())
-            xml += element("   ", "FriendlyName", d.label);
-        xml += "   <pskc:Data>\n";
-        HWTOTP_TRY(out.write(xml));
-        HWTOTP_TRY(write_secret(token.seed, out));
+        std::string& xml = xml_;
         xml.clear();
+        xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n";
+        if (!d.manufacturer.empty())
+            append_element(xml, "   ", "Manufacturer", d.manufacturer);
+        append_element(xml, "   ", "SerialNo", d.serial);
+        xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\"";
+        append_escaped(xml, d.serial);
+        xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:")
+            .append(otp_type_name(d.type))
+            .append("\">\n");
+        if (!d.issuer.empty())
+            append_element(xml, "   ", "Issuer", d.issuer);
+        xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>")
+            .append(hmac_label(d.params.hash()))
+            .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\"")
+            .append(std::to_string(d.params.digits()))
+            .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n");
+        if (!d.label.empty())
+            append_element(xml, "   ", "FriendlyName", d.label);
+        xml += "   <pskc:Data>\n";
+        HWTOTP_TRY(write_secret(token.seed, xml, out));
         if (d.type == OtpType::hotp || d.counter != 0)
-            xml += plain_data("Counter", std::to_string(d.counter));
+            append_plain_data(xml, "Counter", std::to_string(d.counter));
         if (d.type == OtpType::totp || d.params.t0() != 0 || d.params.period() != 30 ||
             token.info.state.offset_steps != 0) {
-            xml += plain_data("Time", std::to_string(d.params.t0()));
-            xml += plain_data("TimeInterval", std::to_string(d.params.period()));
-            xml += plain_data("TimeDrift", std::to_string(token.info.state.offset_steps));
+            append_plain_data(xml, "Time", std::to_string(d.params.t0()));
+            append_plain_data(xml, "TimeInterval", std::to_string(d.params.period()));
+            append_plain_data(xml, "TimeDrift", std::to_string(token.info.state.offset_steps));
         }
         xml += "   </pskc:Data>\n";
         if (!d.owner.empty())
-            xml += element("   ", "UserId", d.owner);
+            append_element(xml, "   ", "UserId", d.owner);
         xml += "  </pskc:Key>\n </pskc:KeyPackage>\n";
         return out.write(xml);
     }
@@ -204,23 +221,33 @@ class PskcWriter final : public ExportWriter {
     Result<void> end(ExportFile& out) override { return out.write("</pskc:KeyContainer>\n"); }
 
   private:
-    Result<void> write_secret(const Secret& seed, ExportFile& out) {
+    // The Secret element: appended to `xml` when encrypted; plain, `xml` is written first and
+    // the seed's text goes straight to the file from storage that is wiped.
+    Result<void> write_secret(const Secret& seed, std::string& xml, ExportFile& out) {
         if (!sealer_) {
             SeedText value(crypto::base64_encode(seed.expose()));
-            HWTOTP_TRY(out.write("    <pskc:Secret>\n     <pskc:PlainValue>"));
+            xml += "    <pskc:Secret>\n     <pskc:PlainValue>";
+            HWTOTP_TRY(out.write(xml));
+            xml.clear();
             HWTOTP_TRY(out.write(value.text()));
-            return out.write("</pskc:PlainValue>\n    </pskc:Secret>\n");
+            xml += "</pskc:PlainValue>\n    </pskc:Secret>\n";
+            return {};
         }
-        HWTOTP_ASSIGN_OR_RETURN(const auto encrypted, sealer_->encryptor.encrypt(seed.expose()));
-        HWTOTP_ASSIGN_OR_RETURN(const auto mac, sealer_->mac.mac(encrypted));
-        return out.write("    <pskc:Secret>\n     <pskc:EncryptedValue>\n" +
-                         cipher_data(sealer_->cipher, encrypted, "      ") +
-                         "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>" +
-                         crypto::base64_encode(mac) + "</pskc:ValueMAC>\n    </pskc:Secret>\n");
+        HWTOTP_TRY(sealer_->encryptor.encrypt(seed.expose(), encrypted_));
+        HWTOTP_TRY(sealer_->mac.mac(encrypted_, mac_));
+        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n";
+        append_cipher_data(xml, sealer_->cipher, encrypted_, "      ");
+        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>";
+        crypto::append_base64(xml, mac_);
+        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n";
+        return {};
     }
 
     std::string header_;
     std::optional<Sealer> sealer_;
+    std::string xml_;                      // the KeyPackage being written: no seed in it
+    std::vector<std::uint8_t> encrypted_;  // IV || ciphertext of the seed being written
+    std::vector<std::uint8_t> mac_;        // its ValueMAC
 };
 
 constexpr std::string_view container_open =
@@ -253,7 +280,8 @@ Result<std::unique_ptr<ExportWriter>> make_pskc_writer(const PskcProtection& pro
     HWTOTP_ASSIGN_OR_RETURN(auto encryptor, crypto::ValueEncryptor::create(p->cipher, p->key));
     Secret mac_key = Secret::zeroed(mac_key_size);
     HWTOTP_TRY(crypto::random_bytes(mac_key.mutable_bytes()));
-    HWTOTP_ASSIGN_OR_RETURN(const auto sealed_mac_key, encryptor.encrypt(mac_key.expose()));
+    std::vector<std::uint8_t> sealed_mac_key;
+    HWTOTP_TRY(encryptor.encrypt(mac_key.expose(), sealed_mac_key));
     HWTOTP_ASSIGN_OR_RETURN(auto mac, crypto::Hmac::create("SHA256", mac_key));
     std::string header = std::string(container_open) + p->encryption_key_xml +
                          " <pskc:MACMethod Algorithm=\"" + std::string(hmac_sha256_uri) +

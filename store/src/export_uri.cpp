@@ -35,7 +35,7 @@ class UriWriter final : public ExportWriter {
         return uri_refusal(token);
     }
 
-    Result<void> begin(const std::vector<TokenInfo>& /*tokens*/, ExportFile& /*out*/) override {
+    Result<void> begin(const ExportOverview& /*overview*/, ExportFile& /*out*/) override {
         return {};
     }
 

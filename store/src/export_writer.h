@@ -1,9 +1,11 @@
 #pragma once
 // The writers behind export_tokens(): one per format, each in its own export_<format>.cpp.
 //
-// export_tokens() asks refusal() of every token before it writes anything, so a token a format
-// cannot carry stops the export before a byte is written (or is skipped, for "all tokens");
-// then begin(), write() for each token (seed decrypted just for it, wiped after), end().
+// export_tokens() walks the registry: begin(), then for each token refusal() and seed_refusal()
+// (a token the format cannot carry stops the export, which leaves no file, or is skipped, for
+// "all tokens") and write() (seed decrypted just for it, wiped after), then end(). A writer whose
+// header or order depends on all tokens (needs_overview) gets a walk over the descriptions first,
+// before anything is written. No writer holds all tokens: memory stays flat in their number.
 
 #include <memory>
 #include <string>
@@ -14,6 +16,12 @@
 #include "hwtotp/store/token.h"
 
 namespace hwtotp::store {
+
+// What the check pass learnt about the tokens to be written, for a header that depends on them.
+struct ExportOverview {
+    std::size_t tokens = 0;
+    bool any_owner = false;  // one of them has an owner
+};
 
 class ExportWriter {
   public:
@@ -32,12 +40,16 @@ class ExportWriter {
     }
     // Whether the format keeps the clock offset (PSKC TimeDrift); the others lose it.
     [[nodiscard]] virtual bool carries_offset() const { return false; }
+    // Whether begin() needs the overview or the tokens an order (a walk over them before writing).
+    [[nodiscard]] virtual bool needs_overview() const { return reorders(); }
+    // Whether the format needs the tokens in another order than the registry's (then order()
+    // is given all of them, descriptions only).
+    [[nodiscard]] virtual bool reorders() const { return false; }
     // Puts the tokens into the order the format needs (pam_oath: a user's lines in order).
     virtual void order(std::vector<TokenInfo>& /*tokens*/) const {}
-    // The file's header, knowing every token that will follow (for a header that depends on
-    // them, as privacyIDEA's user columns).
-    [[nodiscard]] virtual Result<void> begin(const std::vector<TokenInfo>& tokens,
-                                             ExportFile& out) = 0;
+    // The file's header, knowing what the check pass learnt of the tokens that will follow (for
+    // a header that depends on them, as privacyIDEA's user columns).
+    [[nodiscard]] virtual Result<void> begin(const ExportOverview& overview, ExportFile& out) = 0;
     [[nodiscard]] virtual Result<void> write(const Token& token, ExportFile& out) = 0;
     [[nodiscard]] virtual Result<void> end(ExportFile& /*out*/) { return {}; }
 };

@@ -2,6 +2,7 @@
 
 #include "postgres_backend.h"
 
+#include <span>
 #include <unordered_set>
 #include <utility>
 
@@ -78,6 +79,33 @@ void add_attempt(Params& params, const Attempt* attempt) {
     params.add(std::int64_t{attempt != nullptr ? attempt->counter : 0});
 }
 
+// Ends the read-only transaction of a walk (and its cursor).
+struct ReadSnapshot {
+    explicit ReadSnapshot(pg::Connection& c) : db(c) {}
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ~ReadSnapshot() { (void)db.exec_script("ROLLBACK"); }
+    pg::Connection& db;
+};
+
+// A text[] literal of `values` ({"a","b"}), each element quoted and escaped; it travels as
+// a parameter, never in SQL text.
+std::string text_array(std::span<const std::string> values) {
+    std::string out = "{";
+    for (const auto& value : values) {
+        if (out.size() > 1)
+            out += ',';
+        out += '"';
+        for (const char c : value) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 class PostgresBackend final : public RegistryBackend {
   public:
     explicit PostgresBackend(pg::Connection c) : db(std::move(c)) {}
@@ -138,6 +166,47 @@ class PostgresBackend final : public RegistryBackend {
             tokens.push_back(std::move(stored.info));
         }
         return tokens;
+    }
+
+    Result<std::optional<std::string>> walk_tokens(std::span<const std::string> serials,
+                                                   const StoredTokenVisitor& visit) override {
+        // One snapshot for the check and every row; a cursor read in batches keeps memory flat.
+        HWTOTP_TRY(db.exec_script("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+        ReadSnapshot snapshot{db};
+        if (serials.empty()) {
+            HWTOTP_TRY(db.exec(std::string("DECLARE hwtotp_walk NO SCROLL CURSOR FOR SELECT ") +
+                               token_columns + " FROM tokens ORDER BY serial"));
+            HWTOTP_TRY(visit_cursor(visit));
+            return std::optional<std::string>{};
+        }
+        const std::string named = text_array(serials);
+        HWTOTP_ASSIGN_OR_RETURN(
+            auto absent,
+            db.exec("SELECT n.s FROM unnest($1::text[]) WITH ORDINALITY AS n(s, i) WHERE NOT "
+                    "EXISTS (SELECT 1 FROM tokens WHERE serial = n.s) ORDER BY n.i LIMIT 1",
+                    Params().add(named)));
+        if (absent.size() > 0)
+            return std::optional<std::string>{absent.text(0, 0)};
+        HWTOTP_TRY(db.exec(std::string("DECLARE hwtotp_walk NO SCROLL CURSOR FOR SELECT ") +
+                               token_columns +
+                               " FROM unnest($1::text[]) WITH ORDINALITY AS n(s, i) JOIN tokens "
+                               "ON serial = n.s ORDER BY n.i",
+                           Params().add(named)));
+        HWTOTP_TRY(visit_cursor(visit));
+        return std::optional<std::string>{};
+    }
+
+    // The rows of cursor hwtotp_walk, fetched a batch at a time, visited one at a time.
+    Result<void> visit_cursor(const StoredTokenVisitor& visit) {
+        for (;;) {
+            HWTOTP_ASSIGN_OR_RETURN(auto rows, db.exec("FETCH 256 FROM hwtotp_walk"));
+            if (rows.size() == 0)
+                return {};
+            for (int r = 0; r < rows.size(); ++r) {
+                HWTOTP_ASSIGN_OR_RETURN(auto stored, read_token_row(rows, r, name()));
+                HWTOTP_TRY(visit(stored));
+            }
+        }
     }
 
     Result<std::vector<HistoryEntry>> history(std::string_view serial) override {

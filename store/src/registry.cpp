@@ -209,9 +209,11 @@ Result<TokenInfo> Registry::info(std::string_view serial) {
     return std::move(stored.info);
 }
 
-Result<Token> Registry::get(std::string_view serial) {
-    HWTOTP_ASSIGN_OR_RETURN(auto stored, impl_->backend->token(serial));
-    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * box, impl_->seed_box());
+namespace {
+
+// The token with its seed opened; a registry error naming the token when it does not open.
+Result<Token> unseal(Registry::Impl& impl, StoredToken& stored) {
+    HWTOTP_ASSIGN_OR_RETURN(crypto::SeedBox * box, impl.seed_box());
     const TokenDescription& d = stored.info.description;
     // The parameters as stored are part of the associated data: a row whose type, hash,
     // digits, period or T0 was changed does not open (seed_aad.h).
@@ -219,11 +221,43 @@ Result<Token> Registry::get(std::string_view serial) {
     if (!seed) {
         return fail(
             ErrorCode::registry,
-            "registry " + impl_->paths.db + ": the seed of token " + d.serial +
+            "registry " + impl.paths.db + ": the seed of token " + d.serial +
                 " does not decrypt (the record was altered, its parameters changed, or it was "
                 "moved from another row)");
     }
     return Token{std::move(stored.info), std::move(*seed)};
+}
+
+Result<void> walk(Registry::Impl& impl, const std::vector<std::string>& serials,
+                  const StoredTokenVisitor& visit) {
+    HWTOTP_ASSIGN_OR_RETURN(const auto absent, impl.backend->walk_tokens(serials, visit));
+    if (absent) {
+        return fail(ErrorCode::not_found,
+                    "no token with serial " + *absent + " in the registry " + impl.paths.db);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<Token> Registry::get(std::string_view serial) {
+    HWTOTP_ASSIGN_OR_RETURN(auto stored, impl_->backend->token(serial));
+    return unseal(*impl_, stored);
+}
+
+Result<void> Registry::for_each_token(const std::vector<std::string>& serials,
+                                      const std::function<Result<void>(const Token&)>& visit) {
+    return walk(*impl_, serials, [&](StoredToken& stored) -> Result<void> {
+        // Wiped (Secret) when `token` goes, before the next row is read.
+        HWTOTP_ASSIGN_OR_RETURN(const Token token, unseal(*impl_, stored));
+        return visit(token);
+    });
+}
+
+Result<void> Registry::for_each_token_info(
+    const std::vector<std::string>& serials,
+    const std::function<Result<void>(const TokenInfo&)>& visit) {
+    return walk(*impl_, serials, [&](StoredToken& stored) { return visit(stored.info); });
 }
 
 Result<std::vector<TokenInfo>> Registry::list() {

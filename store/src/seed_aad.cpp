@@ -2,17 +2,24 @@
 
 #include "seed_aad.h"
 
+#include <cstring>
+
 namespace hwtotp::store {
 namespace {
 
+// One copy of the text, not a push_back per byte: an export builds this once per token.
 void append_text(std::vector<std::uint8_t>& out, std::string_view text) {
-    for (const char c : text)
-        out.push_back(static_cast<std::uint8_t>(c));
+    const std::size_t at = out.size();
+    out.resize(at + text.size());
+    std::memcpy(out.data() + at, text.data(), text.size());
 }
 
 void append_number(std::vector<std::uint8_t>& out, std::uint64_t value, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i)
-        out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+    const std::size_t at = out.size();
+    out.resize(at + static_cast<std::size_t>(bytes));
+    for (int i = 0; i < bytes; ++i)
+        out[at + static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>(value >> (8 * (bytes - 1 - i)));
 }
 
 void append_field(std::vector<std::uint8_t>& out, std::string_view text) {

@@ -86,6 +86,15 @@ void bind_attempt(sql::Statement& stmt, const Attempt& attempt) {
     stmt.bind(8, attempt.counter);
 }
 
+// Ends the read transaction of a walk (nothing was written: rolling back just ends it).
+struct ReadSnapshot {
+    explicit ReadSnapshot(sql::Db& d) : db(d) {}
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ~ReadSnapshot() { (void)db.exec("ROLLBACK"); }
+    sql::Db& db;
+};
+
 class SqliteImport;
 
 class SqliteBackend final : public RegistryBackend {
@@ -156,6 +165,47 @@ class SqliteBackend final : public RegistryBackend {
                 return tokens;
             HWTOTP_ASSIGN_OR_RETURN(auto info, read_token_row(stmt, name()));
             tokens.push_back(std::move(info));
+        }
+    }
+
+    Result<std::optional<std::string>> walk_tokens(std::span<const std::string> serials,
+                                                   const StoredTokenVisitor& visit) override {
+        // A read transaction: the presence check and every row come from one snapshot.
+        HWTOTP_TRY(db.exec("BEGIN"));
+        ReadSnapshot snapshot{db};
+        if (serials.empty()) {
+            HWTOTP_ASSIGN_OR_RETURN(auto all, db.prepare(std::string("SELECT ") + token_columns +
+                                                         " FROM tokens ORDER BY serial"));
+            HWTOTP_TRY(visit_rows(all, visit));
+            return std::optional<std::string>{};
+        }
+        HWTOTP_ASSIGN_OR_RETURN(auto present, db.prepare("SELECT 1 FROM tokens WHERE serial = ?"));
+        for (const auto& serial : serials) {
+            present.reset();
+            present.bind_borrowed(1, serial);
+            HWTOTP_ASSIGN_OR_RETURN(const bool found, present.step());
+            if (!found)
+                return std::optional<std::string>{serial};
+        }
+        HWTOTP_ASSIGN_OR_RETURN(auto one, db.prepare(std::string("SELECT ") + token_columns +
+                                                     " FROM tokens WHERE serial = ?"));
+        for (const auto& serial : serials) {
+            one.reset();
+            one.bind_borrowed(1, serial);
+            HWTOTP_TRY(visit_rows(one, visit));
+        }
+        return std::optional<std::string>{};
+    }
+
+    // Each row of `stmt` as a StoredToken, one at a time.
+    Result<void> visit_rows(sql::Statement& stmt, const StoredTokenVisitor& visit) {
+        for (;;) {
+            HWTOTP_ASSIGN_OR_RETURN(const bool row, stmt.step());
+            if (!row)
+                return {};
+            HWTOTP_ASSIGN_OR_RETURN(auto info, read_token_row(stmt, name()));
+            StoredToken stored{std::move(info), stmt.column_blob(17), stmt.column_blob(18)};
+            HWTOTP_TRY(visit(stored));
         }
     }
 

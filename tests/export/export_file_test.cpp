@@ -197,6 +197,41 @@ TEST_F(ExportFile, TextXmlCannotHoldIsRefusedBySerialSoPythonPskcNeverSeesABroke
     EXPECT_TRUE(out_names().empty());
 }
 
+// PSKC checks each token as the registry walk reaches it, after earlier ones went into the
+// temporary file: a refusal there must still leave nothing behind.
+TEST_F(ExportFile, PskcRefusalAfterTokensWereWrittenLeavesNoFileAndNoTemporary) {
+    std::ofstream(reg.file("odd.uri"))
+        << "otpauth://totp/Iss:a%01b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&serial=CTRL0001\n";
+    reg.import("src", reg.file("odd.uri"));
+    const auto r = reg.hw(
+        "src", {"export", "--format", "pskc", "--plain", "--serial", "GAKT00000001", "--serial",
+                "GAKT00000002", "--serial", "CTRL0001", "--output", reg.file("out/x.pskcxml")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err,
+              "hwtotp: error: serial CTRL0001: its label holds a control character (the pskc "
+              "format cannot carry it)\n");
+    EXPECT_TRUE(out_names().empty());
+}
+
+// With all tokens, PSKC skips (and names) the ones it cannot carry while writing the others.
+TEST_F(ExportFile, PskcOfAllTokensSkipsTheOnesXmlCannotHold) {
+    std::ofstream(reg.file("odd.uri"))
+        << "otpauth://totp/Iss:a%01b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&serial=CTRL0001\n";
+    reg.import("src", reg.file("odd.uri"));
+    const std::string out = reg.file("out/all.pskcxml");
+    const auto r = reg.hw(
+        "src", {"--json", "export", "--format", "pskc", "--plain", "--all", "--output", out});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["written"], 4);
+    ASSERT_EQ(j["skipped"].size(), 1U);
+    EXPECT_EQ(j["skipped"][0], "CTRL0001: its label holds a control character");
+    const std::string xml = content(out);
+    EXPECT_EQ(xml.find("CTRL0001"), std::string::npos);
+    EXPECT_NE(xml.find("<pskc:SerialNo>SHA5T0000004</pskc:SerialNo>"), std::string::npos);
+    EXPECT_NE(xml.rfind("</pskc:KeyContainer>\n"), std::string::npos);
+}
+
 TEST_F(ExportFile, PskcWithoutKeyPasswordOrPlainIsRefused) {
     const auto r = reg.hw(
         "src", {"export", "--format", "pskc", "--all", "--output", reg.file("out/x.pskcxml")});

@@ -13,6 +13,9 @@
 // renamed into place when complete: no partial file is ever left, an existing file is replaced
 // only when asked, a symbolic link is never followed, and seeds never go to a terminal or any
 // other non-regular file. Seeds are wiped from memory after use. No message holds a seed.
+// Tokens are read from the registry one at a time as they are written (Registry::for_each_token),
+// so memory does not grow with their number (pam-oath, which reorders them, holds every token's
+// description first, never a seed).
 
 #include <cstddef>
 #include <cstdint>
