@@ -12,7 +12,8 @@
 namespace hwtotp::store {
 namespace {
 
-using pg::Params;
+// Not `using pg::Params`: in a unity build that name would reach the other store sources.
+using SqlParams = pg::Params;
 
 constexpr const char* token_columns =
     "serial, label, issuer, manufacturer, type, algorithm, digits, period, t0, counter, source, "
@@ -73,7 +74,7 @@ constexpr const char* settle_success_sql = "failures = 0, locked = false, locked
 
 // $6 the limit the attempt was counted under, $7 and $8 attempt_held_sql's; all three added
 // (as none) without an attempt, so the numbering stays.
-void add_attempt(Params& params, const Attempt* attempt) {
+void add_attempt(SqlParams& params, const Attempt* attempt) {
     params.add(std::int64_t{attempt != nullptr ? attempt->max_failures : 0});
     params.add(attempt != nullptr ? attempt->last_step : std::nullopt);
     params.add(std::int64_t{attempt != nullptr ? attempt->counter : 0});
@@ -129,7 +130,7 @@ class PostgresBackend final : public RegistryBackend {
         HWTOTP_TRY(
             db.exec("INSERT INTO meta (name, value) VALUES ('key_check', $1) "
                     "ON CONFLICT (name) DO NOTHING",
-                    Params().add_bytes(value)));
+                    SqlParams().add_bytes(value)));
         HWTOTP_ASSIGN_OR_RETURN(auto stored, key_check());
         if (!stored)
             return fail(ErrorCode::registry, "registry " + name() + ": the key check vanished");
@@ -146,7 +147,7 @@ class PostgresBackend final : public RegistryBackend {
                                   std::string_view columns = token_columns) {
         HWTOTP_ASSIGN_OR_RETURN(
             auto rows, db.exec("SELECT " + std::string(columns) + " FROM tokens WHERE serial = $1",
-                               Params().add(serial)));
+                               SqlParams().add(serial)));
         if (rows.size() == 0)
             return tl::unexpected(no_such_token(serial, name()));
         return rows;
@@ -184,14 +185,14 @@ class PostgresBackend final : public RegistryBackend {
             auto absent,
             db.exec("SELECT n.s FROM unnest($1::text[]) WITH ORDINALITY AS n(s, i) WHERE NOT "
                     "EXISTS (SELECT 1 FROM tokens WHERE serial = n.s) ORDER BY n.i LIMIT 1",
-                    Params().add(named)));
+                    SqlParams().add(named)));
         if (absent.size() > 0)
             return std::optional<std::string>{absent.text(0, 0)};
         HWTOTP_TRY(db.exec(std::string("DECLARE hwtotp_walk NO SCROLL CURSOR FOR SELECT ") +
                                token_columns +
                                " FROM unnest($1::text[]) WITH ORDINALITY AS n(s, i) JOIN tokens "
                                "ON serial = n.s ORDER BY n.i",
-                           Params().add(named)));
+                           SqlParams().add(named)));
         HWTOTP_TRY(visit_cursor(visit));
         return std::optional<std::string>{};
     }
@@ -212,7 +213,7 @@ class PostgresBackend final : public RegistryBackend {
     Result<std::vector<HistoryEntry>> history(std::string_view serial) override {
         HWTOTP_ASSIGN_OR_RETURN(auto rows, db.exec("SELECT at, offset_steps, observed_by FROM "
                                                    "history WHERE serial = $1 ORDER BY id",
-                                                   Params().add(serial)));
+                                                   SqlParams().add(serial)));
         std::vector<HistoryEntry> entries;
         for (int r = 0; r < rows.size(); ++r) {
             HWTOTP_ASSIGN_OR_RETURN(const ObservedBy how, parse_observed_by(rows.text(r, 2)));
@@ -226,7 +227,7 @@ class PostgresBackend final : public RegistryBackend {
             auto rows, db.exec("WITH gone AS (DELETE FROM tokens WHERE serial = $1 RETURNING "
                                "serial), history_gone AS (DELETE FROM history WHERE serial IN "
                                "(SELECT serial FROM gone)) SELECT count(*) FROM gone",
-                               Params().add(serial)));
+                               SqlParams().add(serial)));
         if (rows.integer(0, 0) == 0)
             return tl::unexpected(no_such_token(serial, name()));
         return {};
@@ -239,7 +240,7 @@ class PostgresBackend final : public RegistryBackend {
                                       ? "($6 = 1 OR NOT locked)"
                                       : std::string("(NOT locked OR ") + attempt_held_sql + ")";
         const std::string settle = r.attempt == nullptr ? "failures = 0" : settle_success_sql;
-        Params params;
+        SqlParams params;
         params.add(r.step).add(r.offset).add(r.serial).add(r.at).add(observed_by_name(r.how));
         params.add(std::int64_t{r.lock_refuses ? 0 : 1});  // $6: 1 when the lock is ignored
         params.add(r.attempt != nullptr ? r.attempt->last_step : std::nullopt);
@@ -275,7 +276,7 @@ class PostgresBackend final : public RegistryBackend {
                                : std::string("UPDATE tokens SET counter = $1 + 1, ") +
                                      settle_success_sql + " WHERE serial = $2 AND (NOT locked OR " +
                                      attempt_held_sql + ") AND counter <= $1";
-        Params params;
+        SqlParams params;
         params.add(counter)
             .add(serial)
             .add(std::int64_t{0})
@@ -293,7 +294,7 @@ class PostgresBackend final : public RegistryBackend {
     }
 
     // An UPDATE ... RETURNING failures, locked of one token, as a FailureOutcome.
-    Result<FailureOutcome> failure_outcome(const std::string& sql, const Params& params,
+    Result<FailureOutcome> failure_outcome(const std::string& sql, const SqlParams& params,
                                            std::string_view serial) {
         HWTOTP_ASSIGN_OR_RETURN(auto rows, db.exec(sql, params));
         if (rows.size() == 0)
@@ -308,14 +309,14 @@ class PostgresBackend final : public RegistryBackend {
             "locked_since = CASE WHEN NOT locked AND failures + 1 >= $1 THEN $2 "
             "ELSE locked_since END, locked = (locked OR failures + 1 >= $1) "
             "WHERE serial = $3 RETURNING failures, locked",
-            Params().add(std::int64_t{max_failures}).add(at).add(serial), serial);
+            SqlParams().add(std::int64_t{max_failures}).add(at).add(serial), serial);
     }
 
     Result<AttemptReservation> reserve_attempt(std::string_view serial, std::int64_t now,
                                                const AttemptRules& rules) override {
         constexpr int first_threshold = 3;  // $3, $4, ...: one threshold per count that waits
         const auto thresholds = throttle_thresholds(rules, now);
-        Params params;
+        SqlParams params;
         params.add(serial).add(std::int64_t{rules.max_failures});
         for (const ThrottleThreshold& t : thresholds)
             params.add(t.threshold);
@@ -353,12 +354,12 @@ class PostgresBackend final : public RegistryBackend {
             "locked_since = CASE WHEN NOT locked AND failures >= $1 THEN $2 ELSE locked_since "
             "END, locked = (locked OR failures >= $1) "
             "WHERE serial = $3 RETURNING failures, locked",
-            Params().add(std::int64_t{attempt.max_failures}).add(at).add(serial), serial);
+            SqlParams().add(std::int64_t{attempt.max_failures}).add(at).add(serial), serial);
     }
 
     Result<void> release_attempt(std::string_view serial, const Attempt& attempt) override {
         // Only while the attempt holds its place (sqlite_backend.cpp says why).
-        Params params;
+        SqlParams params;
         params.add(serial)
             .add(std::int64_t{0})
             .add(std::int64_t{0})
@@ -377,7 +378,7 @@ class PostgresBackend final : public RegistryBackend {
 
     // A one-token UPDATE; not_found when no row changed.
     Result<void> update_token(std::string_view serial, const std::string& sql,
-                              const Params& params) {
+                              const SqlParams& params) {
         HWTOTP_ASSIGN_OR_RETURN(auto rows, db.exec(sql, params));
         if (rows.affected() == 0)
             return tl::unexpected(no_such_token(serial, name()));
@@ -388,18 +389,18 @@ class PostgresBackend final : public RegistryBackend {
         return update_token(serial,
                             "UPDATE tokens SET locked = false, locked_since = NULL, failures = 0, "
                             "last_failure_at = NULL WHERE serial = $1",
-                            Params().add(serial));
+                            SqlParams().add(serial));
     }
 
     Result<void> assign_owner(std::string_view serial, std::string_view owner) override {
         HWTOTP_ASSIGN_OR_RETURN(auto other,
                                 db.exec("SELECT serial FROM tokens WHERE owner = $1 AND "
                                         "serial <> $2",
-                                        Params().add(owner).add(serial)));
+                                        SqlParams().add(owner).add(serial)));
         if (other.size() > 0)
             return tl::unexpected(owner_taken(owner, other.text(0, 0)));
         auto assigned = update_token(serial, "UPDATE tokens SET owner = $2 WHERE serial = $1",
-                                     Params().add(serial).add(owner));
+                                     SqlParams().add(serial).add(owner));
         // Another host may assign the owner between the two statements: the index refuses.
         if (!assigned && db.last_sqlstate() == pg::unique_violation)
             return tl::unexpected(owner_taken(owner, "another token"));
@@ -413,12 +414,12 @@ class PostgresBackend final : public RegistryBackend {
 
     Result<void> unassign_owner(std::string_view serial) override {
         return update_token(serial, "UPDATE tokens SET owner = NULL WHERE serial = $1",
-                            Params().add(serial));
+                            SqlParams().add(serial));
     }
 
     Result<std::optional<std::string>> token_of_owner(std::string_view owner) override {
-        HWTOTP_ASSIGN_OR_RETURN(
-            auto rows, db.exec("SELECT serial FROM tokens WHERE owner = $1", Params().add(owner)));
+        HWTOTP_ASSIGN_OR_RETURN(auto rows, db.exec("SELECT serial FROM tokens WHERE owner = $1",
+                                                   SqlParams().add(owner)));
         if (rows.size() == 0)
             return std::optional<std::string>{};
         return std::optional<std::string>{rows.text(0, 0)};
@@ -437,7 +438,7 @@ class PostgresImport final : public ImportSession {
     PostgresBackend& backend;
     pg::Transaction tx;
     bool empty;
-    Params batch;
+    SqlParams batch;
     int batched = 0;
     std::unordered_set<std::string> owners;  // of the batched rows
 
@@ -445,15 +446,16 @@ class PostgresImport final : public ImportSession {
 
     Result<bool> contains(std::string_view serial) override {
         HWTOTP_ASSIGN_OR_RETURN(auto rows, backend.db.exec("SELECT 1 FROM tokens WHERE serial = $1",
-                                                           Params().add(serial)));
+                                                           SqlParams().add(serial)));
         return rows.size() > 0;
     }
 
     // $1..$16 of an inserted or replaced row (the columns sqlite_backend.cpp binds alike).
-    static Params description_params(const TokenDescription& d, std::span<const std::uint8_t> nonce,
-                                     std::span<const std::uint8_t> sealed,
-                                     std::int64_t imported_at) {
-        Params params;
+    static SqlParams description_params(const TokenDescription& d,
+                                        std::span<const std::uint8_t> nonce,
+                                        std::span<const std::uint8_t> sealed,
+                                        std::int64_t imported_at) {
+        SqlParams params;
         params.add(d.serial).add(d.label).add(d.issuer).add(d.manufacturer);
         params.add(otp_type_name(d.type)).add(hash_name(d.params.hash()));
         params.add(std::int64_t{d.params.digits()}).add(d.params.period()).add(d.params.t0());
@@ -467,7 +469,7 @@ class PostgresImport final : public ImportSession {
     }
 
     // Runs a write; a unique violation with an owner is the owner's index.
-    Result<ImportWrite> run_write(const std::string& sql, const Params& params,
+    Result<ImportWrite> run_write(const std::string& sql, const SqlParams& params,
                                   const TokenDescription& d) {
         auto ran = backend.db.exec(sql, params);
         if (!ran && !d.owner.empty() && backend.db.last_sqlstate() == pg::unique_violation)
@@ -478,7 +480,7 @@ class PostgresImport final : public ImportSession {
 
     Result<ImportWrite> write(const SealedToken& token, bool present, std::int64_t now) override {
         const TokenDescription& d = token.description();
-        Params params = description_params(d, token.nonce(), token.sealed_seed(), now);
+        SqlParams params = description_params(d, token.nonce(), token.sealed_seed(), now);
         if (empty && !present)
             return buffer(d, params);
         HWTOTP_TRY(flush());  // a replaced row may still be in the buffer
@@ -500,7 +502,7 @@ class PostgresImport final : public ImportSession {
     // an owner earlier in this import, which `owners` tells at once.
     static constexpr int batch_rows = 500;  // 16 parameters a row, far below libpq's 65535
 
-    Result<ImportWrite> buffer(const TokenDescription& d, const Params& params) {
+    Result<ImportWrite> buffer(const TokenDescription& d, const SqlParams& params) {
         if (!d.owner.empty() && !owners.insert(d.owner).second)
             return ImportWrite::owner_taken;
         batch.append(params);
@@ -518,7 +520,7 @@ class PostgresImport final : public ImportSession {
         HWTOTP_TRY(backend.db.exec(with_history(sql + " RETURNING serial, imported_at, "
                                                       "offset_steps"),
                                    batch));
-        batch = Params();
+        batch = SqlParams();
         batched = 0;
         return {};
     }
@@ -563,9 +565,9 @@ Result<ImportWrite> PostgresImport::write_copy(const StoredToken& token,
         HWTOTP_TRY(
             backend.db.exec("WITH gone AS (DELETE FROM tokens WHERE serial = $1) "
                             "DELETE FROM history WHERE serial = $1",
-                            Params().add(d.serial)));
+                            SqlParams().add(d.serial)));
     }
-    Params params = description_params(d, token.nonce, token.sealed, token.info.imported_at);
+    SqlParams params = description_params(d, token.nonce, token.sealed, token.info.imported_at);
     params.add(s.last_step ? std::optional<std::int64_t>(static_cast<std::int64_t>(*s.last_step))
                            : std::nullopt);
     params.add(std::int64_t{s.failures}).add(std::int64_t{s.locked ? 1 : 0});
@@ -584,7 +586,7 @@ Result<ImportWrite> PostgresImport::write_copy(const StoredToken& token,
         HWTOTP_TRY(
             backend.db.exec("INSERT INTO history (serial, at, offset_steps, observed_by) "
                             "VALUES ($1, $2, $3, $4)",
-                            Params()
+                            SqlParams()
                                 .add(d.serial)
                                 .add(entry.at)
                                 .add(entry.offset_steps)
@@ -595,7 +597,7 @@ Result<ImportWrite> PostgresImport::write_copy(const StoredToken& token,
 
 Result<std::unique_ptr<ImportSession>> PostgresBackend::begin_import() {
     HWTOTP_ASSIGN_OR_RETURN(auto tx, pg::Transaction::begin(db));
-    HWTOTP_TRY(db.exec("SELECT pg_advisory_xact_lock($1)", Params().add(import_lock)));
+    HWTOTP_TRY(db.exec("SELECT pg_advisory_xact_lock($1)", SqlParams().add(import_lock)));
     HWTOTP_ASSIGN_OR_RETURN(const bool has_tokens, holds_tokens());
     return std::unique_ptr<ImportSession>(
         std::make_unique<PostgresImport>(*this, std::move(tx), !has_tokens));
