@@ -85,7 +85,7 @@ Result<store::ExportRequest> make_request(const ExportOptions& o, Context& ctx) 
 }
 
 // The library ends a refusal to overwrite with a neutral hint; say the option.
-std::string with_option_hint(std::string message) {
+std::string with_force_hint(std::string message) {
     const std::string_view hint = store::replace_output_hint;
     if (const auto at = message.find(hint); at != std::string::npos)
         message.replace(at, hint.size(), "pass --force to replace it");
@@ -121,7 +121,7 @@ Result<int> run_export(const ExportOptions& o, Context& ctx) {
     callbacks.warn = [&](const std::string& message) { warn(ctx, message); };
     auto summary = store::export_tokens(registry, request, callbacks);
     if (!summary) {
-        std::string message = with_option_hint(summary.error().message);
+        std::string message = with_force_hint(summary.error().message);
         if (message.starts_with("no token with serial"))
             message += " (see: hwtotp tokens list)";
         return fail(summary.error().code, message);

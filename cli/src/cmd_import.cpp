@@ -55,7 +55,7 @@ Result<store::PskcKeys> read_pskc_keys(const ImportOptions& o, Context& ctx) {
 }
 
 // The library ends a refusal of an unsupported record with a neutral hint; say the option.
-std::string with_option_hint(std::string message) {
+std::string with_skip_unsupported_hint(std::string message) {
     const std::string_view hint = store::skip_unsupported_hint;
     if (const auto at = message.find(hint); at != std::string::npos)
         message.replace(at, hint.size(), "pass --skip-unsupported to import the others");
@@ -124,9 +124,9 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
     auto summary = store::import_file(registry, request, ctx.now(), callbacks);
     bar.finish();
     if (!summary)
-        return fail(
-            summary.error().code,
-            o.file + ": " + with_option_hint(summary.error().message) + " (nothing was imported)");
+        return fail(summary.error().code, o.file + ": " +
+                                              with_skip_unsupported_hint(summary.error().message) +
+                                              " (nothing was imported)");
     const std::size_t total = summary->added + summary->replaced;
     if (ctx.json) {
         print_json(ctx, {{"file", o.file},
