@@ -105,7 +105,7 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
     if (!o.format.empty()) {
         auto format = store::parse_import_format(o.format);
         if (!format)
-            return tl::unexpected(format.error());
+            return tl::unexpected(with_context("--format: ", format.error()));
         request.format = *format;
     }
     HWTOTP_ASSIGN_OR_RETURN(request.keys, read_pskc_keys(o, ctx));

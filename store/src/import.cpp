@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "file_util.h"
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/vendor_import.h"
 #include "hwtotp/totp/limits.h"
 #include "text_util.h"
@@ -62,8 +63,9 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     HWTOTP_ASSIGN_OR_RETURN(summary.format, choose_format(request));
     if (summary.format != ImportFormat::pskc &&
         (!request.keys.key.empty() || !request.keys.password.empty())) {
-        return fail(ErrorCode::invalid_input,
-                    "--key, --key-file and --password-file apply to PSKC files only");
+        return fail(ErrorCode::invalid_input, std::string(hint::pskc_secret_given) + " for a " +
+                                                  std::string(import_format_name(summary.format)) +
+                                                  " file (only PSKC files are encrypted)");
     }
     // CSV and URI lists are read whole (about 60 bytes a token); PSKC streams.
     std::string content;

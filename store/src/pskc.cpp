@@ -19,6 +19,7 @@
 
 #include "crypto.h"
 #include "file_util.h"
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/import.h"
 #include "hwtotp/totp/codec.h"
 #include "import_skip.h"
@@ -229,17 +230,18 @@ class Opener {
                 const std::string master(child_text(derived, "MasterKeyName"));
                 return fail(ErrorCode::invalid_input,
                             "the file is encrypted with a password" +
-                                (master.empty() ? std::string() : " ('" + master + "')") +
-                                ": pass --password-file PATH");
+                                (master.empty() ? std::string() : " ('" + master + "')") + ": " +
+                                std::string(hint::give_pskc_password));
             }
             return fail(ErrorCode::invalid_input,
                         "the file is encrypted with a pre-shared key" +
-                            (key_name.empty() ? std::string() : " ('" + key_name + "')") +
-                            ": pass --key-file PATH");
+                            (key_name.empty() ? std::string() : " ('" + key_name + "')") + ": " +
+                            std::string(hint::give_pskc_key));
         }
         if (!derived) {
             return fail(ErrorCode::invalid_input,
-                        "the file uses a pre-shared key, not a password: pass --key-file PATH");
+                        "the file uses a pre-shared key, not a password: " +
+                            std::string(hint::give_pskc_key));
         }
         const auto method = child(derived, "KeyDerivationMethod");
         const std::string_view method_uri = attribute(method, "Algorithm");

@@ -7,6 +7,8 @@
 #include <climits>
 #include <utility>
 
+#include "hwtotp/store/hints.h"
+
 namespace hwtotp::store::sql {
 namespace {
 
@@ -24,7 +26,8 @@ Error sqlite_error(sqlite3* db, int rc, const std::string& path, std::string_vie
         doing = "cannot read";
     std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     if (primary == SQLITE_NOTADB) {
-        message += "the file is not an SQLite database (is --db pointing at the right file?)";
+        message +=
+            "the file is not an SQLite database (" + std::string(hint::check_registry_path) + ")";
     } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM ||
                primary == SQLITE_AUTH) {
         message += (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
