@@ -44,8 +44,7 @@ Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, 
     HWTOTP_ASSIGN_OR_RETURN(auto import, registry.begin_import(request.replace, now));
     for (Record& r : records)
         HWTOTP_TRY(import.add(std::move(r.token), r.what));
-    if (!read)
-        return tl::unexpected(read.error());  // the Import's destructor rolls back
+    HWTOTP_TRY(read);  // a failed read: the Import's destructor rolls back
     summary.added = import.added();
     summary.replaced = import.replaced();
     HWTOTP_TRY(import.commit());
@@ -74,10 +73,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
         ~Wipe() { wipe_memory(s.data(), s.size()); }
     } wipe{content};
     if (summary.format != ImportFormat::pskc) {
-        auto text_in = files::read_text(request.path);
-        if (!text_in)
-            return tl::unexpected(text_in.error());
-        content = std::move(*text_in);
+        HWTOTP_ASSIGN_OR_RETURN(content, files::read_text(request.path));
     } else if (!files::exists(request.path)) {
         return fail(ErrorCode::not_found, "cannot open " + request.path + ": no such file");
     }

@@ -257,24 +257,22 @@ class Opener {
         auto salt = base64_decode(child_text(child(params, "Salt"), "Specified"));
         if (!salt || salt->empty())
             return fail(ErrorCode::invalid_input, "incomplete PBKDF2 parameters (no Salt)");
-        auto iterations = text::parse_int(child_text(params, "IterationCount"), "IterationCount");
-        if (!iterations)
-            return tl::unexpected(iterations.error());
-        if (*iterations < 1 || *iterations > max_pbkdf2_iterations) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            const std::int64_t iterations,
+            text::parse_int(child_text(params, "IterationCount"), "IterationCount"));
+        if (iterations < 1 || iterations > max_pbkdf2_iterations) {
             // Refused before deriving: a hostile file could ask for hours of CPU.
             return fail(ErrorCode::invalid_input, "PBKDF2 IterationCount " +
-                                                      std::to_string(*iterations) +
+                                                      std::to_string(iterations) +
                                                       " is out of range (accepted: 1 to " +
                                                       std::to_string(max_pbkdf2_iterations) + ")");
         }
         std::size_t length = 0;
         if (const auto kl = child_text(params, "KeyLength"); !kl.empty()) {
-            auto parsed = text::parse_int(kl, "KeyLength");
-            if (!parsed)
-                return tl::unexpected(parsed.error());
-            if (*parsed < 1 || *parsed > 64)
+            HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed, text::parse_int(kl, "KeyLength"));
+            if (parsed < 1 || parsed > 64)
                 return fail(ErrorCode::invalid_input, "PBKDF2 KeyLength out of range (1..64)");
-            length = static_cast<std::size_t>(*parsed);
+            length = static_cast<std::size_t>(parsed);
         } else if (auto cipher = first_cipher(); cipher) {
             length = crypto::cipher_key_size(*cipher);
         } else {
@@ -286,16 +284,11 @@ class Opener {
         if (prf_uri.empty())
             prf_uri = text::trim(prf_node.child_value());
         if (!prf_uri.empty()) {
-            auto digest = digest_from_uri(prf_uri, "PBKDF2 PRF");
-            if (!digest)
-                return tl::unexpected(digest.error());
-            prf = *digest;
+            HWTOTP_ASSIGN_OR_RETURN(prf, digest_from_uri(prf_uri, "PBKDF2 PRF"));
         }
-        auto derived_key = crypto::pbkdf2(keys_.password, *salt,
-                                          static_cast<std::uint64_t>(*iterations), length, prf);
-        if (!derived_key)
-            return tl::unexpected(derived_key.error());
-        key_ = std::move(*derived_key);
+        HWTOTP_ASSIGN_OR_RETURN(
+            key_, crypto::pbkdf2(keys_.password, *salt, static_cast<std::uint64_t>(iterations),
+                                 length, prf));
         return &*key_;
     }
 
@@ -313,13 +306,9 @@ class Opener {
     Result<crypto::ValueDecryptor*> decryptor_for(crypto::Cipher cipher) {
         if (auto it = decryptors_.find(cipher); it != decryptors_.end())
             return &it->second;
-        auto key = encryption_key();
-        if (!key)
-            return tl::unexpected(key.error());
-        auto decryptor = crypto::ValueDecryptor::create(cipher, **key);
-        if (!decryptor)
-            return tl::unexpected(decryptor.error());
-        return &decryptors_.emplace(cipher, std::move(*decryptor)).first->second;
+        HWTOTP_ASSIGN_OR_RETURN(const Secret* key, encryption_key());
+        HWTOTP_ASSIGN_OR_RETURN(auto decryptor, crypto::ValueDecryptor::create(cipher, *key));
+        return &decryptors_.emplace(cipher, std::move(decryptor)).first->second;
     }
 
     Result<crypto::Hmac*> mac_for() {
@@ -331,43 +320,31 @@ class Opener {
         if (!method)
             return fail(ErrorCode::invalid_input,
                         "a ValueMAC is given but the file has no MACMethod");
-        auto digest =
-            digest_from_uri(any_attribute(method, {"Algorithm", "algorithm"}), "MAC algorithm");
-        if (!digest)
-            return tl::unexpected(digest.error());
+        HWTOTP_ASSIGN_OR_RETURN(
+            const auto digest,
+            digest_from_uri(any_attribute(method, {"Algorithm", "algorithm"}), "MAC algorithm"));
         Secret mac_key;
         if (const auto mac_key_node = child(method, "MACKey")) {
             // The MAC key is encrypted with the container's encryption key, no MAC of its own:
             // a wrong key shows as a padding error here, or as a ValueMAC mismatch next.
             const std::string_view algorithm =
                 attribute(child(mac_key_node, "EncryptionMethod"), "Algorithm");
-            auto cipher = crypto::parse_cipher_uri(algorithm);
-            if (!cipher)
-                return tl::unexpected(cipher.error());
+            HWTOTP_ASSIGN_OR_RETURN(const auto cipher, crypto::parse_cipher_uri(algorithm));
             auto data = base64_decode(child_text(child(mac_key_node, "CipherData"), "CipherValue"));
             if (!data || data->empty())
                 return fail(ErrorCode::invalid_input, "MACKey has no valid CipherValue");
-            auto decryptor = decryptor_for(*cipher);
-            if (!decryptor)
-                return tl::unexpected(decryptor.error());
-            auto plain = (*decryptor)->decrypt(*data);
-            if (!plain)
-                return tl::unexpected(plain.error());
-            mac_key = std::move(*plain);
+            HWTOTP_ASSIGN_OR_RETURN(crypto::ValueDecryptor * decryptor, decryptor_for(cipher));
+            HWTOTP_ASSIGN_OR_RETURN(mac_key, decryptor->decrypt(*data));
         } else if (child(method, "MACKeyReference")) {
             return fail(ErrorCode::invalid_input,
                         "MACKeyReference (a MAC key agreed out of band) is not supported");
         } else {
             // Legacy files: no MACKey, the encryption key doubles as MAC key.
-            auto key = encryption_key();
-            if (!key)
-                return tl::unexpected(key.error());
-            mac_key = (*key)->clone();
+            HWTOTP_ASSIGN_OR_RETURN(const Secret* key, encryption_key());
+            mac_key = key->clone();
         }
-        auto mac = crypto::Hmac::create(*digest, mac_key);
-        if (!mac)
-            return tl::unexpected(mac.error());
-        mac_.emplace(std::move(*mac));
+        HWTOTP_ASSIGN_OR_RETURN(auto mac, crypto::Hmac::create(digest, mac_key));
+        mac_.emplace(std::move(mac));
         return &*mac_;
     }
 
@@ -387,17 +364,14 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
         return std::optional<std::int64_t>{};
     // A plain integer (TimeInterval 30, Counter 0) is not key material: parsed from the text.
     if (const auto plain = child(element, "PlainValue")) {
-        auto parsed = text::parse_int(text::trim(plain.child_value()), name);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        return std::optional<std::int64_t>(*parsed);
+        HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed,
+                                text::parse_int(text::trim(plain.child_value()), name));
+        return std::optional<std::int64_t>(parsed);
     }
-    auto bytes = opener.value(element);
+    HWTOTP_ASSIGN_OR_RETURN(const auto bytes, opener.value(element));
     if (!bytes)
-        return tl::unexpected(bytes.error());
-    if (!*bytes)
         return std::optional<std::int64_t>{};
-    const auto raw = (*bytes)->expose();
+    const auto raw = bytes->expose();
     const std::string_view as_text(reinterpret_cast<const char*>(raw.data()), raw.size());
     bool digits = !raw.empty();
     for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -407,10 +381,8 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
             digits = false;
     }
     if (digits) {
-        auto parsed = text::parse_int(as_text, name);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        return std::optional<std::int64_t>(*parsed);
+        HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed, text::parse_int(as_text, name));
+        return std::optional<std::int64_t>(parsed);
     }
     if (raw.size() > 8)
         return fail(ErrorCode::invalid_input, std::string(name) + " is longer than 8 bytes");
@@ -769,11 +741,9 @@ Result<std::size_t> read_pskc(std::string_view xml, std::string_view source, con
 
 Result<std::size_t> read_pskc_file(const std::string& path, const PskcKeys& keys,
                                    const ImportCallbacks& callbacks) {
-    auto file = files::open_for_reading(path);
-    if (!file)
-        return tl::unexpected(file.error());
-    const std::uint64_t size = file->size();
-    PskcChunker chunker([&](std::span<char> out) { return file->read(out); });
+    HWTOTP_ASSIGN_OR_RETURN(auto file, files::open_for_reading(path));
+    const std::uint64_t size = file.size();
+    PskcChunker chunker([&](std::span<char> out) { return file.read(out); });
     return read_pieces(chunker, size, path, keys, callbacks);
 }
 

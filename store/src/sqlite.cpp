@@ -111,10 +111,8 @@ Result<bool> Statement::step() {
 
 Result<void> Statement::run() {
     for (;;) {
-        auto row = step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
+        HWTOTP_ASSIGN_OR_RETURN(const bool more, step());
+        if (!more)
             break;
     }
     return {};
@@ -242,8 +240,7 @@ void Db::skip_checkpoint_on_close() {
 }
 
 Result<Transaction> Transaction::begin_immediate(Db& db) {
-    if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_TRY(db.exec("BEGIN IMMEDIATE"));
     return Transaction(db);
 }
 
