@@ -243,6 +243,13 @@ class Opener {
                         "the file uses a pre-shared key, not a password: " +
                             std::string(hint::give_pskc_key));
         }
+        HWTOTP_ASSIGN_OR_RETURN(key_, derive_key(derived));
+        return &*key_;
+    }
+
+    // The key derived from the password as the file's DerivedKey says: PBKDF2 only, its cost
+    // bounded before any work is done.
+    Result<Secret> derive_key(const pugi::xml_node& derived) const {
         const auto method = child(derived, "KeyDerivationMethod");
         const std::string_view method_uri = attribute(method, "Algorithm");
         if (uri_tail(method_uri) != "pbkdf2") {
@@ -286,10 +293,8 @@ class Opener {
         if (!prf_uri.empty()) {
             HWTOTP_ASSIGN_OR_RETURN(prf, digest_from_uri(prf_uri, "PBKDF2 PRF"));
         }
-        HWTOTP_ASSIGN_OR_RETURN(
-            key_, crypto::pbkdf2(keys_.password, *salt, static_cast<std::uint64_t>(iterations),
-                                 length, prf));
-        return &*key_;
+        return crypto::pbkdf2(keys_.password, *salt, static_cast<std::uint64_t>(iterations), length,
+                              prf);
     }
 
     // The cipher of the first encrypted value, to size a derived key without KeyLength.
