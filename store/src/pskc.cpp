@@ -657,27 +657,9 @@ Result<void> read_keys(const pugi::xml_node& package, const std::string& package
 
 namespace {
 
-Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
-                                std::string_view source, const PskcKeys& keys,
-                                const ImportCallbacks& callbacks) {
-    const std::string src(source);
-    auto first = chunker.next();
-    if (!first)
-        return fail(first.error().code, src + ": " + first.error().message);
-    if (first->kind != PskcChunker::Kind::header)
-        return fail(ErrorCode::invalid_input, src + ": not a PSKC file (no <KeyContainer>)");
-
-    pugi::xml_document header;
-    const auto parsed_header =
-        header.load_buffer(first->text.data(), first->text.size(), pugi::parse_default);
-    if (!parsed_header) {
-        return fail(
-            ErrorCode::invalid_input,
-            src + ": not well-formed XML at byte " +
-                std::to_string(first->offset + static_cast<std::uint64_t>(parsed_header.offset)) +
-                ": " + parsed_header.description());
-    }
-    const pugi::xml_node container = header.document_element();
+// What of the container's header this reader refuses before reading any key: a PSKC version
+// other than 1.0 and asymmetric (X.509) encryption.
+Result<void> check_container(const pugi::xml_node& container, const std::string& src) {
     // RFC 6030 says 1.0; python-pskc refuses any other version, and so does hwtotp (a later
     // version may mean things this reader would get wrong). The drafts' SecretContainer had
     // versions of its own.
@@ -694,7 +676,31 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
                         ": asymmetric (X.509) encryption is not supported; ask the vendor for "
                         "a pre-shared key or password file");
     }
+    return {};
+}
 
+Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
+                                std::string_view source, const PskcKeys& keys,
+                                const ImportCallbacks& callbacks) {
+    const std::string src(source);
+    auto first = chunker.next();
+    if (!first)
+        return tl::unexpected(with_context(src + ": ", std::move(first).error()));
+    if (first->kind != PskcChunker::Kind::header)
+        return fail(ErrorCode::invalid_input, src + ": not a PSKC file (no <KeyContainer>)");
+
+    pugi::xml_document header;
+    const auto parsed_header =
+        header.load_buffer(first->text.data(), first->text.size(), pugi::parse_default);
+    if (!parsed_header) {
+        return fail(
+            ErrorCode::invalid_input,
+            src + ": not well-formed XML at byte " +
+                std::to_string(first->offset + static_cast<std::uint64_t>(parsed_header.offset)) +
+                ": " + parsed_header.description());
+    }
+    const pugi::xml_node container = header.document_element();
+    HWTOTP_TRY(check_container(container, src));
     Opener opener(container, keys, callbacks);
     pugi::xml_document package_doc;  // reused: one KeyPackage in memory at a time
     std::size_t index = 0;
@@ -702,7 +708,7 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
     for (;;) {
         auto piece = chunker.next();
         if (!piece)
-            return fail(piece.error().code, src + ": " + piece.error().message);
+            return tl::unexpected(with_context(src + ": ", std::move(piece).error()));
         if (piece->kind == PskcChunker::Kind::end)
             break;
         ++index;
