@@ -103,8 +103,10 @@ Result<int> run_import(const ImportOptions& o, Context& ctx) {
     request.replace = o.replace;
     request.skip_unsupported = o.skip_unsupported;
     if (!o.format.empty()) {
-        HWTOTP_ASSIGN_OR_RETURN(auto format, store::parse_import_format(o.format));
-        request.format = format;
+        auto format = store::parse_import_format(o.format);
+        if (!format)
+            return tl::unexpected(with_context("--format: ", format.error()));
+        request.format = *format;
     }
     HWTOTP_ASSIGN_OR_RETURN(request.keys, read_pskc_keys(o, ctx));
 

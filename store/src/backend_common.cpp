@@ -3,14 +3,15 @@
 #include <algorithm>
 
 #include "backend.h"
+#include "hwtotp/store/hints.h"
 #include "saturating.h"
 
 namespace hwtotp::store {
 
 Error no_such_token(std::string_view serial, const std::string& registry) {
     return Error{ErrorCode::not_found, "no token with serial " + std::string(serial) +
-                                           " in the registry " + registry +
-                                           " (see: hwtotp tokens list)"};
+                                           " in the registry " + registry + " (" +
+                                           std::string(hint::list_tokens) + ")"};
 }
 
 Result<Params> stored_params(const std::string& registry, const std::string& serial,

@@ -45,8 +45,7 @@ Result<NewToken> read_line(const std::vector<std::string_view>& f, std::string_v
     TokenDescription& d = token.description;
     d.source = std::string(source);
     d.serial = std::string(f[0]);
-    if (auto ok = check_serial(d.serial); !ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_TRY(check_serial(d.serial));
     auto seed = looks_hex(f[1]) ? hex_decode_secret(f[1]) : base32_decode(f[1]);
     if (!seed)
         return fail(ErrorCode::invalid_input, "seed (hex or base32): " + seed.error().message);
@@ -65,29 +64,17 @@ Result<NewToken> read_line(const std::vector<std::string_view>& f, std::string_v
     std::int64_t period = 30;
     Hash hash = Hash::sha1;
     if (f.size() > 3 && !f[3].empty()) {
-        auto v = text::parse_int(f[3], "digits");
-        if (!v)
-            return tl::unexpected(v.error());
-        digits = *v;
+        HWTOTP_ASSIGN_OR_RETURN(digits, text::parse_int(f[3], "digits"));
     }
     if (f.size() > 4 && !f[4].empty()) {
-        auto v = text::parse_int(f[4], "period");
-        if (!v)
-            return tl::unexpected(v.error());
-        period = *v;
+        HWTOTP_ASSIGN_OR_RETURN(period, text::parse_int(f[4], "period"));
     }
     if (f.size() > 5 && !f[5].empty()) {
-        auto h = parse_hash(f[5]);
-        if (!h)
-            return tl::unexpected(h.error());
-        hash = *h;
+        HWTOTP_ASSIGN_OR_RETURN(hash, parse_hash(f[5]));
     }
     if (digits < Params::min_digits || digits > Params::max_digits)
         return fail(ErrorCode::invalid_input, "digits " + std::to_string(digits) + " (6..8)");
-    auto params = Params::create(hash, static_cast<int>(digits), period, 0);
-    if (!params)
-        return tl::unexpected(params.error());
-    d.params = *params;
+    HWTOTP_ASSIGN_OR_RETURN(d.params, Params::create(hash, static_cast<int>(digits), period, 0));
     return token;
 }
 

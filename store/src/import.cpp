@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "file_util.h"
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/vendor_import.h"
 #include "hwtotp/totp/limits.h"
 #include "text_util.h"
@@ -21,7 +22,7 @@ struct Record {
 // few hundred bytes a token): the plaintext is wiped as soon as it is sealed.
 using SealedRecords = std::deque<Record>;
 
-// --format, else the extension, else the first few KiB of the file.
+// The requested format, else the extension, else the first few KiB of the file.
 Result<ImportFormat> choose_format(const ImportRequest& request) {
     if (request.format)
         return *request.format;
@@ -43,12 +44,61 @@ Result<ImportSummary> add_all(Registry& registry, const ImportRequest& request, 
     HWTOTP_ASSIGN_OR_RETURN(auto import, registry.begin_import(request.replace, now));
     for (Record& r : records)
         HWTOTP_TRY(import.add(std::move(r.token), r.what));
-    if (!read)
-        return tl::unexpected(read.error());  // the Import's destructor rolls back
+    HWTOTP_TRY(read);  // a failed read: the Import's destructor rolls back
     summary.added = import.added();
     summary.replaced = import.replaced();
     HWTOTP_TRY(import.commit());
     return summary;
+}
+
+// The callbacks a reader calls: each record is checked and sealed as soon as it is decoded, so
+// a plaintext seed lives only as long as one record. Unsupported records are refused unless
+// the request says to skip them (counted in `skipped`).
+ImportCallbacks sealing_callbacks(const ImportCallbacks& callbacks, const ImportRequest& request,
+                                  std::int64_t now, Import::Sealer& sealer, SealedRecords& records,
+                                  std::size_t& skipped) {
+    ImportCallbacks inner = callbacks;
+    inner.now = now;
+    inner.unsupported = nullptr;
+    if (request.skip_unsupported) {
+        inner.unsupported = [&callbacks, &skipped](const std::string& record) -> Result<void> {
+            ++skipped;
+            return callbacks.unsupported ? callbacks.unsupported(record) : Result<void>{};
+        };
+    }
+    inner.sink = [&callbacks, &sealer, &records](NewToken&& token,
+                                                 std::string_view what) -> Result<void> {
+        if (auto warning = limits::short_seed_warning(token.seed.size());
+            warning && callbacks.warn) {
+            callbacks.warn(std::string(what) + " (serial " + token.description.serial +
+                           "): " + *warning);
+        }
+        HWTOTP_ASSIGN_OR_RETURN(auto sealed, sealer.seal(std::move(token), what));
+        records.push_back(Record{std::move(sealed), std::string(what)});
+        return {};
+    };
+    return inner;
+}
+
+// Reads the file with the reader of its format (PSKC from the file itself, as it streams; the
+// others from `text`, read whole); the number of records read.
+Result<std::size_t> read_records(ImportFormat format, std::string_view text,
+                                 const ImportRequest& request, const ImportCallbacks& callbacks) {
+    switch (format) {
+        case ImportFormat::pskc:
+            return read_pskc_file(request.path, request.keys, callbacks);
+        case ImportFormat::csv:
+            return read_csv(text, request.path, callbacks);
+        case ImportFormat::uri:
+            return read_uri_list(text, request.path, callbacks);
+        case ImportFormat::safenet_xml:
+        case ImportFormat::etoken_dat:
+        case ImportFormat::entra_csv:
+        case ImportFormat::privacyidea_csv:
+        case ImportFormat::pam_oath:
+            return read_vendor_file(format, text, request.path, callbacks);
+    }
+    return std::size_t{0};
 }
 
 }  // namespace
@@ -62,8 +112,9 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     HWTOTP_ASSIGN_OR_RETURN(summary.format, choose_format(request));
     if (summary.format != ImportFormat::pskc &&
         (!request.keys.key.empty() || !request.keys.password.empty())) {
-        return fail(ErrorCode::invalid_input,
-                    "--key, --key-file and --password-file apply to PSKC files only");
+        return fail(ErrorCode::invalid_input, std::string(hint::pskc_secret_given) + " for a " +
+                                                  std::string(import_format_name(summary.format)) +
+                                                  " file (only PSKC files are encrypted)");
     }
     // CSV and URI lists are read whole (about 60 bytes a token); PSKC streams.
     std::string content;
@@ -72,10 +123,7 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
         ~Wipe() { wipe_memory(s.data(), s.size()); }
     } wipe{content};
     if (summary.format != ImportFormat::pskc) {
-        auto text_in = files::read_text(request.path);
-        if (!text_in)
-            return tl::unexpected(text_in.error());
-        content = std::move(*text_in);
+        HWTOTP_ASSIGN_OR_RETURN(content, files::read_text(request.path));
     } else if (!files::exists(request.path)) {
         return fail(ErrorCode::not_found, "cannot open " + request.path + ": no such file");
     }
@@ -87,44 +135,9 @@ Result<ImportSummary> import_file(Registry& registry, const ImportRequest& reque
     // seconds), check and seal every record. Other processes keep verifying meanwhile.
     HWTOTP_ASSIGN_OR_RETURN(auto sealer, registry.sealer());
     SealedRecords records;
-    ImportCallbacks inner = callbacks;
-    inner.now = now;
-    inner.unsupported = nullptr;  // a refusal, unless the request says to skip
-    if (request.skip_unsupported) {
-        inner.unsupported = [&](const std::string& record) -> Result<void> {
-            ++summary.skipped;
-            return callbacks.unsupported ? callbacks.unsupported(record) : Result<void>{};
-        };
-    }
-    inner.sink = [&](NewToken&& token, std::string_view what) -> Result<void> {
-        if (auto warning = limits::short_seed_warning(token.seed.size());
-            warning && callbacks.warn) {
-            callbacks.warn(std::string(what) + " (serial " + token.description.serial +
-                           "): " + *warning);
-        }
-        HWTOTP_ASSIGN_OR_RETURN(auto sealed, sealer.seal(std::move(token), what));
-        records.push_back(Record{std::move(sealed), std::string(what)});
-        return {};
-    };
-    Result<std::size_t> read = 0;
-    switch (summary.format) {
-        case ImportFormat::pskc:
-            read = read_pskc_file(request.path, request.keys, inner);
-            break;
-        case ImportFormat::csv:
-            read = read_csv(text_view, request.path, inner);
-            break;
-        case ImportFormat::uri:
-            read = read_uri_list(text_view, request.path, inner);
-            break;
-        case ImportFormat::safenet_xml:
-        case ImportFormat::etoken_dat:
-        case ImportFormat::entra_csv:
-        case ImportFormat::privacyidea_csv:
-        case ImportFormat::pam_oath:
-            read = read_vendor_file(summary.format, text_view, request.path, inner);
-            break;
-    }
+    const ImportCallbacks inner =
+        sealing_callbacks(callbacks, request, now, sealer, records, summary.skipped);
+    const Result<std::size_t> read = read_records(summary.format, text_view, request, inner);
     if (!read && records.empty())
         return tl::unexpected(read.error());
     return add_all(registry, request, now, records, read, summary);

@@ -160,8 +160,8 @@ Result<ImportFormat> parse_import_format(std::string_view text_in) {
         if (t == f.name)
             return f.format;
     }
-    return fail(ErrorCode::invalid_input,
-                "--format '" + std::string(text_in) + "' (accepted: " + accepted_names() + ")");
+    return fail(ErrorCode::invalid_input, "import format '" + std::string(text_in) +
+                                              "' (accepted: " + accepted_names() + ")");
 }
 
 std::string_view import_format_name(ImportFormat format) {

@@ -93,8 +93,7 @@ Result<Secret> load_master_key(const std::string& path) {
                         " is missing, and the registry holds seeds sealed under it (restore "
                         "the key file from the backup, or set HWTOTP_KEY_FILE)");
     }
-    if (!fd)
-        return tl::unexpected(fd.error());
+    HWTOTP_TRY(fd);
     auto key = files::read_secret(fd->get(), path, crypto::master_key_size);
     if (!key)
         return fail(ErrorCode::registry, key.error().message);

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "hwtotp/store/hints.h"
+
 namespace hwtotp::store {
 namespace {
 
@@ -46,7 +48,8 @@ Result<RegistryPaths> resolve_registry_paths(const std::string& explicit_db) {
         paths.db = default_db();
     if (paths.db.empty()) {
         return fail(ErrorCode::registry,
-                    "no registry location: pass --db PATH or set HWTOTP_DB (HOME is unset)");
+                    "no registry location: " + std::string(hint::name_registry) +
+                        " or set HWTOTP_DB (HOME is unset)");
     }
     paths.key = env("HWTOTP_KEY_FILE");
     if (paths.key.empty() && !paths.is_postgres())

@@ -19,6 +19,7 @@
 
 #include "crypto.h"
 #include "file_util.h"
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/import.h"
 #include "hwtotp/totp/codec.h"
 #include "import_skip.h"
@@ -229,18 +230,26 @@ class Opener {
                 const std::string master(child_text(derived, "MasterKeyName"));
                 return fail(ErrorCode::invalid_input,
                             "the file is encrypted with a password" +
-                                (master.empty() ? std::string() : " ('" + master + "')") +
-                                ": pass --password-file PATH");
+                                (master.empty() ? std::string() : " ('" + master + "')") + ": " +
+                                std::string(hint::give_pskc_password));
             }
             return fail(ErrorCode::invalid_input,
                         "the file is encrypted with a pre-shared key" +
-                            (key_name.empty() ? std::string() : " ('" + key_name + "')") +
-                            ": pass --key-file PATH");
+                            (key_name.empty() ? std::string() : " ('" + key_name + "')") + ": " +
+                            std::string(hint::give_pskc_key));
         }
         if (!derived) {
             return fail(ErrorCode::invalid_input,
-                        "the file uses a pre-shared key, not a password: pass --key-file PATH");
+                        "the file uses a pre-shared key, not a password: " +
+                            std::string(hint::give_pskc_key));
         }
+        HWTOTP_ASSIGN_OR_RETURN(key_, derive_key(derived));
+        return &*key_;
+    }
+
+    // The key derived from the password as the file's DerivedKey says: PBKDF2 only, its cost
+    // bounded before any work is done.
+    Result<Secret> derive_key(const pugi::xml_node& derived) const {
         const auto method = child(derived, "KeyDerivationMethod");
         const std::string_view method_uri = attribute(method, "Algorithm");
         if (uri_tail(method_uri) != "pbkdf2") {
@@ -255,24 +264,22 @@ class Opener {
         auto salt = base64_decode(child_text(child(params, "Salt"), "Specified"));
         if (!salt || salt->empty())
             return fail(ErrorCode::invalid_input, "incomplete PBKDF2 parameters (no Salt)");
-        auto iterations = text::parse_int(child_text(params, "IterationCount"), "IterationCount");
-        if (!iterations)
-            return tl::unexpected(iterations.error());
-        if (*iterations < 1 || *iterations > max_pbkdf2_iterations) {
+        HWTOTP_ASSIGN_OR_RETURN(
+            const std::int64_t iterations,
+            text::parse_int(child_text(params, "IterationCount"), "IterationCount"));
+        if (iterations < 1 || iterations > max_pbkdf2_iterations) {
             // Refused before deriving: a hostile file could ask for hours of CPU.
             return fail(ErrorCode::invalid_input, "PBKDF2 IterationCount " +
-                                                      std::to_string(*iterations) +
+                                                      std::to_string(iterations) +
                                                       " is out of range (accepted: 1 to " +
                                                       std::to_string(max_pbkdf2_iterations) + ")");
         }
         std::size_t length = 0;
         if (const auto kl = child_text(params, "KeyLength"); !kl.empty()) {
-            auto parsed = text::parse_int(kl, "KeyLength");
-            if (!parsed)
-                return tl::unexpected(parsed.error());
-            if (*parsed < 1 || *parsed > 64)
+            HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed, text::parse_int(kl, "KeyLength"));
+            if (parsed < 1 || parsed > 64)
                 return fail(ErrorCode::invalid_input, "PBKDF2 KeyLength out of range (1..64)");
-            length = static_cast<std::size_t>(*parsed);
+            length = static_cast<std::size_t>(parsed);
         } else if (auto cipher = first_cipher(); cipher) {
             length = crypto::cipher_key_size(*cipher);
         } else {
@@ -284,17 +291,10 @@ class Opener {
         if (prf_uri.empty())
             prf_uri = text::trim(prf_node.child_value());
         if (!prf_uri.empty()) {
-            auto digest = digest_from_uri(prf_uri, "PBKDF2 PRF");
-            if (!digest)
-                return tl::unexpected(digest.error());
-            prf = *digest;
+            HWTOTP_ASSIGN_OR_RETURN(prf, digest_from_uri(prf_uri, "PBKDF2 PRF"));
         }
-        auto derived_key = crypto::pbkdf2(keys_.password, *salt,
-                                          static_cast<std::uint64_t>(*iterations), length, prf);
-        if (!derived_key)
-            return tl::unexpected(derived_key.error());
-        key_ = std::move(*derived_key);
-        return &*key_;
+        return crypto::pbkdf2(keys_.password, *salt, static_cast<std::uint64_t>(iterations), length,
+                              prf);
     }
 
     // The cipher of the first encrypted value, to size a derived key without KeyLength.
@@ -311,13 +311,9 @@ class Opener {
     Result<crypto::ValueDecryptor*> decryptor_for(crypto::Cipher cipher) {
         if (auto it = decryptors_.find(cipher); it != decryptors_.end())
             return &it->second;
-        auto key = encryption_key();
-        if (!key)
-            return tl::unexpected(key.error());
-        auto decryptor = crypto::ValueDecryptor::create(cipher, **key);
-        if (!decryptor)
-            return tl::unexpected(decryptor.error());
-        return &decryptors_.emplace(cipher, std::move(*decryptor)).first->second;
+        HWTOTP_ASSIGN_OR_RETURN(const Secret* key, encryption_key());
+        HWTOTP_ASSIGN_OR_RETURN(auto decryptor, crypto::ValueDecryptor::create(cipher, *key));
+        return &decryptors_.emplace(cipher, std::move(decryptor)).first->second;
     }
 
     Result<crypto::Hmac*> mac_for() {
@@ -329,43 +325,31 @@ class Opener {
         if (!method)
             return fail(ErrorCode::invalid_input,
                         "a ValueMAC is given but the file has no MACMethod");
-        auto digest =
-            digest_from_uri(any_attribute(method, {"Algorithm", "algorithm"}), "MAC algorithm");
-        if (!digest)
-            return tl::unexpected(digest.error());
+        HWTOTP_ASSIGN_OR_RETURN(
+            const auto digest,
+            digest_from_uri(any_attribute(method, {"Algorithm", "algorithm"}), "MAC algorithm"));
         Secret mac_key;
         if (const auto mac_key_node = child(method, "MACKey")) {
             // The MAC key is encrypted with the container's encryption key, no MAC of its own:
             // a wrong key shows as a padding error here, or as a ValueMAC mismatch next.
             const std::string_view algorithm =
                 attribute(child(mac_key_node, "EncryptionMethod"), "Algorithm");
-            auto cipher = crypto::parse_cipher_uri(algorithm);
-            if (!cipher)
-                return tl::unexpected(cipher.error());
+            HWTOTP_ASSIGN_OR_RETURN(const auto cipher, crypto::parse_cipher_uri(algorithm));
             auto data = base64_decode(child_text(child(mac_key_node, "CipherData"), "CipherValue"));
             if (!data || data->empty())
                 return fail(ErrorCode::invalid_input, "MACKey has no valid CipherValue");
-            auto decryptor = decryptor_for(*cipher);
-            if (!decryptor)
-                return tl::unexpected(decryptor.error());
-            auto plain = (*decryptor)->decrypt(*data);
-            if (!plain)
-                return tl::unexpected(plain.error());
-            mac_key = std::move(*plain);
+            HWTOTP_ASSIGN_OR_RETURN(crypto::ValueDecryptor * decryptor, decryptor_for(cipher));
+            HWTOTP_ASSIGN_OR_RETURN(mac_key, decryptor->decrypt(*data));
         } else if (child(method, "MACKeyReference")) {
             return fail(ErrorCode::invalid_input,
                         "MACKeyReference (a MAC key agreed out of band) is not supported");
         } else {
             // Legacy files: no MACKey, the encryption key doubles as MAC key.
-            auto key = encryption_key();
-            if (!key)
-                return tl::unexpected(key.error());
-            mac_key = (*key)->clone();
+            HWTOTP_ASSIGN_OR_RETURN(const Secret* key, encryption_key());
+            mac_key = key->clone();
         }
-        auto mac = crypto::Hmac::create(*digest, mac_key);
-        if (!mac)
-            return tl::unexpected(mac.error());
-        mac_.emplace(std::move(*mac));
+        HWTOTP_ASSIGN_OR_RETURN(auto mac, crypto::Hmac::create(digest, mac_key));
+        mac_.emplace(std::move(mac));
         return &*mac_;
     }
 
@@ -385,17 +369,14 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
         return std::optional<std::int64_t>{};
     // A plain integer (TimeInterval 30, Counter 0) is not key material: parsed from the text.
     if (const auto plain = child(element, "PlainValue")) {
-        auto parsed = text::parse_int(text::trim(plain.child_value()), name);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        return std::optional<std::int64_t>(*parsed);
+        HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed,
+                                text::parse_int(text::trim(plain.child_value()), name));
+        return std::optional<std::int64_t>(parsed);
     }
-    auto bytes = opener.value(element);
+    HWTOTP_ASSIGN_OR_RETURN(const auto bytes, opener.value(element));
     if (!bytes)
-        return tl::unexpected(bytes.error());
-    if (!*bytes)
         return std::optional<std::int64_t>{};
-    const auto raw = (*bytes)->expose();
+    const auto raw = bytes->expose();
     const std::string_view as_text(reinterpret_cast<const char*>(raw.data()), raw.size());
     bool digits = !raw.empty();
     for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -405,10 +386,8 @@ Result<std::optional<std::int64_t>> integer_value(Opener& opener, const pugi::xm
             digits = false;
     }
     if (digits) {
-        auto parsed = text::parse_int(as_text, name);
-        if (!parsed)
-            return tl::unexpected(parsed.error());
-        return std::optional<std::int64_t>(*parsed);
+        HWTOTP_ASSIGN_OR_RETURN(const std::int64_t parsed, text::parse_int(as_text, name));
+        return std::optional<std::int64_t>(parsed);
     }
     if (raw.size() > 8)
         return fail(ErrorCode::invalid_input, std::string(name) + " is longer than 8 bytes");
@@ -678,27 +657,9 @@ Result<void> read_keys(const pugi::xml_node& package, const std::string& package
 
 namespace {
 
-Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
-                                std::string_view source, const PskcKeys& keys,
-                                const ImportCallbacks& callbacks) {
-    const std::string src(source);
-    auto first = chunker.next();
-    if (!first)
-        return fail(first.error().code, src + ": " + first.error().message);
-    if (first->kind != PskcChunker::Kind::header)
-        return fail(ErrorCode::invalid_input, src + ": not a PSKC file (no <KeyContainer>)");
-
-    pugi::xml_document header;
-    const auto parsed_header =
-        header.load_buffer(first->text.data(), first->text.size(), pugi::parse_default);
-    if (!parsed_header) {
-        return fail(
-            ErrorCode::invalid_input,
-            src + ": not well-formed XML at byte " +
-                std::to_string(first->offset + static_cast<std::uint64_t>(parsed_header.offset)) +
-                ": " + parsed_header.description());
-    }
-    const pugi::xml_node container = header.document_element();
+// What of the container's header this reader refuses before reading any key: a PSKC version
+// other than 1.0 and asymmetric (X.509) encryption.
+Result<void> check_container(const pugi::xml_node& container, const std::string& src) {
     // RFC 6030 says 1.0; python-pskc refuses any other version, and so does hwtotp (a later
     // version may mean things this reader would get wrong). The drafts' SecretContainer had
     // versions of its own.
@@ -715,7 +676,31 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
                         ": asymmetric (X.509) encryption is not supported; ask the vendor for "
                         "a pre-shared key or password file");
     }
+    return {};
+}
 
+Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
+                                std::string_view source, const PskcKeys& keys,
+                                const ImportCallbacks& callbacks) {
+    const std::string src(source);
+    auto first = chunker.next();
+    if (!first)
+        return tl::unexpected(with_context(src + ": ", std::move(first).error()));
+    if (first->kind != PskcChunker::Kind::header)
+        return fail(ErrorCode::invalid_input, src + ": not a PSKC file (no <KeyContainer>)");
+
+    pugi::xml_document header;
+    const auto parsed_header =
+        header.load_buffer(first->text.data(), first->text.size(), pugi::parse_default);
+    if (!parsed_header) {
+        return fail(
+            ErrorCode::invalid_input,
+            src + ": not well-formed XML at byte " +
+                std::to_string(first->offset + static_cast<std::uint64_t>(parsed_header.offset)) +
+                ": " + parsed_header.description());
+    }
+    const pugi::xml_node container = header.document_element();
+    HWTOTP_TRY(check_container(container, src));
     Opener opener(container, keys, callbacks);
     pugi::xml_document package_doc;  // reused: one KeyPackage in memory at a time
     std::size_t index = 0;
@@ -723,7 +708,7 @@ Result<std::size_t> read_pieces(PskcChunker& chunker, std::uint64_t total_bytes,
     for (;;) {
         auto piece = chunker.next();
         if (!piece)
-            return fail(piece.error().code, src + ": " + piece.error().message);
+            return tl::unexpected(with_context(src + ": ", std::move(piece).error()));
         if (piece->kind == PskcChunker::Kind::end)
             break;
         ++index;
@@ -767,11 +752,9 @@ Result<std::size_t> read_pskc(std::string_view xml, std::string_view source, con
 
 Result<std::size_t> read_pskc_file(const std::string& path, const PskcKeys& keys,
                                    const ImportCallbacks& callbacks) {
-    auto file = files::open_for_reading(path);
-    if (!file)
-        return tl::unexpected(file.error());
-    const std::uint64_t size = file->size();
-    PskcChunker chunker([&](std::span<char> out) { return file->read(out); });
+    HWTOTP_ASSIGN_OR_RETURN(auto file, files::open_for_reading(path));
+    const std::uint64_t size = file.size();
+    PskcChunker chunker([&](std::span<char> out) { return file.read(out); });
     return read_pieces(chunker, size, path, keys, callbacks);
 }
 

@@ -35,6 +35,8 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+using MaybePiece = std::optional<PskcChunker::Piece>;
+
 }  // namespace
 
 PskcChunker::PskcChunker(Reader reader) : reader_(std::move(reader)) {}
@@ -92,11 +94,9 @@ Result<void> PskcChunker::want(std::size_t index, std::size_t count) {
     // `index` is relative to buf_, which fill() may shift: callers pass pos_-relative offsets.
     while (buf_.size() - std::min(buf_.size(), index) < count) {
         const std::size_t before = pos_;
-        auto more = fill();
-        if (!more)
-            return tl::unexpected(more.error());
+        HWTOTP_ASSIGN_OR_RETURN(const bool more, fill());
         index -= before - pos_;
-        if (!*more)
+        if (!more)
             break;
     }
     return {};
@@ -108,12 +108,10 @@ Result<std::size_t> PskcChunker::find(std::string_view needle, std::size_t from)
         if (at != std::string::npos)
             return at;
         const std::size_t before = pos_;
-        auto more = fill();
-        if (!more)
-            return tl::unexpected(more.error());
+        HWTOTP_ASSIGN_OR_RETURN(const bool more, fill());
         const std::size_t shift = before - pos_;
         from = from - shift;
-        if (!*more)
+        if (!more)
             return std::string::npos;
         // Re-scan the tail that may hold a partial needle.
         from = std::max(from, buf_.size() > needle.size() + read_size
@@ -141,10 +139,8 @@ Result<std::optional<std::size_t>> PskcChunker::skim_package(std::string_view na
             // No '<' up to the end of what was read: go on from there once more is read.
             const std::size_t scanned = buf_.size();
             const std::size_t before = pos_;
-            auto more = fill();
+            HWTOTP_ASSIGN_OR_RETURN(const bool more, fill());
             if (!more)
-                return tl::unexpected(more.error());
-            if (!*more)
                 return std::optional<std::size_t>{};  // truncated: the lexer says where
             i = scanned - (before - pos_);
             continue;
@@ -152,8 +148,7 @@ Result<std::optional<std::size_t>> PskcChunker::skim_package(std::string_view na
         std::size_t lt = static_cast<std::size_t>(static_cast<const char*>(hit) - buf_.data());
         if (buf_.size() - lt < look && !eof_) {
             const std::size_t before = pos_;
-            if (auto ok = want(lt, look); !ok)
-                return tl::unexpected(ok.error());
+            HWTOTP_TRY(want(lt, look));
             lt -= before - pos_;
         }
         const std::string_view tag(buf_.data() + lt, std::min(look, buf_.size() - lt));
@@ -182,211 +177,221 @@ Result<PskcChunker::Piece> PskcChunker::next() {
         wipe_memory(header_.data(), header_.size());
         header_.clear();
     }
+    // One construct (comment, tag, ...) a turn: most complete no piece.
     for (;;) {
-        auto lt_found = find("<", pos_);
-        if (!lt_found)
-            return tl::unexpected(lt_found.error());
-        const std::size_t lt = *lt_found;
-        if (lt == std::string::npos) {
-            if (!done_) {
-                if (root_name_.empty())
-                    return fail(ErrorCode::invalid_input, "the file holds no XML element");
-                return tl::unexpected(malformed(
-                    buf_.size(),
-                    "the document ends inside <" + std::string(open_name()) + "> (truncated?)"));
-            }
-            pos_ = buf_.size();
-            return Piece{};
-        }
-        if (stack_.empty()) {
-            std::string_view between(buf_.data() + pos_, lt - pos_);
-            if (base_ + pos_ == 0 && between.starts_with("\xEF\xBB\xBF"))
-                between.remove_prefix(3);
-            if (!std::all_of(between.begin(), between.end(), is_space))
-                return tl::unexpected(malformed(pos_, "text outside the root element"));
-        }
-        // pos_ is moved to lt so that fill() keeps the construct being read.
-        pos_ = lt;
-        if (auto ok = want(pos_, 9); !ok)
-            return tl::unexpected(ok.error());
-        const std::string_view head(buf_.data() + pos_,
-                                    std::min<std::size_t>(9, buf_.size() - pos_));
-
-        auto skip_to = [&](std::string_view terminator, const char* what) -> Result<void> {
-            auto end = find(terminator, pos_ + 2);
-            if (!end)
-                return tl::unexpected(end.error());
-            if (*end == std::string::npos)
-                return tl::unexpected(malformed(pos_, std::string("unterminated ") + what));
-            pos_ = *end + terminator.size();
-            return {};
-        };
-
-        if (head.starts_with("<!--")) {
-            if (auto ok = skip_to("-->", "comment"); !ok)
-                return tl::unexpected(ok.error());
-            continue;
-        }
-        if (head.starts_with("<![CDATA[")) {
-            if (stack_.empty())
-                return tl::unexpected(malformed(pos_, "CDATA outside the root element"));
-            if (auto ok = skip_to("]]>", "CDATA section"); !ok)
-                return tl::unexpected(ok.error());
-            continue;
-        }
-        if (head.starts_with("<!")) {
-            return fail(ErrorCode::invalid_input,
-                        head.starts_with("<!DOCTYPE")
-                            ? "a DOCTYPE is not allowed in a PSKC file (byte " +
-                                  std::to_string(base_ + pos_) + ")"
-                            : "unexpected <! declaration at byte " + std::to_string(base_ + pos_) +
-                                  " (DOCTYPE and ENTITY are not allowed)");
-        }
-        if (head.starts_with("<?")) {
-            if (auto ok = skip_to("?>", "processing instruction"); !ok)
-                return tl::unexpected(ok.error());
-            continue;
-        }
-        if (head.starts_with("</")) {
-            auto gt = find(">", pos_);
-            if (!gt)
-                return tl::unexpected(gt.error());
-            if (*gt == std::string::npos)
-                return tl::unexpected(malformed(pos_, "unterminated end tag"));
-            std::string_view name(buf_.data() + pos_ + 2, *gt - pos_ - 2);
-            while (!name.empty() && is_space(name.back()))
-                name.remove_suffix(1);
-            if (stack_.empty() || name != open_name()) {
-                return tl::unexpected(malformed(
-                    pos_, "end tag </" + std::string(name.substr(0, 64)) + "> does not match " +
-                              (stack_.empty() ? std::string("any open element")
-                                              : "<" + std::string(open_name()) + ">")));
-            }
-            const std::size_t tag_start = pos_;
-            pos_ = *gt + 1;
-            open_names_.resize(stack_.back());
-            stack_.pop_back();
-            if (stack_.size() == 1 && package_start_ != std::string::npos && is_package(name)) {
-                Piece piece{Kind::package,
-                            std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
-                            base_ + package_start_};
-                package_start_ = std::string::npos;
-                return piece;
-            }
-            if (stack_.empty()) {
-                done_ = true;
-                if (!header_done_) {
-                    header_done_ = true;
-                    header_.assign(buf_, root_start_, pos_ - root_start_);
-                    return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
-                                 base_ + root_start_};
-                }
-            }
-            (void)tag_start;
-            continue;
-        }
-
-        // A start tag: find its end outside quoted attribute values.
-        std::size_t i = pos_ + 1;
-        char quote = 0;
-        for (;;) {
-            if (i >= buf_.size()) {
-                const std::size_t before = pos_;
-                auto more = fill();
-                if (!more)
-                    return tl::unexpected(more.error());
-                i -= before - pos_;
-                if (!*more)
-                    return tl::unexpected(malformed(pos_, "unterminated start tag"));
-                continue;
-            }
-            if (quote != 0) {
-                // Attribute values (long algorithm URIs) are skipped with memchr, not per byte.
-                const auto close = buf_.find(quote, i);
-                if (close == std::string::npos) {
-                    i = buf_.size();
-                    continue;
-                }
-                quote = 0;
-                i = close + 1;
-                continue;
-            }
-            const char c = buf_[i];
-            if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '>') {
-                break;
-            }
-            ++i;
-        }
-        const std::size_t gt = i;
-        const bool self_closing = gt > pos_ + 1 && buf_[gt - 1] == '/';
-        std::size_t name_end = pos_ + 1;
-        while (name_end < gt && !is_space(buf_[name_end]) && buf_[name_end] != '/')
-            ++name_end;
-        const std::string_view name(buf_.data() + pos_ + 1, name_end - pos_ - 1);
-        if (name.empty())
-            return tl::unexpected(malformed(pos_, "a '<' that starts no element"));
-
-        if (stack_.empty()) {
-            if (done_)
-                return tl::unexpected(malformed(pos_, "a second root element"));
-            if (!is_container(name)) {
-                return fail(ErrorCode::invalid_input, "not a PSKC file (the root element is <" +
-                                                          std::string(name.substr(0, 64)) +
-                                                          ">, expected <KeyContainer>)");
-            }
-            root_name_ = std::string(name);
-            root_start_ = pos_;
-        } else if (stack_.size() == 1 && is_package(name)) {
-            if (!header_done_) {
-                // Return the header first; this start tag is read again on the next call.
-                header_done_ = true;
-                header_.assign(buf_, root_start_, pos_ - root_start_);
-                header_ += "</" + root_name_ + ">";
-                return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
-                             base_ + root_start_};
-            }
-            if (self_closing) {
-                const std::size_t start = pos_;
-                pos_ = gt + 1;
-                return Piece{Kind::package, std::span<char>(buf_.data() + start, pos_ - start),
-                             base_ + start};
-            }
-            package_start_ = pos_;
-        }
-        if (package_start_ == pos_) {
-            // skim_package may read more, which moves the buffer `name` points into.
-            const std::string qname(name);
-            pos_ = gt + 1;
-            auto end = skim_package(qname);
-            if (!end)
-                return tl::unexpected(end.error());
-            if (*end) {
-                pos_ = **end;
-                Piece piece{Kind::package,
-                            std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
-                            base_ + package_start_};
-                package_start_ = std::string::npos;
-                return piece;
-            }
-            stack_.push_back(open_names_.size());
-            open_names_ += qname;
-            continue;
-        }
-        pos_ = gt + 1;
-        if (!self_closing) {
-            stack_.push_back(open_names_.size());
-            open_names_ += name;
-        } else if (stack_.empty())
-            done_ = true;  // <KeyContainer/>: handled when the end of input is reached
-        if (done_ && !header_done_) {
-            header_done_ = true;
-            header_.assign(buf_, root_start_, pos_ - root_start_);
-            return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
-                         base_ + root_start_};
-        }
+        HWTOTP_ASSIGN_OR_RETURN(auto piece, next_construct());
+        if (piece)
+            return *piece;
     }
+}
+
+Result<MaybePiece> PskcChunker::next_construct() {
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t lt, find("<", pos_));
+    if (lt == std::string::npos)
+        return end_of_input();
+    if (stack_.empty()) {
+        std::string_view between(buf_.data() + pos_, lt - pos_);
+        if (base_ + pos_ == 0 && between.starts_with("\xEF\xBB\xBF"))
+            between.remove_prefix(3);
+        if (!std::all_of(between.begin(), between.end(), is_space))
+            return tl::unexpected(malformed(pos_, "text outside the root element"));
+    }
+    // pos_ is moved to lt so that fill() keeps the construct being read.
+    pos_ = lt;
+    // Nine bytes tell the constructs apart ("<![CDATA[" is the longest opening).
+    HWTOTP_TRY(want(pos_, 9));
+    const std::string_view head(buf_.data() + pos_, std::min<std::size_t>(9, buf_.size() - pos_));
+    if (head.starts_with("<!--")) {
+        HWTOTP_TRY(skip_to("-->", "comment"));
+        return MaybePiece{};
+    }
+    if (head.starts_with("<![CDATA[")) {
+        if (stack_.empty())
+            return tl::unexpected(malformed(pos_, "CDATA outside the root element"));
+        HWTOTP_TRY(skip_to("]]>", "CDATA section"));
+        return MaybePiece{};
+    }
+    if (head.starts_with("<!")) {
+        // A DOCTYPE could declare entities whose expansion the XML parser would then do.
+        return fail(ErrorCode::invalid_input,
+                    head.starts_with("<!DOCTYPE")
+                        ? "a DOCTYPE is not allowed in a PSKC file (byte " +
+                              std::to_string(base_ + pos_) + ")"
+                        : "unexpected <! declaration at byte " + std::to_string(base_ + pos_) +
+                              " (DOCTYPE and ENTITY are not allowed)");
+    }
+    if (head.starts_with("<?")) {
+        HWTOTP_TRY(skip_to("?>", "processing instruction"));
+        return MaybePiece{};
+    }
+    if (head.starts_with("</"))
+        return end_tag();
+    return start_tag();
+}
+
+// No '<' is left: the end piece once the root has closed, else the input stopped too soon.
+Result<MaybePiece> PskcChunker::end_of_input() {
+    if (!done_) {
+        if (root_name_.empty())
+            return fail(ErrorCode::invalid_input, "the file holds no XML element");
+        return tl::unexpected(
+            malformed(buf_.size(),
+                      "the document ends inside <" + std::string(open_name()) + "> (truncated?)"));
+    }
+    pos_ = buf_.size();
+    return MaybePiece(Piece{});
+}
+
+// Past a comment, CDATA section or processing instruction: its content is never lexed, so a
+// '<' inside it starts nothing.
+Result<void> PskcChunker::skip_to(std::string_view terminator, const char* what) {
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t end, find(terminator, pos_ + 2));
+    if (end == std::string::npos)
+        return tl::unexpected(malformed(pos_, std::string("unterminated ") + what));
+    pos_ = end + terminator.size();
+    return {};
+}
+
+// An end tag must close the innermost open element; closing a KeyPackage that was lexed tag by
+// tag completes it, and closing the root ends the document.
+Result<MaybePiece> PskcChunker::end_tag() {
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t gt, find(">", pos_));
+    if (gt == std::string::npos)
+        return tl::unexpected(malformed(pos_, "unterminated end tag"));
+    std::string_view name(buf_.data() + pos_ + 2, gt - pos_ - 2);
+    while (!name.empty() && is_space(name.back()))
+        name.remove_suffix(1);
+    if (stack_.empty() || name != open_name()) {
+        return tl::unexpected(
+            malformed(pos_, "end tag </" + std::string(name.substr(0, 64)) + "> does not match " +
+                                (stack_.empty() ? std::string("any open element")
+                                                : "<" + std::string(open_name()) + ">")));
+    }
+    pos_ = gt + 1;
+    open_names_.resize(stack_.back());
+    stack_.pop_back();
+    if (stack_.size() == 1 && package_start_ != std::string::npos && is_package(name))
+        return MaybePiece(package_piece());
+    if (stack_.empty()) {
+        done_ = true;
+        // A root that held no KeyPackage: all of it is the header.
+        if (!header_done_)
+            return MaybePiece(header_piece(false));
+    }
+    return MaybePiece{};
+}
+
+// A start tag opens the root, a KeyPackage (a piece: the header goes first) or an element
+// inside one, which is only nested.
+Result<MaybePiece> PskcChunker::start_tag() {
+    HWTOTP_ASSIGN_OR_RETURN(const std::size_t gt, start_tag_end());
+    const bool self_closing = gt > pos_ + 1 && buf_[gt - 1] == '/';
+    std::size_t name_end = pos_ + 1;
+    while (name_end < gt && !is_space(buf_[name_end]) && buf_[name_end] != '/')
+        ++name_end;
+    const std::string_view name(buf_.data() + pos_ + 1, name_end - pos_ - 1);
+    if (name.empty())
+        return tl::unexpected(malformed(pos_, "a '<' that starts no element"));
+
+    if (stack_.empty()) {
+        if (done_)
+            return tl::unexpected(malformed(pos_, "a second root element"));
+        if (!is_container(name)) {
+            return fail(ErrorCode::invalid_input, "not a PSKC file (the root element is <" +
+                                                      std::string(name.substr(0, 64)) +
+                                                      ">, expected <KeyContainer>)");
+        }
+        root_name_ = std::string(name);
+        root_start_ = pos_;
+    } else if (stack_.size() == 1 && is_package(name)) {
+        // Return the header first; this start tag is read again on the next call.
+        if (!header_done_)
+            return MaybePiece(header_piece(true));
+        package_start_ = pos_;
+        if (self_closing) {
+            pos_ = gt + 1;
+            return MaybePiece(package_piece());
+        }
+        // A copy: skim_package may read more, which moves the buffer `name` points into.
+        return package_body(std::string(name), gt);
+    }
+    pos_ = gt + 1;
+    if (!self_closing) {
+        stack_.push_back(open_names_.size());
+        open_names_ += name;
+    } else if (stack_.empty()) {
+        done_ = true;  // <KeyContainer/>: handled when the end of input is reached
+    }
+    if (done_ && !header_done_)
+        return MaybePiece(header_piece(false));
+    return MaybePiece{};
+}
+
+// The '>' that ends the start tag at pos_: the first one outside quoted attribute values.
+Result<std::size_t> PskcChunker::start_tag_end() {
+    std::size_t i = pos_ + 1;
+    char quote = 0;
+    for (;;) {
+        if (i >= buf_.size()) {
+            const std::size_t before = pos_;
+            HWTOTP_ASSIGN_OR_RETURN(const bool more, fill());
+            i -= before - pos_;
+            if (!more)
+                return tl::unexpected(malformed(pos_, "unterminated start tag"));
+            continue;
+        }
+        if (quote != 0) {
+            // Attribute values (long algorithm URIs) are skipped with memchr, not per byte.
+            const auto close = buf_.find(quote, i);
+            if (close == std::string::npos) {
+                i = buf_.size();
+                continue;
+            }
+            quote = 0;
+            i = close + 1;
+            continue;
+        }
+        const char c = buf_[i];
+        if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '>') {
+            return i;
+        }
+        ++i;
+    }
+}
+
+// The KeyPackage whose start tag ends at gt: skimmed to its end tag when that is sound
+// (skim_package), else lexed tag by tag, its end tag then completing it in end_tag().
+Result<MaybePiece> PskcChunker::package_body(const std::string& qname, std::size_t gt) {
+    pos_ = gt + 1;
+    HWTOTP_ASSIGN_OR_RETURN(const auto end, skim_package(qname));
+    if (end) {
+        pos_ = *end;
+        return MaybePiece(package_piece());
+    }
+    stack_.push_back(open_names_.size());
+    open_names_ += qname;
+    return MaybePiece{};
+}
+
+// The header, copied out of buf_: once it is returned, fill() no longer keeps those bytes. When
+// the root is still open (a KeyPackage follows), a synthetic end tag closes it.
+PskcChunker::Piece PskcChunker::header_piece(bool close_root) {
+    header_done_ = true;
+    header_.assign(buf_, root_start_, pos_ - root_start_);
+    if (close_root)
+        header_ += "</" + root_name_ + ">";
+    return Piece{Kind::header, std::span<char>(header_.data(), header_.size()),
+                 base_ + root_start_};
+}
+
+// The KeyPackage from package_start_ to pos_, in place in buf_ (valid until the next fill).
+PskcChunker::Piece PskcChunker::package_piece() {
+    Piece piece{Kind::package, std::span<char>(buf_.data() + package_start_, pos_ - package_start_),
+                base_ + package_start_};
+    package_start_ = std::string::npos;
+    return piece;
 }
 
 }  // namespace hwtotp::store

@@ -57,6 +57,19 @@ class PskcChunker {
     // The end of the KeyPackage element `name` whose start tag ends before pos_, found without
     // lexing the tags inside it; nullopt when the package must be lexed tag by tag instead.
     [[nodiscard]] Result<std::optional<std::size_t>> skim_package(std::string_view name);
+
+    // The steps of next(), each on the construct that starts with the '<' at pos_. Each returns
+    // the piece the construct completes, or nullopt when scanning goes on.
+    [[nodiscard]] Result<std::optional<Piece>> next_construct();
+    [[nodiscard]] Result<std::optional<Piece>> end_of_input();
+    [[nodiscard]] Result<void> skip_to(std::string_view terminator, const char* what);
+    [[nodiscard]] Result<std::optional<Piece>> end_tag();
+    [[nodiscard]] Result<std::optional<Piece>> start_tag();
+    [[nodiscard]] Result<std::size_t> start_tag_end();
+    [[nodiscard]] Result<std::optional<Piece>> package_body(const std::string& qname,
+                                                            std::size_t gt);
+    [[nodiscard]] Piece header_piece(bool close_root);
+    [[nodiscard]] Piece package_piece();
     [[nodiscard]] std::string_view open_name() const {
         return std::string_view(open_names_).substr(stack_.back());
     }

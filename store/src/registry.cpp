@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "crypto.h"
+#include "hwtotp/store/hints.h"
 #include "key_check.h"
 #include "postgres_backend.h"
 #include "seed_aad.h"
@@ -162,9 +163,8 @@ Result<void> Import::add(SealedToken token, std::string_view what) {
     const bool again = !im.seen.insert(d.serial).second;
     if (again && !im.replace) {
         return fail(ErrorCode::invalid_input,
-                    prefix() +
-                        "the serial appears more than once in the file (use --replace to "
-                        "let the later record win)");
+                    prefix() + "the serial appears more than once in the file (" +
+                        std::string(hint::allow_replace) + " to let the later record win)");
     }
     // A registry empty when the import began (others are kept out until commit) holds a serial
     // exactly when this import added it, which `seen` knows: no lookup per key.
@@ -177,9 +177,8 @@ Result<void> Import::add(SealedToken token, std::string_view what) {
     }
     if (present && !im.replace && !again) {
         return fail(ErrorCode::invalid_input,
-                    prefix() +
-                        "a token with this serial is already in the registry (use "
-                        "--replace to overwrite it)");
+                    prefix() + "a token with this serial is already in the registry (" +
+                        std::string(hint::allow_replace) + " to overwrite it)");
     }
     auto written = im.session->write(token, present, im.now);
     if (!written)

@@ -7,6 +7,8 @@
 #include <climits>
 #include <utility>
 
+#include "hwtotp/store/hints.h"
+
 namespace hwtotp::store::sql {
 namespace {
 
@@ -24,7 +26,8 @@ Error sqlite_error(sqlite3* db, int rc, const std::string& path, std::string_vie
         doing = "cannot read";
     std::string message = "registry " + path + ": " + std::string(doing) + ": ";
     if (primary == SQLITE_NOTADB) {
-        message += "the file is not an SQLite database (is --db pointing at the right file?)";
+        message +=
+            "the file is not an SQLite database (" + std::string(hint::check_registry_path) + ")";
     } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM ||
                primary == SQLITE_AUTH) {
         message += (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -108,10 +111,8 @@ Result<bool> Statement::step() {
 
 Result<void> Statement::run() {
     for (;;) {
-        auto row = step();
-        if (!row)
-            return tl::unexpected(row.error());
-        if (!*row)
+        HWTOTP_ASSIGN_OR_RETURN(const bool more, step());
+        if (!more)
             break;
     }
     return {};
@@ -239,8 +240,7 @@ void Db::skip_checkpoint_on_close() {
 }
 
 Result<Transaction> Transaction::begin_immediate(Db& db) {
-    if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok)
-        return tl::unexpected(ok.error());
+    HWTOTP_TRY(db.exec("BEGIN IMMEDIATE"));
     return Transaction(db);
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/import.h"
 #include "store_test_util.h"
 
@@ -142,7 +143,7 @@ TEST(Import, ReplaceOverwritesAndResetsState) {
     auto refused =
         import_text(registry, dir, "b.csv", "A0000001,41424344454647484950515253545556\n");
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("--replace"), std::string::npos);
+    EXPECT_NE(refused.error().message.find(hint::allow_replace), std::string::npos);
     auto replaced =
         import_text(registry, dir, "b.csv", "A0000001,41424344454647484950515253545556\n", true);
     ASSERT_TRUE(replaced);

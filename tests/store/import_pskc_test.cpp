@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/import.h"
 #include "store_test_util.h"
 
@@ -90,7 +91,7 @@ TEST(PskcFigures, Figure6PreSharedKeyWithMac) {
 TEST(PskcFigures, Figure6WithoutKeySaysWhatToPass) {
     auto got = read_file_pskc(test::pskc_vector("figure6.pskcxml"));
     ASSERT_FALSE(got);
-    EXPECT_NE(got.error().message.find("--key"), std::string::npos);
+    EXPECT_NE(got.error().message.find(hint::give_pskc_key), std::string::npos);
     EXPECT_NE(got.error().message.find("KeyPackage 1 (serial 987654321)"), std::string::npos);
 }
 

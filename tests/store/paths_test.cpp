@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hwtotp/store/hints.h"
 #include "hwtotp/store/paths.h"
 
 namespace hwtotp::store {
@@ -61,6 +62,19 @@ TEST(RegistryPaths, HwtotpKeyFileWinsForAUriAndHwtotpDbMayBeOne) {
     ASSERT_TRUE(paths);
     EXPECT_EQ(paths->db, "postgres://db.example.org/hwtotp");
     EXPECT_EQ(paths->key, "/etc/hwtotp/tokens.key");
+}
+
+TEST(RegistryPaths, NoLocationAtAllIsRefusedWithoutNamingACommandLineOption) {
+    ScopedEnv db("HWTOTP_DB", nullptr);
+    ScopedEnv data("XDG_DATA_HOME", nullptr);
+    ScopedEnv home("HOME", nullptr);
+    auto paths = resolve_registry_paths("");
+    ASSERT_FALSE(paths);
+    const std::string& message = paths.error().message;
+    EXPECT_EQ(paths.error().code, ErrorCode::registry);
+    EXPECT_EQ(message.find("--"), std::string::npos) << message;
+    EXPECT_NE(message.find(hint::name_registry), std::string::npos) << message;
+    EXPECT_NE(message.find("HWTOTP_DB"), std::string::npos) << message;
 }
 
 }  // namespace

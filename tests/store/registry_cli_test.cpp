@@ -581,6 +581,17 @@ TEST_F(RegistryCli, DuplicateNeedsReplace) {
     EXPECT_NE(replaced.out.find("3 replaced"), std::string::npos);
 }
 
+// The store says "name the registry"; the CLI says which option does that.
+TEST_F(RegistryCli, NoRegistryLocationAtAllTellsToPassDb) {
+    CliOptions none;
+    none.env = {{"HOME", ""}, {"XDG_DATA_HOME", ""}, {"HWTOTP_DB", ""}};
+    const auto r = run_cli({"tokens", "list"}, none);
+    EXPECT_EQ(r.exit_code, 4);
+    EXPECT_EQ(r.err,
+              "hwtotp: error: no registry location: pass --db PATH or set HWTOTP_DB (HOME "
+              "is unset)\n");
+}
+
 TEST_F(RegistryCli, FilesArePrivate) {
     import_plain();
     struct stat st {};
