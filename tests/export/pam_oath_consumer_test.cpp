@@ -16,10 +16,29 @@
 #include "export_test_util.h"
 #include "pam_harness.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace hwtotp::test {
 namespace {
 
 const std::string pam_oath_module = "/lib/x86_64-linux-gnu/security/pam_oath.so";
+
+// pam_oath (Debian's 2.6.7) never frees the conversation's answers, which PAM makes the module's
+// to free: LeakSanitizer would fail the sanitized run on a leak that is not ours. Only logins
+// through pam_oath are exempt; pam_hwtotp's own logins are leak-checked in tests/pam.
+int login(const pam::test::PamService& service, const std::string& user,
+          const std::vector<std::string>& answers) {
+#if defined(__SANITIZE_ADDRESS__)
+    __lsan_disable();
+#endif
+    const int rc = service.authenticate(user, answers).rc;
+#if defined(__SANITIZE_ADDRESS__)
+    __lsan_enable();
+#endif
+    return rc;
+}
 
 class PamOathConsumer : public ::testing::Test {
   protected:
@@ -55,9 +74,9 @@ TEST_F(PamOathConsumer, TotpUserLogsInWithHwtotpsCodeAndTheReplayIsRefused) {
     const pam::test::PamService service("usersfile=" + users_file() + " window=3", "",
                                         pam_oath_module);
     const std::string now = code("PAMT0001");
-    EXPECT_EQ(service.authenticate("alice", {now}).rc, PAM_SUCCESS);
-    EXPECT_NE(service.authenticate("alice", {now}).rc, PAM_SUCCESS);
-    EXPECT_NE(service.authenticate("alice", {"000000"}).rc, PAM_SUCCESS);
+    EXPECT_EQ(login(service, "alice", {now}), PAM_SUCCESS);
+    EXPECT_NE(login(service, "alice", {now}), PAM_SUCCESS);
+    EXPECT_NE(login(service, "alice", {"000000"}), PAM_SUCCESS);
 }
 
 TEST_F(PamOathConsumer, HotpUserLogsInAtTheNextCounterWithEightDigitsAndTheReplayIsRefused) {
@@ -65,8 +84,8 @@ TEST_F(PamOathConsumer, HotpUserLogsInAtTheNextCounterWithEightDigitsAndTheRepla
                                         pam_oath_module);
     const std::string next = code("PAMH0002");  // RFC 4226 counter 0, eight digits
     ASSERT_EQ(next.size(), 8U);
-    EXPECT_EQ(service.authenticate("bob", {next}).rc, PAM_SUCCESS);
-    EXPECT_NE(service.authenticate("bob", {next}).rc, PAM_SUCCESS);
+    EXPECT_EQ(login(service, "bob", {next}), PAM_SUCCESS);
+    EXPECT_NE(login(service, "bob", {next}), PAM_SUCCESS);
 }
 
 TEST_F(PamOathConsumer, Sha256TokenIsLeftOutSoItsUserCannotLogIn) {
@@ -75,7 +94,7 @@ TEST_F(PamOathConsumer, Sha256TokenIsLeftOutSoItsUserCannotLogIn) {
     EXPECT_EQ(text.find("carol"), std::string::npos);
     const pam::test::PamService service("usersfile=" + users_file() + " window=3", "",
                                         pam_oath_module);
-    EXPECT_NE(service.authenticate("carol", {code("PAMS0003")}).rc, PAM_SUCCESS);
+    EXPECT_NE(login(service, "carol", {code("PAMS0003")}), PAM_SUCCESS);
 }
 
 }  // namespace
