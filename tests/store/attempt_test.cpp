@@ -10,7 +10,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace attempt_test {
 
 using test::TempDir;
 
@@ -194,5 +194,5 @@ TEST_P(AttemptTest, UnknownTokenIsNotFound) {
 
 HWTOTP_INSTANTIATE_FOR_BACKENDS(AttemptTest);
 
-}  // namespace
+}  // namespace attempt_test
 }  // namespace hwtotp::store

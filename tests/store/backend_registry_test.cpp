@@ -8,7 +8,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace backend_registry_test {
 
 using test::TempDir;
 
@@ -269,5 +269,5 @@ TEST_P(BackendRegistry, CopyBetweenRegistriesWithDifferentKeysCopiesNothing) {
 
 HWTOTP_INSTANTIATE_FOR_BACKENDS(BackendRegistry);
 
-}  // namespace
+}  // namespace backend_registry_test
 }  // namespace hwtotp::store

@@ -9,7 +9,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace backend_walk_test {
 
 using test::TempDir;
 
@@ -138,5 +138,5 @@ TEST_P(RegistryWalk, AnErrorOfTheVisitorStopsTheWalkAndIsReturned) {
 
 HWTOTP_INSTANTIATE_FOR_BACKENDS(RegistryWalk);
 
-}  // namespace
+}  // namespace backend_walk_test
 }  // namespace hwtotp::store

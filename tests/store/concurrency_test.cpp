@@ -17,7 +17,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace concurrency_test {
 
 using test::TempDir;
 
@@ -212,5 +212,5 @@ TEST(CrashSafety, KilledVerifierLeavesAConsistentRecord) {
     EXPECT_EQ(verify_token(registry, fresh)->status, VerifyStatus::accepted);
 }
 
-}  // namespace
+}  // namespace concurrency_test
 }  // namespace hwtotp::store

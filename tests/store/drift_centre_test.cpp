@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 namespace hwtotp::store {
-namespace {
+namespace drift_centre_test {
 
 constexpr std::int64_t t1 = 1'700'000'010;  // a 30 s step boundary
 constexpr std::int64_t year = 31'557'600;
@@ -83,5 +83,5 @@ TEST(DriftCentre, NoneBeforeT0) {
     EXPECT_FALSE(drift_centre(late_t0, 0, history, t1 + year));
 }
 
-}  // namespace
+}  // namespace drift_centre_test
 }  // namespace hwtotp::store

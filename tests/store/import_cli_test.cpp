@@ -14,7 +14,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace import_cli_test {
 
 const std::string pskc_dir = std::string(HWTOTP_VECTORS_DIR) + "/pskc/";
 constexpr const char* aes128_key = "12345678901234567890123456789012";
@@ -319,5 +319,5 @@ TEST_F(ImportCli, UnlockSuggestionQuotesASerialWithShellSyntax) {
         << tenth.err;
 }
 
-}  // namespace
+}  // namespace import_cli_test
 }  // namespace hwtotp::test

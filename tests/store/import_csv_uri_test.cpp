@@ -7,7 +7,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace import_csv_uri_test {
 
 using test::TempDir;
 
@@ -164,5 +164,5 @@ TEST(Import, MissingFileIsNotFound) {
     EXPECT_EQ(result.error().code, ErrorCode::not_found);
 }
 
-}  // namespace
+}  // namespace import_csv_uri_test
 }  // namespace hwtotp::store

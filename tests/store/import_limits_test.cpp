@@ -14,7 +14,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace import_limits_test {
 
 using test::TempDir;
 
@@ -171,5 +171,5 @@ TEST(PskcKeyFiles, PasswordAndKeyFilesReadableByOthersWarn) {
     EXPECT_TRUE(warnings.empty());
 }
 
-}  // namespace
+}  // namespace import_limits_test
 }  // namespace hwtotp::store

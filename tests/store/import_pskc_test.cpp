@@ -13,7 +13,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace import_pskc_test {
 
 using test::TempDir;
 
@@ -489,5 +489,5 @@ TEST(PskcPolicy, NoExpiryWarningWithoutAnImportTime) {
         EXPECT_FALSE(contains(w, "ExpiryDate")) << w;
 }
 
-}  // namespace
+}  // namespace import_pskc_test
 }  // namespace hwtotp::store

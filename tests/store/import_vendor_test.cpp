@@ -12,7 +12,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace import_vendor_test {
 
 constexpr const char* rfc_seed = "3132333435363738393031323334353637383930";
 constexpr const char* rfc_seed_sha256 =
@@ -375,5 +375,5 @@ TEST(ImportFormatNames, EveryFormatParsesFromItsName) {
     EXPECT_TRUE(has(bad.error().message, "pam-oath")) << bad.error().message;
 }
 
-}  // namespace
+}  // namespace import_vendor_test
 }  // namespace hwtotp::store

@@ -8,7 +8,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace owner_cli_test {
 
 // RFC 6238's SHA-1 seed: at T = 59 the 6-digit code is 287082 (RFC 6238 Appendix B, 94287082).
 constexpr const char* rfc_seed = "3132333435363738393031323334353637383930";
@@ -97,5 +97,5 @@ TEST_F(OwnerCli, OwnerWithAControlCharacterOrAnUnknownSerialIsRefused) {
     EXPECT_NE(unknown.err.find("no token with serial NOPE0001"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace owner_cli_test
 }  // namespace hwtotp::test

@@ -10,7 +10,7 @@
 #include "hwtotp/store/paths.h"
 
 namespace hwtotp::store {
-namespace {
+namespace paths_test {
 
 // Sets an environment variable for one test, restoring the old value after.
 class ScopedEnv {
@@ -77,5 +77,5 @@ TEST(RegistryPaths, NoLocationAtAllIsRefusedWithoutNamingACommandLineOption) {
     EXPECT_NE(message.find("HWTOTP_DB"), std::string::npos) << message;
 }
 
-}  // namespace
+}  // namespace paths_test
 }  // namespace hwtotp::store

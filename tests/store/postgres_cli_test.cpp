@@ -18,7 +18,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::store {
-namespace {
+namespace postgres_cli_test {
 
 using hwtotp::test::CliOptions;
 using hwtotp::test::CliResult;
@@ -151,5 +151,5 @@ TEST_F(PostgresCli, RegistryCopyMovesAnSqliteRegistryWithItsStateIntoPostgres) {
     EXPECT_EQ(hw({"registry", "copy", "--from", file, "--to", paths.db, "--merge"}).exit_code, 0);
 }
 
-}  // namespace
+}  // namespace postgres_cli_test
 }  // namespace hwtotp::store

@@ -25,7 +25,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace postgres_test {
 
 using hwtotp::test::PostgresServer;
 using test::TempDir;
@@ -408,5 +408,5 @@ TEST(PostgresUri, AServerThatIsDownIsARegistryErrorWithinTenSeconds) {
               std::string::npos);
 }
 
-}  // namespace
+}  // namespace postgres_test
 }  // namespace hwtotp::store

@@ -7,7 +7,7 @@
 #include <vector>
 
 namespace hwtotp::store {
-namespace {
+namespace pskc_chunker_test {
 
 struct Split {
     std::string header;
@@ -118,5 +118,5 @@ TEST(PskcChunker, RefusesBadStructure) {
     }
 }
 
-}  // namespace
+}  // namespace pskc_chunker_test
 }  // namespace hwtotp::store

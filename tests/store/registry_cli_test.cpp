@@ -19,7 +19,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace registry_cli_test {
 
 const std::string pskc_dir = std::string(HWTOTP_VECTORS_DIR) + "/pskc/";
 constexpr const char* seed1_hex = "0102030405060708090a0b0c0d0e0f1011121314";
@@ -601,7 +601,7 @@ TEST_F(RegistryCli, FilesArePrivate) {
     EXPECT_EQ(st.st_mode & 0777, 0600U);
 }
 
-}  // namespace
+}  // namespace registry_cli_test
 }  // namespace hwtotp::test
 
 namespace hwtotp::test {

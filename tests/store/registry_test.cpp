@@ -14,7 +14,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace registry_test {
 
 using test::TempDir;
 
@@ -389,5 +389,5 @@ TEST(Registry, VersionThreeGainsOwnersAndLoginHistoryKeepingItsEntries) {
     EXPECT_EQ(registry.history("GAKT00000001")->back().how, ObservedBy::login);
 }
 
-}  // namespace
+}  // namespace registry_test
 }  // namespace hwtotp::store

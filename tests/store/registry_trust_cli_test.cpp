@@ -16,7 +16,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace registry_trust_cli_test {
 
 const std::string pskc_plain = std::string(HWTOTP_VECTORS_DIR) + "/pskc/pp-plain.pskcxml";
 constexpr const char* csv = "GAKT00000009,3132333435363738393031323334353637383930\n";
@@ -273,5 +273,5 @@ TEST_F(ReadOnlyDirectory, ReadsWorkWithoutShmAndWalFiles) {
     EXPECT_EQ(entries(reg), (std::vector<std::string>{"tokens.db", "tokens.key"}));
 }
 
-}  // namespace
+}  // namespace registry_trust_cli_test
 }  // namespace hwtotp::test

@@ -20,7 +20,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace registry_trust_test {
 
 using test::TempDir;
 using Access = Registry::Access;
@@ -416,5 +416,5 @@ TEST(Registry, ReadOnlyDirectoryWithoutShmBesideAWalHoldingChangesIsARegistryErr
     EXPECT_EQ(status, 0);
 }
 
-}  // namespace
+}  // namespace registry_trust_test
 }  // namespace hwtotp::store

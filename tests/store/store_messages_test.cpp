@@ -14,7 +14,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace store_messages_test {
 
 using test::TempDir;
 
@@ -95,5 +95,5 @@ TEST_F(StoreMessages, AFileThatIsNotADatabaseAsksWhetherThePathIsRightWithoutAnO
     refusal(Registry::open(options), hint::check_registry_path);
 }
 
-}  // namespace
+}  // namespace store_messages_test
 }  // namespace hwtotp::store

@@ -27,7 +27,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace stress_cli_test {
 
 const std::string pskc_plain = std::string(HWTOTP_VECTORS_DIR) + "/pskc/pp-plain.pskcxml";
 constexpr std::int64_t t0 = 1'700'000'010;  // a 30 s step boundary
@@ -474,5 +474,5 @@ TEST(CrashSafety, ResyncKilledAtRandomMomentsStoresOffsetAndHistoryTogether) {
     std::cout << "resync: " << tally << '\n';
 }
 
-}  // namespace
+}  // namespace stress_cli_test
 }  // namespace hwtotp::test

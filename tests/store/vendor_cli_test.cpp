@@ -10,7 +10,7 @@
 #include "run_cli.h"
 
 namespace hwtotp::test {
-namespace {
+namespace vendor_cli_test {
 
 const std::string vendor_dir = std::string(HWTOTP_VECTORS_DIR) + "/vendor/";
 const std::string pskc_dir = std::string(HWTOTP_VECTORS_DIR) + "/pskc/";
@@ -142,5 +142,5 @@ TEST_F(VendorCli, PskcDraftFileIsReadAndExpiredPolicyWarns) {
     EXPECT_NE(r.err.find("ExpiryDate 2010-05-31T00:00:00Z has passed"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace vendor_cli_test
 }  // namespace hwtotp::test

@@ -14,7 +14,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace verify_durability_test {
 
 constexpr const char* seed_hex = "3132333435363738393031323334353637383930";
 constexpr std::int64_t now = 1'700'000'010;
@@ -150,5 +150,5 @@ TEST_F(LoginConnections, WalFileStaysWithinAFewLoginsOfPages) {
     EXPECT_EQ(test::open_registry(dir_).info("HOTP00000001")->description.counter, 60U);
 }
 
-}  // namespace
+}  // namespace verify_durability_test
 }  // namespace hwtotp::store

@@ -11,7 +11,7 @@
 #include "store_test_util.h"
 
 namespace hwtotp::store {
-namespace {
+namespace verify_test {
 
 using test::TempDir;
 
@@ -445,5 +445,5 @@ TEST_P(VerifyTest, WindowCentresOnTheBoundedDriftPrediction) {
 
 HWTOTP_INSTANTIATE_FOR_BACKENDS(VerifyTest);
 
-}  // namespace
+}  // namespace verify_test
 }  // namespace hwtotp::store
