@@ -72,39 +72,51 @@ bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+namespace {
+
+// Random values drawn from RAND_bytes `count` at a time: one RAND_bytes call costs about as much
+// as sealing or encrypting a seed, and imports and exports handle one seed per key. Every value
+// is still fresh CSPRNG output, handed out once and wiped from the pool as it leaves.
+template <std::size_t value_size, std::size_t count>
+class RandomDraws {
+  public:
+    RandomDraws() = default;
+    RandomDraws(const RandomDraws&) = delete;
+    RandomDraws& operator=(const RandomDraws&) = delete;
+    ~RandomDraws() { wipe_memory(pool_.data(), pool_.size()); }
+
+    // Writes the next value_size bytes to `out`.
+    Result<void> take(std::uint8_t* out) {
+        if (left_ == 0) {
+            HWTOTP_TRY(random_bytes(pool_));
+            left_ = count;
+        }
+        --left_;
+        std::uint8_t* value = pool_.data() + left_ * value_size;
+        std::copy_n(value, value_size, out);
+        wipe_memory(value, value_size);
+        return {};
+    }
+
+  private:
+    std::array<std::uint8_t, value_size * count> pool_{};
+    std::size_t left_ = 0;
+};
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // SeedBox
 
 class SeedBox::Impl {
   public:
-    // Nonces are drawn from RAND_bytes this many at a time: one RAND_bytes call costs about as
-    // much as sealing a seed, and an import seals one seed per key. Every nonce is still fresh
-    // CSPRNG output, handed out once and wiped from the pool when taken.
-    static constexpr std::size_t nonces_per_draw = 64;
-
     Secret key;
     CipherPtr cipher;
     // One context per direction, each keyed once in create(): re-keying per record would
     // redo the AES key schedule and GHASH table for every seed; per record only the nonce is set.
     CipherCtxPtr encrypt;
     CipherCtxPtr decrypt;
-    std::array<std::uint8_t, nonces_per_draw * gcm_nonce_size> nonce_pool{};
-    std::size_t nonces_left = 0;
-
-    ~Impl() { wipe_memory(nonce_pool.data(), nonce_pool.size()); }
-
-    Result<void> take_nonce(std::span<std::uint8_t> out) {
-        if (nonces_left == 0) {
-            if (auto ok = random_bytes(nonce_pool); !ok)
-                return ok;
-            nonces_left = nonces_per_draw;
-        }
-        --nonces_left;
-        std::uint8_t* nonce = nonce_pool.data() + nonces_left * gcm_nonce_size;
-        std::copy_n(nonce, gcm_nonce_size, out.data());
-        wipe_memory(nonce, gcm_nonce_size);
-        return {};
-    }
+    RandomDraws<gcm_nonce_size, 64> nonces;
 };
 
 SeedBox::SeedBox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -137,7 +149,7 @@ Result<SeedBox::Sealed> SeedBox::seal(std::span<const std::uint8_t> plaintext,
                                       std::span<const std::uint8_t> aad) {
     Sealed sealed;
     sealed.nonce.resize(gcm_nonce_size);
-    if (auto ok = impl_->take_nonce(sealed.nonce); !ok)
+    if (auto ok = impl_->nonces.take(sealed.nonce.data()); !ok)
         return tl::unexpected(ok.error());
     auto pt_len = to_int(plaintext.size());
     auto aad_len = to_int(aad.size());
@@ -362,31 +374,12 @@ Result<Secret> ValueDecryptor::decrypt(std::span<const std::uint8_t> data) {
 
 class ValueEncryptor::Impl {
   public:
-    // IVs are drawn from RAND_bytes this many at a time, as SeedBox draws its nonces (one
-    // RAND_bytes call costs more than encrypting a seed); each is still fresh CSPRNG output,
-    // used once and wiped from the pool when taken.
-    static constexpr std::size_t ivs_per_draw = 64;
     static constexpr std::size_t iv_size = 16;
 
     Secret key;
     CipherPtr evp;
     CipherCtxPtr ctx;
-    std::array<std::uint8_t, ivs_per_draw * iv_size> iv_pool{};
-    std::size_t ivs_left = 0;
-
-    ~Impl() { wipe_memory(iv_pool.data(), iv_pool.size()); }
-
-    Result<void> take_iv(std::uint8_t* out) {
-        if (ivs_left == 0) {
-            HWTOTP_TRY(random_bytes(iv_pool));
-            ivs_left = ivs_per_draw;
-        }
-        --ivs_left;
-        std::uint8_t* iv = iv_pool.data() + ivs_left * iv_size;
-        std::copy_n(iv, iv_size, out);
-        wipe_memory(iv, iv_size);
-        return {};
-    }
+    RandomDraws<iv_size, 64> ivs;
 };
 
 ValueEncryptor::ValueEncryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -420,7 +413,7 @@ Result<void> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain,
     constexpr std::size_t block = Impl::iv_size;
     HWTOTP_ASSIGN_OR_RETURN(const int plain_len, to_int(plain.size()));
     out.resize(block + plain.size() + block);
-    HWTOTP_TRY(impl_->take_iv(out.data()));
+    HWTOTP_TRY(impl_->ivs.take(out.data()));
     EVP_CIPHER_CTX* ctx = impl_->ctx.get();
     int len = 0;
     int final_len = 0;

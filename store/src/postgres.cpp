@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "hwtotp/totp/codec.h"
 #include "hwtotp/totp/terminal_text.h"
 
 namespace hwtotp::store::pg {
@@ -69,16 +70,6 @@ Error statement_error(PGconn* conn, const PGresult* result, const std::string& n
     return Error{
         ErrorCode::registry,
         message + (primary != nullptr ? first_line(primary) : first_line(PQerrorMessage(conn)))};
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -182,18 +173,9 @@ bool Rows::boolean(int row, int column) const {
 std::vector<std::uint8_t> Rows::bytes(int row, int column) const {
     // bytea in text form, hex output (set for the session): "\x" then two digits a byte.
     const std::string value = text(row, column);
-    std::vector<std::uint8_t> out;
-    if (value.size() < 2 || value[0] != '\\' || value[1] != 'x')
-        return out;
-    out.reserve((value.size() - 2) / 2);
-    for (std::size_t i = 2; i + 1 < value.size(); i += 2) {
-        const int high = hex_value(value[i]);
-        const int low = hex_value(value[i + 1]);
-        if (high < 0 || low < 0)
-            return {};
-        out.push_back(static_cast<std::uint8_t>(high * 16 + low));
-    }
-    return out;
+    if (!value.starts_with("\\x") || value.size() == 2)
+        return {};
+    return hex_decode(std::string_view(value).substr(2)).value_or(std::vector<std::uint8_t>{});
 }
 
 std::int64_t Rows::affected() const {
