@@ -37,47 +37,6 @@ void import_one(const TempDir& dir) {
     ASSERT_TRUE(import->commit());
 }
 
-int child_exit_code(pid_t pid) {
-    int status = 0;
-    if (::waitpid(pid, &status, 0) != pid)
-        return -1;
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Forks `processes` children that each open the registry in `dir`, wait at a common gate and
-// then run `body`; its result is the child's exit code (4 when the registry does not open).
-// Closing the gate's write end releases them all at once. Returns the exit codes.
-template <typename Body>
-std::vector<int> run_released_together(const TempDir& dir, int processes, Body body) {
-    std::array<int, 2> gate{};
-    EXPECT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int i = 0; i < processes; ++i) {
-        const pid_t pid = ::fork();
-        EXPECT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            int code = 4;
-            {
-                auto registry = Registry::open({test::paths_in(dir), 5000});
-                char go = 0;
-                if (registry && ::read(gate[0], &go, 1) >= 0)
-                    code = body(*registry);
-            }
-            ::_exit(code);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);
-    std::vector<int> codes;
-    for (pid_t pid : children)
-        codes.push_back(child_exit_code(pid));
-    return codes;
-}
-
 TEST(Concurrency, ExactlyOneProcessAcceptsTheSameCode) {
     TempDir dir;
     import_one(dir);
@@ -85,15 +44,16 @@ TEST(Concurrency, ExactlyOneProcessAcceptsTheSameCode) {
     for (int round = 0; round < 3; ++round) {
         const std::uint64_t step = step_base + static_cast<std::uint64_t>(round) * 10;
         const std::int64_t now = t_base + round * 300;
-        const auto codes = run_released_together(dir, processes, [&](Registry& registry) {
-            VerifyRequest request{.serial = "GAKT00000001", .code = code_at(step), .now = now};
-            auto outcome = verify_token(registry, request);
-            if (!outcome)
-                return 4;
-            if (outcome->status == VerifyStatus::accepted)
-                return 0;
-            return outcome->status == VerifyStatus::replay ? 5 : 1;
-        });
+        const auto codes = test::run_released_together(
+            {test::paths_in(dir), 5000}, processes, [&](Registry& registry) {
+                VerifyRequest request{.serial = "GAKT00000001", .code = code_at(step), .now = now};
+                auto outcome = verify_token(registry, request);
+                if (!outcome)
+                    return 4;
+                if (outcome->status == VerifyStatus::accepted)
+                    return 0;
+                return outcome->status == VerifyStatus::replay ? 5 : 1;
+            });
         const auto accepted = std::count(codes.begin(), codes.end(), 0);
         const auto replayed = std::count(codes.begin(), codes.end(), 5);
         EXPECT_EQ(accepted, 1) << "round " << round;
@@ -112,10 +72,11 @@ TEST(Concurrency, ParallelAttemptsAreNeverCountedPastTheLimit) {
     import_one(dir);
     constexpr int processes = 40;
     const AttemptRules rules{max_failures, {}};
-    const auto codes = run_released_together(dir, processes, [&](Registry& registry) {
-        auto r = registry.reserve_attempt("GAKT00000001", t_base, rules);
-        return !r ? 4 : r->attempt ? 0 : r->refusal == AttemptRefusal::limit ? 5 : 1;
-    });
+    const auto codes = test::run_released_together(
+        {test::paths_in(dir), 5000}, processes, [&](Registry& registry) {
+            auto r = registry.reserve_attempt("GAKT00000001", t_base, rules);
+            return !r ? 4 : r->attempt ? 0 : r->refusal == AttemptRefusal::limit ? 5 : 1;
+        });
     const auto counted = std::count(codes.begin(), codes.end(), 0);
     const auto refused = std::count(codes.begin(), codes.end(), 5);
     EXPECT_EQ(counted, max_failures);
@@ -148,7 +109,7 @@ TEST(CrashSafety, KilledImportLeavesRegistryUnchanged) {
         (void)import_file(*registry, request, t_base, callbacks);
         ::_exit(0);
     }
-    EXPECT_EQ(child_exit_code(pid), 128 + SIGKILL);
+    EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     auto registry = test::open_registry(dir);
     auto list = registry.list();
     ASSERT_TRUE(list);
@@ -186,7 +147,7 @@ TEST(CrashSafety, KilledVerifierLeavesAConsistentRecord) {
         ASSERT_EQ(::read(progress[0], &done, 1), 1);
     }
     ::kill(pid, SIGKILL);  // somewhere inside a verify, or between two
-    EXPECT_EQ(child_exit_code(pid), 128 + SIGKILL);
+    EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     ::close(progress[0]);
 
     EXPECT_EQ(test::sqlite_shell(dir.file("tokens.db"), "PRAGMA integrity_check;"), "ok");

@@ -45,15 +45,6 @@ Code wrong_code(std::uint64_t step) {
     return *Code::parse(s);
 }
 
-int child_exit_code(pid_t pid) {
-    int status = 0;
-    if (::waitpid(pid, &status, 0) != pid)
-        return -1;
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 // The CLI's exit code for a verify outcome: 0 accepted, 1 wrong, 5 replay/locked/throttled/busy,
 // 4 a registry error.
 int exit_code_of(const Result<VerifyOutcome>& outcome) {
@@ -86,36 +77,9 @@ class PostgresRegistry : public ::testing::Test {
         ASSERT_TRUE(import->commit());
     }
 
-    // Forks `processes` children that each open the registry on their own connection, wait at
-    // a common gate and then run `body`; its result is the child's exit code (4 when the
-    // registry does not open). Returns the exit codes.
     template <typename Body>
     std::vector<int> run_released_together(int processes, Body body) {
-        std::array<int, 2> gate{};
-        EXPECT_EQ(::pipe(gate.data()), 0);
-        std::vector<pid_t> children;
-        for (int i = 0; i < processes; ++i) {
-            const pid_t pid = ::fork();
-            EXPECT_GE(pid, 0);
-            if (pid == 0) {
-                ::close(gate[1]);
-                int code = 4;
-                {
-                    auto registry = Registry::open({paths, 5000, Registry::Access::write});
-                    char go = 0;
-                    if (registry && ::read(gate[0], &go, 1) >= 0)
-                        code = body(*registry);
-                }
-                ::_exit(code);
-            }
-            children.push_back(pid);
-        }
-        ::close(gate[0]);
-        ::close(gate[1]);
-        std::vector<int> codes;
-        for (pid_t pid : children)
-            codes.push_back(child_exit_code(pid));
-        return codes;
+        return test::run_released_together({paths, 5000, Registry::Access::write}, processes, body);
     }
 
     // The database of `paths`: "postgresql:///<name>?host=...".
@@ -210,7 +174,7 @@ TEST_F(PostgresRegistry, AKilledImportLeavesNothing) {
         (void)import_file(*registry, request, t_base, callbacks);
         ::_exit(0);
     }
-    EXPECT_EQ(child_exit_code(pid), 128 + SIGKILL);
+    EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     auto registry = test::open_registry(paths);
     EXPECT_EQ(registry.list()->size(), 1U);
     // The import lock went with the killed connection: the next import proceeds.
@@ -265,7 +229,7 @@ TEST_F(PostgresRegistry, AKilledVerifierLeavesAConsistentRecord) {
         ASSERT_EQ(::read(progress[0], &done, 1), 1);
     }
     ::kill(pid, SIGKILL);  // somewhere inside a verify, or between two
-    EXPECT_EQ(child_exit_code(pid), 128 + SIGKILL);
+    EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     ::close(progress[0]);
     auto registry = test::open_registry(paths);
     // A kill between counting the attempt and settling it leaves it counted (as a failure
@@ -286,7 +250,7 @@ TEST_F(PostgresRegistry, AServerCrashFailsClientsClosedAndARestartContinues) {
         ASSERT_EQ(::read(progress[0], &done, 1), 1);
     }
     server->crash();  // every connection dropped, mid-statement or between two
-    EXPECT_EQ(child_exit_code(pid), 4);
+    EXPECT_EQ(test::child_exit_code(pid), 4);
     ::close(progress[0]);
 
     // Down: a registry error at once, never a hang.
@@ -346,7 +310,7 @@ TEST_F(PostgresRegistry, HostsMigratingAtOnceMigrateOnce) {
         children.push_back(pid);
     }
     for (pid_t pid : children)
-        EXPECT_EQ(child_exit_code(pid), 0);
+        EXPECT_EQ(test::child_exit_code(pid), 0);
     const std::string db = database_name();
     EXPECT_EQ(server->sql(db, "SELECT version FROM hwtotp_schema"), "1");
     EXPECT_EQ(server->sql(db, "SELECT count(*) FROM meta WHERE name = 'key_check'"), "1");
