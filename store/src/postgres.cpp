@@ -2,8 +2,6 @@
 
 #include "postgres.h"
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <charconv>
 #include <memory>
@@ -11,6 +9,7 @@
 
 #include "hwtotp/totp/codec.h"
 #include "hwtotp/totp/terminal_text.h"
+#include "libpq.h"
 
 namespace hwtotp::store::pg {
 namespace {
@@ -35,13 +34,13 @@ constexpr const char* session_settings =
 constexpr const char* default_connect_timeout = "5";
 
 struct ConnFinish {
-    void operator()(PGconn* conn) const { PQfinish(conn); }
+    void operator()(PGconn* conn) const { libpq().PQfinish(conn); }
 };
 struct ResultClear {
-    void operator()(PGresult* result) const { PQclear(result); }
+    void operator()(PGresult* result) const { libpq().PQclear(result); }
 };
 struct OptionsFree {
-    void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+    void operator()(PQconninfoOption* options) const { libpq().PQconninfoFree(options); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultClear>;
 
@@ -55,21 +54,22 @@ std::string first_line(const char* message) {
 // The server's primary message only: its DETAIL may quote the row, and so the parameters.
 Error statement_error(PGconn* conn, const PGresult* result, const std::string& name) {
     std::string message = "registry " + name + ": ";
-    if (PQstatus(conn) == CONNECTION_BAD) {
+    if (libpq().PQstatus(conn) == CONNECTION_BAD) {
         return Error{ErrorCode::registry, message + "the connection to the server was lost (" +
-                                              first_line(PQerrorMessage(conn)) + ")"};
+                                              first_line(libpq().PQerrorMessage(conn)) + ")"};
     }
-    const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const char* state =
+        result == nullptr ? nullptr : libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const std::string_view sqlstate = state == nullptr ? "" : state;
     if (sqlstate == "57014")
         return Error{ErrorCode::registry, message + "a statement ran longer than 10 s"};
     if (sqlstate == "55P03")
         return Error{ErrorCode::registry, message + "a lock stayed held longer than 5 s"};
     const char* primary =
-        result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    return Error{
-        ErrorCode::registry,
-        message + (primary != nullptr ? first_line(primary) : first_line(PQerrorMessage(conn)))};
+        result == nullptr ? nullptr : libpq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    return Error{ErrorCode::registry,
+                 message + (primary != nullptr ? first_line(primary)
+                                               : first_line(libpq().PQerrorMessage(conn)))};
 }
 
 }  // namespace
@@ -139,22 +139,22 @@ Rows& Rows::operator=(Rows&&) noexcept = default;
 Rows::~Rows() = default;
 
 int Rows::size() const {
-    return PQntuples(impl_->result.get());
+    return libpq().PQntuples(impl_->result.get());
 }
 
 bool Rows::is_null(int row, int column) const {
-    return PQgetisnull(impl_->result.get(), row, column) != 0;
+    return libpq().PQgetisnull(impl_->result.get(), row, column) != 0;
 }
 
 std::string Rows::text(int row, int column) const {
-    const char* value = PQgetvalue(impl_->result.get(), row, column);
-    const int length = PQgetlength(impl_->result.get(), row, column);
+    const char* value = libpq().PQgetvalue(impl_->result.get(), row, column);
+    const int length = libpq().PQgetlength(impl_->result.get(), row, column);
     return {value, static_cast<std::size_t>(length)};
 }
 
 std::int64_t Rows::integer(int row, int column) const {
-    const char* value = PQgetvalue(impl_->result.get(), row, column);
-    const int length = PQgetlength(impl_->result.get(), row, column);
+    const char* value = libpq().PQgetvalue(impl_->result.get(), row, column);
+    const int length = libpq().PQgetlength(impl_->result.get(), row, column);
     std::int64_t number = 0;
     std::from_chars(value, value + length, number);
     return number;
@@ -179,7 +179,7 @@ std::vector<std::uint8_t> Rows::bytes(int row, int column) const {
 }
 
 std::int64_t Rows::affected() const {
-    const char* count = PQcmdTuples(impl_->result.get());
+    const char* count = libpq().PQcmdTuples(impl_->result.get());
     std::int64_t number = 0;
     std::from_chars(count, count + std::char_traits<char>::length(count), number);
     return number;
@@ -219,11 +219,13 @@ std::string parse_error(const std::string& uri, const char* error) {
 }  // namespace
 
 Result<void> check_connection_uri(const std::string& uri) {
+    HWTOTP_TRY(load_libpq());
     char* error = nullptr;
-    std::unique_ptr<PQconninfoOption, OptionsFree> options(PQconninfoParse(uri.c_str(), &error));
+    std::unique_ptr<PQconninfoOption, OptionsFree> options(
+        libpq().PQconninfoParse(uri.c_str(), &error));
     if (!options) {
         std::string why = parse_error(uri, error);
-        PQfreemem(error);
+        libpq().PQfreemem(error);
         return fail(ErrorCode::invalid_input,
                     "the registry's PostgreSQL connection URI does not parse: " + why);
     }
@@ -243,7 +245,8 @@ namespace {
 
 // Whether `uri` sets the libpq option `keyword`.
 bool uri_sets(const std::string& uri, std::string_view keyword) {
-    std::unique_ptr<PQconninfoOption, OptionsFree> options(PQconninfoParse(uri.c_str(), nullptr));
+    std::unique_ptr<PQconninfoOption, OptionsFree> options(
+        libpq().PQconninfoParse(uri.c_str(), nullptr));
     for (const PQconninfoOption* o = options.get(); o != nullptr && o->keyword != nullptr; ++o) {
         if (std::string_view(o->keyword) == keyword && o->val != nullptr && *o->val != '\0')
             return true;
@@ -282,17 +285,18 @@ Result<Connection> Connection::open(const std::string& uri, std::string name) {
     values.push_back(nullptr);
     auto impl = std::make_unique<Impl>();
     impl->name = std::move(name);
-    impl->conn.reset(PQconnectdbParams(keywords.data(), values.data(), 1));
+    impl->conn.reset(libpq().PQconnectdbParams(keywords.data(), values.data(), 1));
     if (!impl->conn)
         return fail(ErrorCode::registry, "registry " + impl->name + ": out of memory");
-    if (PQstatus(impl->conn.get()) != CONNECTION_OK) {
+    if (libpq().PQstatus(impl->conn.get()) != CONNECTION_OK) {
         return fail(ErrorCode::registry, "registry " + impl->name +
                                              ": cannot connect to the "
                                              "PostgreSQL server (" +
-                                             first_line(PQerrorMessage(impl->conn.get())) + ")");
+                                             first_line(libpq().PQerrorMessage(impl->conn.get())) +
+                                             ")");
     }
     // Notices (e.g. "relation already exists, skipping") would reach stderr otherwise.
-    PQsetNoticeProcessor(
+    libpq().PQsetNoticeProcessor(
         impl->conn.get(), [](void*, const char*) {}, nullptr);
     Connection connection(std::move(impl));
     HWTOTP_TRY(connection.exec_script(session_settings));
@@ -308,19 +312,20 @@ Result<Rows> Connection::exec(std::string_view sql, const Params& params) {
         values.push_back(params.nulls_[i] ? nullptr : params.values_[i].data());
         lengths.push_back(static_cast<int>(params.values_[i].size()));
     }
-    const bool may_retry = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    const bool may_retry = libpq().PQtransactionStatus(conn) == PQTRANS_IDLE;
     for (int attempt = 1;; ++attempt) {
-        ResultPtr result(PQexecParams(conn, statement.c_str(), static_cast<int>(params.size()),
-                                      params.types_.data(), values.data(), lengths.data(),
-                                      params.formats_.data(), 0));
-        const ExecStatusType status = PQresultStatus(result.get());
+        ResultPtr result(libpq().PQexecParams(
+            conn, statement.c_str(), static_cast<int>(params.size()), params.types_.data(),
+            values.data(), lengths.data(), params.formats_.data(), 0));
+        const ExecStatusType status = libpq().PQresultStatus(result.get());
         if (result && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)) {
             impl_->sqlstate.clear();
             auto rows = std::make_unique<Rows::Impl>();
             rows->result = std::move(result);
             return Rows(std::move(rows));
         }
-        const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+        const char* state =
+            result ? libpq().PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
         impl_->sqlstate = state == nullptr ? "" : state;
         const bool conflict =
             impl_->sqlstate == serialization_failure || impl_->sqlstate == deadlock_detected;
@@ -331,18 +336,19 @@ Result<Rows> Connection::exec(std::string_view sql, const Params& params) {
 
 Result<void> Connection::exec_script(const std::string& sql) {
     PGconn* conn = impl_->conn.get();
-    ResultPtr result(PQexec(conn, sql.c_str()));
-    if (result && PQresultStatus(result.get()) == PGRES_COMMAND_OK) {
+    ResultPtr result(libpq().PQexec(conn, sql.c_str()));
+    if (result && libpq().PQresultStatus(result.get()) == PGRES_COMMAND_OK) {
         impl_->sqlstate.clear();
         return {};
     }
-    const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    const char* state =
+        result ? libpq().PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
     impl_->sqlstate = state == nullptr ? "" : state;
     return tl::unexpected(statement_error(conn, result.get(), impl_->name));
 }
 
 bool Connection::in_failed_transaction() const {
-    return PQtransactionStatus(impl_->conn.get()) == PQTRANS_INERROR;
+    return libpq().PQtransactionStatus(impl_->conn.get()) == PQTRANS_INERROR;
 }
 
 const std::string& Connection::last_sqlstate() const {

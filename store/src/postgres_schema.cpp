@@ -14,7 +14,7 @@ namespace {
 // Version 1: SQLite schema 4 (schema.cpp). Serials and owners compare byte by byte (COLLATE
 // "C"), as in SQLite, so `tokens list` orders alike on both. Numbers are bigint (SQLite's
 // integers); the lock is a boolean.
-constexpr const char* schema_v1 = R"sql(
+constexpr const char* postgres_v1 = R"sql(
 CREATE TABLE meta (
     name  text PRIMARY KEY,
     value bytea NOT NULL
@@ -58,7 +58,7 @@ CREATE TRIGGER history_append_only BEFORE UPDATE ON history
     FOR EACH ROW EXECUTE FUNCTION hwtotp_history_append_only();
 )sql";
 
-constexpr std::array<const char*, postgres_schema_version> migrations{schema_v1};
+constexpr std::array<const char*, postgres_schema_version> postgres_migrations{postgres_v1};
 
 // The advisory lock migrations hold ("hwtotp" in ASCII): one migration at a time per database.
 constexpr std::int64_t migration_lock = 0x6877746f7470;
@@ -112,7 +112,7 @@ Result<void> migrate_postgres(pg::Connection& connection, Registry::Access acces
         connection.exec_script("CREATE TABLE IF NOT EXISTS hwtotp_schema (version integer NOT "
                                "NULL)"));
     for (int v = version; v < postgres_schema_version; ++v)
-        HWTOTP_TRY(connection.exec_script(migrations.at(static_cast<std::size_t>(v))));
+        HWTOTP_TRY(connection.exec_script(postgres_migrations.at(static_cast<std::size_t>(v))));
     HWTOTP_TRY(connection.exec_script("DELETE FROM hwtotp_schema"));
     HWTOTP_TRY(connection.exec("INSERT INTO hwtotp_schema (version) VALUES ($1)",
                                pg::Params().add(std::int64_t{postgres_schema_version})));

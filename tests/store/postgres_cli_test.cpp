@@ -1,6 +1,7 @@
 // The real hwtotp binary against a PostgreSQL registry (--db or HWTOTP_DB a connection URI):
 // the commands that take --db, exit codes, and the one line a server that is down gives.
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,6 +105,34 @@ TEST_F(PostgresCli, TwentyVerifiesOfOneCodeOnTheirOwnConnectionsAreOneAcceptAndN
     }
     EXPECT_EQ(codes[0], 1);
     EXPECT_EQ(codes[5], 19);  // losing the race is a replay, never a registry error
+}
+
+// libpq is loaded when a PostgreSQL registry is opened, not when hwtotp starts
+// (store/src/libpq.h): with a libpq that cannot load first on the search path, a SQLite registry
+// still works, and a URI gets one line naming the library, exit 4.
+TEST(PostgresClientLibrary, IsLoadedOnlyForAUriAndAnUnloadableOneIsOneLineExitFour) {
+    TempDir dir;
+    const std::string libs = dir.path() + "/libs";
+    ASSERT_EQ(::mkdir(libs.c_str(), 0700), 0);
+    std::ofstream(libs + "/" HWTOTP_LIBPQ_SONAME) << "not a shared object\n";
+    std::ofstream(dir.file("one.csv")) << "GAKT00000001," << seed_hex << "\n";
+    CliOptions options;
+    options.env = {{"LD_LIBRARY_PATH", libs},
+                   {"HWTOTP_DB", dir.file("tokens.db")},
+                   {"HWTOTP_KEY_FILE", dir.file("tokens.key")}};
+    auto imported = hwtotp::test::run_cli({"import", dir.file("one.csv")}, options);
+    EXPECT_EQ(imported.exit_code, 0) << imported.err;
+    auto listed = hwtotp::test::run_cli({"tokens", "list"}, options);
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_NE(listed.out.find("GAKT00000001"), std::string::npos);
+
+    options.env["HWTOTP_DB"] = "postgresql:///hwtotp?host=" + dir.path();
+    auto r = hwtotp::test::run_cli({"tokens", "list"}, options);
+    EXPECT_EQ(r.exit_code, 4);
+    ASSERT_EQ(hwtotp::test::lines(r.err).size(), 1U) << r.err;
+    EXPECT_NE(r.err.find("PostgreSQL client library " HWTOTP_LIBPQ_SONAME " cannot be loaded"),
+              std::string::npos)
+        << r.err;
 }
 
 TEST_F(PostgresCli, AMissingRegistryIsExitFourWithoutCreatingOne) {
