@@ -10,6 +10,7 @@
 #include <set>
 
 #include "export_qr.h"
+#include "export_read_ahead.h"
 #include "export_writer.h"
 #include "hwtotp/totp/otpauth.h"
 #include "text_util.h"
@@ -125,39 +126,53 @@ void warn_lost_offsets(std::size_t drifted, const ExportWriter& writer,
                    " (the verifier starts at offset 0; PSKC keeps it as TimeDrift)");
 }
 
-// The writing walk: each token checked, then written as it is read, its seed opened just for
-// it and wiped after; those the format cannot carry are refused (named) or skipped (all).
-// With a QR directory, each token's QR code too. Returns how many were written.
-Result<std::size_t> write_tokens(Registry& registry, const ExportPlan& plan, ExportWriter& writer,
-                                 const ExportRequest& request, ExportFile& out, QrFiles& qr,
-                                 ExportSummary& summary, std::size_t& drifted) {
-    HWTOTP_TRY(writer.begin(plan.overview, out));
+// Where the tokens go and what came of them.
+struct WriteTarget {
+    ExportWriter& writer;
+    ExportFile& out;
+    QrFiles& qr;
+    ExportSummary& summary;
+    std::size_t drifted = 0;
     std::size_t written = 0;
-    const auto write = [&](const Token& token) -> Result<void> {
-        const std::string& serial = token.info.description.serial;
-        std::string why = writer.refusal(token.info);
-        if (!why.empty() && plan.checked && request.serials.empty())
-            return {};  // the check walk skipped it already
-        if (why.empty())
-            why = writer.seed_refusal(token.info, token.seed);
-        if (!why.empty()) {
-            if (!request.serials.empty())
-                return tl::unexpected(cannot_carry(request, serial, why));
-            summary.skipped.push_back(serial + ": " + why);
-            return {};
-        }
-        HWTOTP_TRY(writer.write(token, out));
-        if (!request.qr_dir.empty())
-            HWTOTP_TRY(qr.write(token, request.qr_dir, request.replace));
-        drifted += token.info.state.offset_steps != 0 ? 1U : 0U;
-        ++written;
+};
+
+// One token: checked, then written; those the format cannot carry are refused (named) or
+// skipped (all). With a QR directory, its QR code too.
+Result<void> write_token(const Token& token, const ExportPlan& plan, const ExportRequest& request,
+                         WriteTarget& target) {
+    const std::string& serial = token.info.description.serial;
+    std::string why = target.writer.refusal(token.info);
+    if (!why.empty() && plan.checked && request.serials.empty())
+        return {};  // the check walk skipped it already
+    if (why.empty())
+        why = target.writer.seed_refusal(token.info, token.seed);
+    if (!why.empty()) {
+        if (!request.serials.empty())
+            return tl::unexpected(cannot_carry(request, serial, why));
+        target.summary.skipped.push_back(serial + ": " + why);
         return {};
-    };
-    HWTOTP_TRY(registry.for_each_token(plan.serials, write));
-    if (written == 0)
-        return tl::unexpected(none_writable(request, summary.skipped));
-    HWTOTP_TRY(writer.end(out));
-    return written;
+    }
+    HWTOTP_TRY(target.writer.write(token, target.out));
+    if (!request.qr_dir.empty())
+        HWTOTP_TRY(target.qr.write(token, request.qr_dir, request.replace));
+    target.drifted += token.info.state.offset_steps != 0 ? 1U : 0U;
+    ++target.written;
+    return {};
+}
+
+// The writing walk: each token read, opened and written in registry order, the writer's setup
+// overlapping the first reads (export_read_ahead.h); the counts land in `target`.
+Result<void> write_tokens(Registry& registry, const ExportPlan& plan, const ExportRequest& request,
+                          WriteTarget& target) {
+    ReadAhead writer(
+        target.writer, [&] { return target.writer.begin(plan.overview, target.out); },
+        [&](const Token& token) { return write_token(token, plan, request, target); });
+    HWTOTP_TRY(
+        registry.for_each_token(plan.serials, [&](Token& token) { return writer.take(token); }));
+    HWTOTP_TRY(writer.finish());
+    if (target.written == 0)
+        return tl::unexpected(none_writable(request, target.summary.skipped));
+    return target.writer.end(target.out);
 }
 
 }  // namespace
@@ -296,13 +311,13 @@ Result<ExportSummary> export_tokens(Registry& registry, const ExportRequest& req
 
     HWTOTP_ASSIGN_OR_RETURN(auto out, ExportFile::create(request.output, request.replace));
     QrFiles qr;
-    std::size_t drifted = 0;
-    HWTOTP_ASSIGN_OR_RETURN(
-        summary.written, write_tokens(registry, plan, *writer, request, out, qr, summary, drifted));
+    WriteTarget target{*writer, out, qr, summary};
+    HWTOTP_TRY(write_tokens(registry, plan, request, target));
     HWTOTP_TRY(out.commit());
     qr.keep();
+    summary.written = target.written;
     summary.qr_codes = qr.size();
-    warn_lost_offsets(drifted, *writer, request, callbacks);
+    warn_lost_offsets(target.drifted, *writer, request, callbacks);
     return summary;
 }
 

@@ -119,12 +119,17 @@ Result<Protection> pre_shared(const Secret& key) {
     return p;
 }
 
-Result<Protection> derived(const Secret& password, std::uint64_t iterations) {
+Result<void> check_iterations(std::uint64_t iterations) {
     if (iterations < 1 || iterations > static_cast<std::uint64_t>(max_pbkdf2_iterations)) {
         return fail(ErrorCode::invalid_input, "PBKDF2 iteration count " +
                                                   std::to_string(iterations) + " (accepted: 1 to " +
                                                   std::to_string(max_pbkdf2_iterations) + ")");
     }
+    return {};
+}
+
+// The key from the password: PBKDF2, the slow step of an export (prepare()).
+Result<Protection> derived(const Secret& password, std::uint64_t iterations) {
     std::array<std::uint8_t, salt_size> salt{};
     HWTOTP_TRY(crypto::random_bytes(salt));
     Protection p;
@@ -152,10 +157,25 @@ struct Sealer {
     crypto::Hmac mac;
 };
 
+// The file's header and the sealer for `protection` (checked by make_pskc_writer). With a
+// password this derives the key: the slow step, done in prepare().
+struct Setup {
+    std::string header;
+    std::optional<Sealer> sealer;
+};
+Result<Setup> set_up(const PskcProtection& protection);
+
 class PskcWriter final : public ExportWriter {
   public:
-    explicit PskcWriter(std::string header, std::optional<Sealer> sealer)
-        : header_(std::move(header)), sealer_(std::move(sealer)) {}
+    explicit PskcWriter(PskcProtection protection) : protection_(std::move(protection)) {}
+
+    Result<void> prepare() override {
+        HWTOTP_ASSIGN_OR_RETURN(Setup setup, set_up(protection_));
+        header_ = std::move(setup.header);
+        sealer_ = std::move(setup.sealer);
+        protection_ = PskcProtection{};  // the password or key copy, wiped now it is used
+        return {};
+    }
 
     // XML 1.0 has no way to write a control character, even as a character reference.
     [[nodiscard]] std::string refusal(const TokenInfo& token) const override {
@@ -243,6 +263,7 @@ class PskcWriter final : public ExportWriter {
         return {};
     }
 
+    PskcProtection protection_;  // until prepare()
     std::string header_;
     std::optional<Sealer> sealer_;
     std::string xml_;                      // the KeyPackage being written: no seed in it
@@ -258,20 +279,9 @@ constexpr std::string_view container_open =
     " xmlns:xenc11=\"http://www.w3.org/2009/xmlenc11#\""
     " xmlns:pkcs5=\"http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#\">\n";
 
-}  // namespace
-
-Result<std::unique_ptr<ExportWriter>> make_pskc_writer(const PskcProtection& protection) {
-    const int given =
-        int{!protection.key.empty()} + int{!protection.password.empty()} + int{protection.plain};
-    if (given != 1) {
-        return fail(ErrorCode::invalid_input,
-                    given == 0 ? "PSKC seeds need a pre-shared key or a password to be encrypted "
-                                 "with, or an explicit request for plaintext"
-                               : "PSKC seeds are protected one way: a pre-shared key, a password "
-                                 "or plaintext, not several");
-    }
+Result<Setup> set_up(const PskcProtection& protection) {
     if (protection.plain)
-        return std::make_unique<PskcWriter>(std::string(container_open), std::nullopt);
+        return Setup{std::string(container_open), std::nullopt};
     Result<Protection> p = protection.key.empty()
                                ? derived(protection.password, protection.pbkdf2_iterations)
                                : pre_shared(protection.key);
@@ -287,8 +297,33 @@ Result<std::unique_ptr<ExportWriter>> make_pskc_writer(const PskcProtection& pro
                          " <pskc:MACMethod Algorithm=\"" + std::string(hmac_sha256_uri) +
                          "\">\n  <pskc:MACKey>\n" + cipher_data(p->cipher, sealed_mac_key, "   ") +
                          "  </pskc:MACKey>\n </pskc:MACMethod>\n";
-    return std::make_unique<PskcWriter>(std::move(header),
-                                        Sealer{p->cipher, std::move(encryptor), std::move(mac)});
+    return Setup{std::move(header), Sealer{p->cipher, std::move(encryptor), std::move(mac)}};
+}
+
+}  // namespace
+
+// Everything a caller can get wrong is refused here, before any file exists; prepare() then
+// only fails on what cannot be foreseen (the system's random source, OpenSSL).
+Result<std::unique_ptr<ExportWriter>> make_pskc_writer(const PskcProtection& protection) {
+    const int given =
+        int{!protection.key.empty()} + int{!protection.password.empty()} + int{protection.plain};
+    if (given != 1) {
+        return fail(ErrorCode::invalid_input,
+                    given == 0 ? "PSKC seeds need a pre-shared key or a password to be encrypted "
+                                 "with, or an explicit request for plaintext"
+                               : "PSKC seeds are protected one way: a pre-shared key, a password "
+                                 "or plaintext, not several");
+    }
+    if (!protection.password.empty())
+        HWTOTP_TRY(check_iterations(protection.pbkdf2_iterations));
+    if (!protection.key.empty())
+        HWTOTP_TRY(cipher_for_key(protection.key));
+    PskcProtection copy;
+    copy.key = protection.key.clone();
+    copy.password = protection.password.clone();
+    copy.plain = protection.plain;
+    copy.pbkdf2_iterations = protection.pbkdf2_iterations;
+    return std::make_unique<PskcWriter>(std::move(copy));
 }
 
 }  // namespace hwtotp::store

@@ -1,11 +1,13 @@
 #pragma once
 // The writers behind export_tokens(): one per format, each in its own export_<format>.cpp.
 //
-// export_tokens() walks the registry: begin(), then for each token refusal() and seed_refusal()
-// (a token the format cannot carry stops the export, which leaves no file, or is skipped, for
-// "all tokens") and write() (seed decrypted just for it, wiped after), then end(). A writer whose
-// header or order depends on all tokens (needs_overview) gets a walk over the descriptions first,
-// before anything is written. No writer holds all tokens: memory stays flat in their number.
+// export_tokens() walks the registry: prepare() (on a thread of its own, while the first tokens
+// are read) and begin(), then for each token refusal() and seed_refusal() (a token the format
+// cannot carry stops the export, which leaves no file, or is skipped, for "all tokens") and
+// write() (its seed wiped after), then end(). A writer whose header or order depends on all
+// tokens (needs_overview) gets a walk over the descriptions first, before anything is written.
+// No writer holds all tokens, and at most a bounded number wait for prepare(): memory stays
+// flat in their number.
 
 #include <memory>
 #include <string>
@@ -47,6 +49,10 @@ class ExportWriter {
     [[nodiscard]] virtual bool reorders() const { return false; }
     // Puts the tokens into the order the format needs (pam_oath: a user's lines in order).
     virtual void order(std::vector<TokenInfo>& /*tokens*/) const {}
+    // The writer's slow setup (deriving a key from a password), run on a thread of its own while
+    // the first tokens are read; nothing else of the writer is called until it returns. What a
+    // caller gave is checked when the writer is made, so only the unforeseen fails here.
+    [[nodiscard]] virtual Result<void> prepare() { return {}; }
     // The file's header, knowing what the check pass learnt of the tokens that will follow (for
     // a header that depends on them, as privacyIDEA's user columns).
     [[nodiscard]] virtual Result<void> begin(const ExportOverview& overview, ExportFile& out) = 0;

@@ -245,10 +245,10 @@ Result<Token> Registry::get(std::string_view serial) {
 }
 
 Result<void> Registry::for_each_token(const std::vector<std::string>& serials,
-                                      const std::function<Result<void>(const Token&)>& visit) {
+                                      const std::function<Result<void>(Token&)>& visit) {
     return walk(*impl_, serials, [&](StoredToken& stored) -> Result<void> {
-        // Wiped (Secret) when `token` goes, before the next row is read.
-        HWTOTP_ASSIGN_OR_RETURN(const Token token, unseal(*impl_, stored));
+        // Wiped (Secret) when `token` goes, before the next row is read, unless visit took it.
+        HWTOTP_ASSIGN_OR_RETURN(Token token, unseal(*impl_, stored));
         return visit(token);
     });
 }

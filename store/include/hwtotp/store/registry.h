@@ -240,14 +240,14 @@ class Registry {
     // All tokens, ordered by serial, seeds not decrypted.
     [[nodiscard]] Result<std::vector<TokenInfo>> list();
     // Tokens one at a time, each with its seed opened just for `visit` and wiped when `visit`
-    // returns: with `serials` empty every token ordered by serial, else those named, in that
+    // returns, unless `visit` takes the token (moves from it): its seed is then the taker's to
+    // wipe. With `serials` empty every token ordered by serial, else those named, in that
     // order (a repeated serial is visited again). All come from one read snapshot, read row by
     // row: memory does not grow with the number of tokens. A named serial that is absent is
     // not_found before any token is visited; a seed that does not open is a registry error as
     // for get(); the first error `visit` returns stops the walk and is returned.
-    [[nodiscard]] Result<void> for_each_token(
-        const std::vector<std::string>& serials,
-        const std::function<Result<void>(const Token&)>& visit);
+    [[nodiscard]] Result<void> for_each_token(const std::vector<std::string>& serials,
+                                              const std::function<Result<void>(Token&)>& visit);
     // The same without opening any seed.
     [[nodiscard]] Result<void> for_each_token_info(
         const std::vector<std::string>& serials,

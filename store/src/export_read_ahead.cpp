@@ -1,0 +1,56 @@
+#include "export_read_ahead.h"
+
+#include <chrono>
+#include <system_error>
+#include <utility>
+
+namespace hwtotp::store {
+
+ReadAhead::ReadAhead(ExportWriter& writer, Begin begin, Write write, std::size_t limit)
+    : writer_(writer), begin_(std::move(begin)), write_(std::move(write)), limit_(limit) {
+    const auto prepare = [&w = writer_] { return w.prepare(); };
+    try {
+        setup_ = std::async(std::launch::async, prepare);
+    } catch (const std::system_error&) {
+        setup_ = std::async(std::launch::deferred, prepare);  // runs in start()
+    }
+    waiting_.reserve(limit_);  // reserved, not touched: its pages come as tokens do
+}
+
+ReadAhead::~ReadAhead() {
+    if (setup_.valid())
+        setup_.wait();
+}
+
+Result<void> ReadAhead::take(Token& token) {
+    if (!started_) {
+        const bool running =
+            setup_.wait_for(std::chrono::seconds(0)) == std::future_status::timeout;
+        if (running && waiting_.size() < limit_) {
+            waiting_.push_back(std::move(token));
+            return {};
+        }
+        HWTOTP_TRY(start());
+    }
+    return write_(token);
+}
+
+Result<void> ReadAhead::finish() {
+    if (!started_)
+        return start();
+    return {};
+}
+
+Result<void> ReadAhead::start() {
+    started_ = true;
+    HWTOTP_TRY(setup_.get());
+    HWTOTP_TRY(begin_());
+    for (Token& waiting : waiting_) {
+        const Token token = std::move(waiting);  // wiped at the end of this iteration
+        HWTOTP_TRY(write_(token));
+    }
+    waiting_.clear();
+    return {};
+}
+
+}  // namespace hwtotp::store
