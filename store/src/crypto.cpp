@@ -425,7 +425,7 @@ Result<void> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain,
     return {};
 }
 
-std::string cipher_uri(Cipher cipher) {
+std::string_view cipher_uri(Cipher cipher) {
     switch (cipher) {
         case Cipher::aes128_cbc:
             return "http://www.w3.org/2001/04/xmlenc#aes128-cbc";

@@ -106,7 +106,7 @@ class ValueEncryptor {
 };
 
 // The XML-Enc URI of a cipher ("http://www.w3.org/2001/04/xmlenc#aes128-cbc").
-[[nodiscard]] std::string cipher_uri(Cipher cipher);
+[[nodiscard]] std::string_view cipher_uri(Cipher cipher);
 
 // RFC 4648 base64 (standard alphabet, padded, no line breaks). For values that are not secret
 // (ciphertexts, MACs, salts).

@@ -43,6 +43,7 @@ class ExportFile {
   private:
     ExportFile(std::string path, std::string temp, int fd, bool replace);
     [[nodiscard]] Result<void> flush();
+    void start_writeback();
 
     std::string path_;
     std::string temp_;
@@ -50,6 +51,8 @@ class ExportFile {
     bool replace_ = false;
     bool committed_ = false;
     std::vector<char> buffer_;
+    std::uint64_t written_ = 0;         // bytes handed to the kernel so far
+    std::uint64_t writeback_from_ = 0;  // where the next early writeback starts
 };
 
 // A directory for the QR code files: it exists, belongs to the caller and no one else may

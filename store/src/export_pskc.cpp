@@ -15,6 +15,8 @@
 // Counters, times and drift stay plain values, as python-pskc writes them.
 
 #include <array>
+#include <charconv>
+#include <string_view>
 
 #include "crypto.h"
 #include "export_writer.h"
@@ -22,6 +24,9 @@
 
 namespace hwtotp::store {
 namespace {
+
+// The per-token XML is built from string_view literals: no strlen per piece.
+using std::string_view_literals::operator""sv;
 
 constexpr std::string_view hmac_sha256_uri = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256";
 constexpr std::string_view pbkdf2_uri =
@@ -39,19 +44,19 @@ void append_escaped(std::string& out, std::string_view text) {
     for (const char c : text) {
         switch (c) {
             case '&':
-                out += "&amp;";
+                out += "&amp;"sv;
                 break;
             case '<':
-                out += "&lt;";
+                out += "&lt;"sv;
                 break;
             case '>':
-                out += "&gt;";
+                out += "&gt;"sv;
                 break;
             case '"':
-                out += "&quot;";
+                out += "&quot;"sv;
                 break;
             case '\'':
-                out += "&apos;";
+                out += "&apos;"sv;
                 break;
             default:
                 out += c;
@@ -61,24 +66,31 @@ void append_escaped(std::string& out, std::string_view text) {
 
 void append_element(std::string& out, std::string_view indent, std::string_view name,
                     std::string_view text) {
-    out.append(indent).append("<pskc:").append(name).append(">");
+    out.append(indent).append("<pskc:"sv).append(name).append(">"sv);
     append_escaped(out, text);
-    out.append("</pskc:").append(name).append(">\n");
+    out.append("</pskc:"sv).append(name).append(">\n"sv);
 }
 
-void append_plain_data(std::string& out, std::string_view name, std::string_view value) {
-    out.append("    <pskc:").append(name).append("><pskc:PlainValue>");
-    out.append(value);
-    out.append("</pskc:PlainValue></pskc:").append(name).append(">\n");
+// A number as PlainValue text, without a string of its own per number.
+template <typename Number>
+void append_plain_data(std::string& out, std::string_view name, Number value) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    out.append("    <pskc:"sv).append(name).append("><pskc:PlainValue>"sv);
+    out.append(digits.data(), end);
+    out.append("</pskc:PlainValue></pskc:"sv).append(name).append(">\n"sv);
 }
 
 void append_cipher_data(std::string& out, crypto::Cipher cipher,
                         std::span<const std::uint8_t> value, std::string_view indent) {
-    out.append(indent).append("<xenc:EncryptionMethod Algorithm=\"");
-    out.append(crypto::cipher_uri(cipher)).append("\"/>\n");
-    out.append(indent).append("<xenc:CipherData>\n").append(indent).append(" <xenc:CipherValue>");
+    out.append(indent).append("<xenc:EncryptionMethod Algorithm=\""sv);
+    out.append(crypto::cipher_uri(cipher)).append("\"/>\n"sv);
+    out.append(indent)
+        .append("<xenc:CipherData>\n"sv)
+        .append(indent)
+        .append(" <xenc:CipherValue>"sv);
     crypto::append_base64(out, value);
-    out.append("</xenc:CipherValue>\n").append(indent).append("</xenc:CipherData>\n");
+    out.append("</xenc:CipherValue>\n"sv).append(indent).append("</xenc:CipherData>\n"sv);
 }
 
 std::string cipher_data(crypto::Cipher cipher, std::span<const std::uint8_t> value,
@@ -203,38 +215,38 @@ class PskcWriter final : public ExportWriter {
         const TokenDescription& d = token.info.description;
         std::string& xml = xml_;
         xml.clear();
-        xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n";
+        xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n"sv;
         if (!d.manufacturer.empty())
             append_element(xml, "   ", "Manufacturer", d.manufacturer);
         append_element(xml, "   ", "SerialNo", d.serial);
-        xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\"";
+        xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\""sv;
         append_escaped(xml, d.serial);
-        xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:")
+        xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:"sv)
             .append(otp_type_name(d.type))
-            .append("\">\n");
+            .append("\">\n"sv);
         if (!d.issuer.empty())
             append_element(xml, "   ", "Issuer", d.issuer);
-        xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>")
+        xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>"sv)
             .append(hmac_label(d.params.hash()))
-            .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\"")
+            .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\""sv)
             .append(std::to_string(d.params.digits()))
-            .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n");
+            .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n"sv);
         if (!d.label.empty())
             append_element(xml, "   ", "FriendlyName", d.label);
-        xml += "   <pskc:Data>\n";
+        xml += "   <pskc:Data>\n"sv;
         HWTOTP_TRY(write_secret(token.seed, xml, out));
         if (d.type == OtpType::hotp || d.counter != 0)
-            append_plain_data(xml, "Counter", std::to_string(d.counter));
+            append_plain_data(xml, "Counter", d.counter);
         if (d.type == OtpType::totp || d.params.t0() != 0 || d.params.period() != 30 ||
             token.info.state.offset_steps != 0) {
-            append_plain_data(xml, "Time", std::to_string(d.params.t0()));
-            append_plain_data(xml, "TimeInterval", std::to_string(d.params.period()));
-            append_plain_data(xml, "TimeDrift", std::to_string(token.info.state.offset_steps));
+            append_plain_data(xml, "Time", d.params.t0());
+            append_plain_data(xml, "TimeInterval", d.params.period());
+            append_plain_data(xml, "TimeDrift", token.info.state.offset_steps);
         }
-        xml += "   </pskc:Data>\n";
+        xml += "   </pskc:Data>\n"sv;
         if (!d.owner.empty())
             append_element(xml, "   ", "UserId", d.owner);
-        xml += "  </pskc:Key>\n </pskc:KeyPackage>\n";
+        xml += "  </pskc:Key>\n </pskc:KeyPackage>\n"sv;
         return out.write(xml);
     }
 
@@ -246,20 +258,20 @@ class PskcWriter final : public ExportWriter {
     Result<void> write_secret(const Secret& seed, std::string& xml, ExportFile& out) {
         if (!sealer_) {
             SeedText value(crypto::base64_encode(seed.expose()));
-            xml += "    <pskc:Secret>\n     <pskc:PlainValue>";
+            xml += "    <pskc:Secret>\n     <pskc:PlainValue>"sv;
             HWTOTP_TRY(out.write(xml));
             xml.clear();
             HWTOTP_TRY(out.write(value.text()));
-            xml += "</pskc:PlainValue>\n    </pskc:Secret>\n";
+            xml += "</pskc:PlainValue>\n    </pskc:Secret>\n"sv;
             return {};
         }
         HWTOTP_TRY(sealer_->encryptor.encrypt(seed.expose(), encrypted_));
         HWTOTP_TRY(sealer_->mac.mac(encrypted_, mac_));
-        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n";
+        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n"sv;
         append_cipher_data(xml, sealer_->cipher, encrypted_, "      ");
-        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>";
+        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>"sv;
         crypto::append_base64(xml, mac_);
-        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n";
+        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n"sv;
         return {};
     }
 
