@@ -303,7 +303,9 @@ def bench_export(hw, work, env, runs, slow_runs):
         f.write("bench export password\n")
     os.chmod(password, 0o600)
     rss = {}
-    for count, n_ours, n_ref in ((10_000, runs, slow_runs), (100_000, 1, 0)):
+    # Short runs vary most with the machine: at least 20 of ours around the references.
+    for count, n_ours, n_ref in ((10_000, max(runs, 20), max(slow_runs, 5) if slow_runs > 1
+                                  else slow_runs), (100_000, 1, 0)):
         csv = os.path.join(work, "export%d.csv" % count)
         db = os.path.join(work, "export%d.db" % count)
         out = os.path.join(work, "export%d.pskcxml" % count)
@@ -321,14 +323,23 @@ def bench_export(hw, work, env, runs, slow_runs):
             return run(["/usr/bin/python3", os.path.join(HERE, "python_pskc_write.py"), csv,
                         ref_out, "bench export password", "100000"], rss=True)
 
-        step("export of %d keys (%d runs, python-pskc %d)" % (count, n_ours, n_ref))
+        # A python-pskc run takes seconds, one of ours a tenth of one: ours run on both sides
+        # of every reference run, so that their samples spread over the same stretch of time
+        # (a busy spell of the machine lands on both) and their median is not taken from a few
+        # runs in one moment.
+        per_ref = max(1, -(-n_ours // (2 * n_ref))) if n_ref else n_ours
+        step("export of %d keys (%d runs, python-pskc %d)" %
+             (count, 2 * per_ref * n_ref if n_ref else n_ours, n_ref))
         ours, ref = [], []
-        for i in range(max(n_ours, n_ref)):
-            pair = [lambda: ours.append(ours_export())]
-            if i < n_ref:
-                pair.append(lambda: ref.append(ref_write()))
-            for f in (pair if i % 2 == 0 else reversed(pair)):
-                f()
+        for _ in range(n_ref):
+            for _ in range(per_ref):
+                ours.append(ours_export())
+            ref.append(ref_write())
+            for _ in range(per_ref):
+                ours.append(ours_export())
+        if not n_ref:
+            for _ in range(n_ours):
+                ours.append(ours_export())
         rss[count] = max(r.rss_kib for r in ours)
         note = "peak RSS %.1f MiB" % (rss[count] / 1024)
         if ref:
