@@ -376,6 +376,7 @@ class ValueEncryptor::Impl {
   public:
     static constexpr std::size_t iv_size = 16;
 
+    Cipher cipher = Cipher::aes128_cbc;
     Secret key;
     CipherPtr evp;
     CipherCtxPtr ctx;
@@ -396,6 +397,7 @@ Result<ValueEncryptor> ValueEncryptor::create(Cipher cipher, const Secret& key) 
                                                   std::to_string(cipher_key_size(cipher)));
     }
     auto impl = std::make_unique<Impl>();
+    impl->cipher = cipher;
     impl->key = key.clone();
     impl->evp.reset(EVP_CIPHER_fetch(nullptr, openssl_cipher_name(cipher), nullptr));
     impl->ctx.reset(EVP_CIPHER_CTX_new());
@@ -423,6 +425,10 @@ Result<void> ValueEncryptor::encrypt(std::span<const std::uint8_t> plain,
         return fail(ErrorCode::crypto, openssl_error("encryption failed"));
     out.resize(block + static_cast<std::size_t>(len + final_len));
     return {};
+}
+
+Result<ValueEncryptor> ValueEncryptor::clone() const {
+    return create(impl_->cipher, impl_->key);
 }
 
 std::string_view cipher_uri(Cipher cipher) {
@@ -488,6 +494,18 @@ Result<Hmac> Hmac::create(std::string_view digest, const Secret& key) {
     if (EVP_MAC_init(impl->ctx.get(), key.expose().data(), key.size(), params.data()) != 1)
         return fail(ErrorCode::crypto, openssl_error("HMAC-" + name + " initialisation failed"));
     impl->size = EVP_MAC_CTX_get_mac_size(impl->ctx.get());
+    return Hmac(std::move(impl));
+}
+
+Result<Hmac> Hmac::clone() const {
+    auto impl = std::make_unique<Impl>();
+    // The fetched algorithm is shared (counted); the context, keyed, is copied.
+    if (EVP_MAC_up_ref(impl_->mac.get()) == 1)
+        impl->mac.reset(impl_->mac.get());
+    impl->ctx.reset(EVP_MAC_CTX_dup(impl_->ctx.get()));
+    if (!impl->mac || !impl->ctx)
+        return fail(ErrorCode::crypto, openssl_error("HMAC context"));
+    impl->size = impl_->size;
     return Hmac(std::move(impl));
 }
 

@@ -97,6 +97,9 @@ class ValueEncryptor {
     // IV || ciphertext into `out` (its storage reused): not secret, so an ordinary vector.
     [[nodiscard]] Result<void> encrypt(std::span<const std::uint8_t> plain,
                                        std::vector<std::uint8_t>& out);
+    // Another encryptor under the same key and cipher, with a context and IV pool of its own:
+    // for another thread (an encryptor is used by one thread at a time).
+    [[nodiscard]] Result<ValueEncryptor> clone() const;
 
     class Impl;
 
@@ -127,6 +130,8 @@ class Hmac {
     // The same into `out` (its storage reused).
     [[nodiscard]] Result<void> mac(std::span<const std::uint8_t> data,
                                    std::vector<std::uint8_t>& out);
+    // Another HMAC with the same digest and key, and a context of its own: for another thread.
+    [[nodiscard]] Result<Hmac> clone() const;
 
     class Impl;
 

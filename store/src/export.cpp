@@ -136,27 +136,58 @@ struct WriteTarget {
     std::size_t written = 0;
 };
 
-// One token: checked, then written; those the format cannot carry are refused (named) or
-// skipped (all). With a QR directory, its QR code too.
-Result<void> write_token(const Token& token, const ExportPlan& plan, const ExportRequest& request,
-                         WriteTarget& target) {
+// Whether `token` is to be written: those the format cannot carry are refused (named) or
+// skipped (all).
+Result<bool> writable(const Token& token, const ExportPlan& plan, const ExportRequest& request,
+                      WriteTarget& target) {
     const std::string& serial = token.info.description.serial;
     std::string why = target.writer.refusal(token.info);
     if (!why.empty() && plan.checked && request.serials.empty())
-        return {};  // the check walk skipped it already
+        return false;  // the check walk skipped it already
     if (why.empty())
         why = target.writer.seed_refusal(token.info, token.seed);
-    if (!why.empty()) {
-        if (!request.serials.empty())
-            return tl::unexpected(cannot_carry(request, serial, why));
-        target.summary.skipped.push_back(serial + ": " + why);
-        return {};
-    }
-    HWTOTP_TRY(target.writer.write(token, target.out));
+    if (why.empty())
+        return true;
+    if (!request.serials.empty())
+        return tl::unexpected(cannot_carry(request, serial, why));
+    target.summary.skipped.push_back(serial + ": " + why);
+    return false;
+}
+
+// What follows a token's writing: its QR code, and the counts.
+Result<void> written(const Token& token, const ExportRequest& request, WriteTarget& target) {
     if (!request.qr_dir.empty())
         HWTOTP_TRY(target.qr.write(token, request.qr_dir, request.replace));
     target.drifted += token.info.state.offset_steps != 0 ? 1U : 0U;
     ++target.written;
+    return {};
+}
+
+// One token: checked, then written.
+Result<void> write_token(const Token& token, const ExportPlan& plan, const ExportRequest& request,
+                         WriteTarget& target) {
+    HWTOTP_ASSIGN_OR_RETURN(const bool write, writable(token, plan, request, target));
+    if (!write)
+        return {};
+    HWTOTP_TRY(target.writer.write(token, target.out));
+    return written(token, request, target);
+}
+
+// The tokens that waited for the writer's setup: each checked in turn, then those to write
+// handed to the writer together (it may spread the work over threads).
+Result<void> write_waiting(std::vector<Token>& tokens, const ExportPlan& plan,
+                           const ExportRequest& request, WriteTarget& target) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        HWTOTP_ASSIGN_OR_RETURN(const bool write, writable(tokens[i], plan, request, target));
+        if (write && kept != i)
+            tokens[kept] = std::move(tokens[i]);
+        kept += write ? 1U : 0U;
+    }
+    tokens.resize(kept);
+    HWTOTP_TRY(target.writer.write_all(tokens, target.out));
+    for (const Token& token : tokens)
+        HWTOTP_TRY(written(token, request, target));
     return {};
 }
 
@@ -166,7 +197,8 @@ Result<void> write_tokens(Registry& registry, const ExportPlan& plan, const Expo
                           WriteTarget& target) {
     ReadAhead writer(
         target.writer, [&] { return target.writer.begin(plan.overview, target.out); },
-        [&](const Token& token) { return write_token(token, plan, request, target); });
+        [&](const Token& token) { return write_token(token, plan, request, target); },
+        [&](std::vector<Token>& tokens) { return write_waiting(tokens, plan, request, target); });
     HWTOTP_TRY(
         registry.for_each_token(plan.serials, [&](Token& token) { return writer.take(token); }));
     HWTOTP_TRY(writer.finish());

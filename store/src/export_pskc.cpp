@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "export_writer.h"
 #include "hwtotp/store/import.h"
+#include "render_in_two.h"
 
 namespace hwtotp::store {
 namespace {
@@ -162,12 +163,84 @@ Result<Protection> derived(const Secret& password, std::uint64_t iterations) {
     return p;
 }
 
-// Seals each Secret: encrypted, then MACed over IV || ciphertext.
+// Seals each Secret: encrypted, then MACed over IV || ciphertext. One per thread.
 struct Sealer {
     crypto::Cipher cipher;
     crypto::ValueEncryptor encryptor;
     crypto::Hmac mac;
+    std::vector<std::uint8_t> encrypted;  // IV || ciphertext of the seed being sealed
+    std::vector<std::uint8_t> value_mac;  // its ValueMAC
+
+    [[nodiscard]] Result<Sealer> clone() const {
+        HWTOTP_ASSIGN_OR_RETURN(auto other_encryptor, encryptor.clone());
+        HWTOTP_ASSIGN_OR_RETURN(auto other_mac, mac.clone());
+        return Sealer{cipher, std::move(other_encryptor), std::move(other_mac), {}, {}};
+    }
+
+    // The encrypted Secret element, appended to `xml`.
+    [[nodiscard]] Result<void> append_secret(std::string& xml, const Secret& seed) {
+        HWTOTP_TRY(encryptor.encrypt(seed.expose(), encrypted));
+        HWTOTP_TRY(mac.mac(encrypted, value_mac));
+        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n"sv;
+        append_cipher_data(xml, cipher, encrypted, "      ");
+        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>"sv;
+        crypto::append_base64(xml, value_mac);
+        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n"sv;
+        return {};
+    }
 };
+
+// A KeyPackage up to its Secret, and after it.
+void append_package_start(std::string& xml, const Token& token) {
+    const TokenDescription& d = token.info.description;
+    xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n"sv;
+    if (!d.manufacturer.empty())
+        append_element(xml, "   ", "Manufacturer", d.manufacturer);
+    append_element(xml, "   ", "SerialNo", d.serial);
+    xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\""sv;
+    append_escaped(xml, d.serial);
+    xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:"sv)
+        .append(otp_type_name(d.type))
+        .append("\">\n"sv);
+    if (!d.issuer.empty())
+        append_element(xml, "   ", "Issuer", d.issuer);
+    xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>"sv)
+        .append(hmac_label(d.params.hash()))
+        .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\""sv)
+        .append(std::to_string(d.params.digits()))
+        .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n"sv);
+    if (!d.label.empty())
+        append_element(xml, "   ", "FriendlyName", d.label);
+    xml += "   <pskc:Data>\n"sv;
+}
+
+void append_package_end(std::string& xml, const Token& token) {
+    const TokenDescription& d = token.info.description;
+    if (d.type == OtpType::hotp || d.counter != 0)
+        append_plain_data(xml, "Counter", d.counter);
+    if (d.type == OtpType::totp || d.params.t0() != 0 || d.params.period() != 30 ||
+        token.info.state.offset_steps != 0) {
+        append_plain_data(xml, "Time", d.params.t0());
+        append_plain_data(xml, "TimeInterval", d.params.period());
+        append_plain_data(xml, "TimeDrift", token.info.state.offset_steps);
+    }
+    xml += "   </pskc:Data>\n"sv;
+    if (!d.owner.empty())
+        append_element(xml, "   ", "UserId", d.owner);
+    xml += "  </pskc:Key>\n </pskc:KeyPackage>\n"sv;
+}
+
+// An encrypted KeyPackage, appended to `xml`: no seed in it.
+Result<void> append_sealed_package(std::string& xml, const Token& token, Sealer& sealer) {
+    append_package_start(xml, token);
+    HWTOTP_TRY(sealer.append_secret(xml, token.seed));
+    append_package_end(xml, token);
+    return {};
+}
+
+// Tokens written together (those read while the key was derived) are sealed on two threads in
+// chunks of this many once there are two chunks: ~256 KiB of text a chunk.
+constexpr std::size_t parallel_chunk = 256;
 
 // The file's header and the sealer for `protection` (checked by make_pskc_writer). With a
 // password this derives the key: the slow step, done in prepare().
@@ -210,77 +283,56 @@ class PskcWriter final : public ExportWriter {
     }
 
     // One KeyPackage, built in a buffer kept from token to token (no allocation per element)
-    // and written in one piece; the seed itself never enters it (write_secret).
+    // and written in one piece; a plain seed never enters it (write_plain).
     Result<void> write(const Token& token, ExportFile& out) override {
-        const TokenDescription& d = token.info.description;
-        std::string& xml = xml_;
-        xml.clear();
-        xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n"sv;
-        if (!d.manufacturer.empty())
-            append_element(xml, "   ", "Manufacturer", d.manufacturer);
-        append_element(xml, "   ", "SerialNo", d.serial);
-        xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\""sv;
-        append_escaped(xml, d.serial);
-        xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:"sv)
-            .append(otp_type_name(d.type))
-            .append("\">\n"sv);
-        if (!d.issuer.empty())
-            append_element(xml, "   ", "Issuer", d.issuer);
-        xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>"sv)
-            .append(hmac_label(d.params.hash()))
-            .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\""sv)
-            .append(std::to_string(d.params.digits()))
-            .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n"sv);
-        if (!d.label.empty())
-            append_element(xml, "   ", "FriendlyName", d.label);
-        xml += "   <pskc:Data>\n"sv;
-        HWTOTP_TRY(write_secret(token.seed, xml, out));
-        if (d.type == OtpType::hotp || d.counter != 0)
-            append_plain_data(xml, "Counter", d.counter);
-        if (d.type == OtpType::totp || d.params.t0() != 0 || d.params.period() != 30 ||
-            token.info.state.offset_steps != 0) {
-            append_plain_data(xml, "Time", d.params.t0());
-            append_plain_data(xml, "TimeInterval", d.params.period());
-            append_plain_data(xml, "TimeDrift", token.info.state.offset_steps);
-        }
-        xml += "   </pskc:Data>\n"sv;
-        if (!d.owner.empty())
-            append_element(xml, "   ", "UserId", d.owner);
-        xml += "  </pskc:Key>\n </pskc:KeyPackage>\n"sv;
-        return out.write(xml);
+        if (!sealer_)
+            return write_plain(token, out);
+        xml_.clear();
+        HWTOTP_TRY(append_sealed_package(xml_, token, *sealer_));
+        return out.write(xml_);
+    }
+
+    // Encrypted, and enough of them: half the chunks sealed on a second thread with a sealer of
+    // its own (the same keys), the file still written in order by this one.
+    Result<void> write_all(std::span<const Token> tokens, ExportFile& out) override {
+        if (!sealer_ || tokens.size() < 2 * parallel_chunk)
+            return ExportWriter::write_all(tokens, out);
+        HWTOTP_ASSIGN_OR_RETURN(Sealer helper, sealer_->clone());
+        RenderInTwo job;
+        job.count = tokens.size();
+        job.chunk = parallel_chunk;
+        job.write_here = [&](std::size_t i) { return write(tokens[i], out); };
+        job.render_there = [&](std::size_t i, std::string& into) {
+            return append_sealed_package(into, tokens[i], helper);
+        };
+        job.write_rendered = [&](std::string_view rendered) { return out.write(rendered); };
+        return render_in_two(job);
     }
 
     Result<void> end(ExportFile& out) override { return out.write("</pskc:KeyContainer>\n"); }
 
   private:
-    // The Secret element: appended to `xml` when encrypted; plain, `xml` is written first and
-    // the seed's text goes straight to the file from storage that is wiped.
-    Result<void> write_secret(const Secret& seed, std::string& xml, ExportFile& out) {
-        if (!sealer_) {
-            SeedText value(crypto::base64_encode(seed.expose()));
-            xml += "    <pskc:Secret>\n     <pskc:PlainValue>"sv;
-            HWTOTP_TRY(out.write(xml));
-            xml.clear();
+    // Plaintext: the KeyPackage up to the value is written, then the seed's text straight to
+    // the file from storage that is wiped, then the rest.
+    Result<void> write_plain(const Token& token, ExportFile& out) {
+        xml_.clear();
+        append_package_start(xml_, token);
+        xml_ += "    <pskc:Secret>\n     <pskc:PlainValue>"sv;
+        HWTOTP_TRY(out.write(xml_));
+        {
+            SeedText value(crypto::base64_encode(token.seed.expose()));
             HWTOTP_TRY(out.write(value.text()));
-            xml += "</pskc:PlainValue>\n    </pskc:Secret>\n"sv;
-            return {};
         }
-        HWTOTP_TRY(sealer_->encryptor.encrypt(seed.expose(), encrypted_));
-        HWTOTP_TRY(sealer_->mac.mac(encrypted_, mac_));
-        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n"sv;
-        append_cipher_data(xml, sealer_->cipher, encrypted_, "      ");
-        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>"sv;
-        crypto::append_base64(xml, mac_);
-        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n"sv;
-        return {};
+        xml_.clear();
+        xml_ += "</pskc:PlainValue>\n    </pskc:Secret>\n"sv;
+        append_package_end(xml_, token);
+        return out.write(xml_);
     }
 
     PskcProtection protection_;  // until prepare()
     std::string header_;
     std::optional<Sealer> sealer_;
-    std::string xml_;                      // the KeyPackage being written: no seed in it
-    std::vector<std::uint8_t> encrypted_;  // IV || ciphertext of the seed being written
-    std::vector<std::uint8_t> mac_;        // its ValueMAC
+    std::string xml_;  // the KeyPackage being written: no seed in it
 };
 
 constexpr std::string_view container_open =
@@ -309,7 +361,8 @@ Result<Setup> set_up(const PskcProtection& protection) {
                          " <pskc:MACMethod Algorithm=\"" + std::string(hmac_sha256_uri) +
                          "\">\n  <pskc:MACKey>\n" + cipher_data(p->cipher, sealed_mac_key, "   ") +
                          "  </pskc:MACKey>\n </pskc:MACMethod>\n";
-    return Setup{std::move(header), Sealer{p->cipher, std::move(encryptor), std::move(mac)}};
+    return Setup{std::move(header),
+                 Sealer{p->cipher, std::move(encryptor), std::move(mac), {}, {}}};
 }
 
 }  // namespace

@@ -6,8 +6,13 @@
 
 namespace hwtotp::store {
 
-ReadAhead::ReadAhead(ExportWriter& writer, Begin begin, Write write, std::size_t limit)
-    : writer_(writer), begin_(std::move(begin)), write_(std::move(write)), limit_(limit) {
+ReadAhead::ReadAhead(ExportWriter& writer, Begin begin, Write write, WriteWaiting write_waiting,
+                     std::size_t limit)
+    : writer_(writer),
+      begin_(std::move(begin)),
+      write_(std::move(write)),
+      write_waiting_(std::move(write_waiting)),
+      limit_(limit) {
     const auto prepare = [&w = writer_] { return w.prepare(); };
     try {
         setup_ = std::async(std::launch::async, prepare);
@@ -45,12 +50,9 @@ Result<void> ReadAhead::start() {
     started_ = true;
     HWTOTP_TRY(setup_.get());
     HWTOTP_TRY(begin_());
-    for (Token& waiting : waiting_) {
-        const Token token = std::move(waiting);  // wiped at the end of this iteration
-        HWTOTP_TRY(write_(token));
-    }
-    waiting_.clear();
-    return {};
+    const Result<void> written = write_waiting_(waiting_);
+    waiting_.clear();  // their seeds wiped, written or not
+    return written;
 }
 
 }  // namespace hwtotp::store

@@ -4,7 +4,8 @@
 // A writer's prepare() can be slow (PSKC under a password: PBKDF2 at 100,000 iterations, a third
 // of a 10,000-key export). It runs on a thread of its own while the walk reads and opens the
 // first tokens, which wait here, seeds in Secrets, until the writer can take them; then they are
-// written in the order they came and wiped, and the rest go straight through. The writer is
+// written together, in the order they came (ExportWriter::write_all), and wiped, and the rest go
+// straight through. The writer is
 // touched by the setup thread only until prepare() returns, and by the walk's thread only after.
 
 #include <cstddef>
@@ -27,9 +28,12 @@ class ReadAhead {
     using Begin = std::function<Result<void>()>;
     // Writes one token.
     using Write = std::function<Result<void>(const Token&)>;
+    // Writes the tokens that waited, in order (they may be moved from).
+    using WriteWaiting = std::function<Result<void>(std::vector<Token>&)>;
 
     // Starts writer.prepare() (on the calling thread if no thread can be started).
-    ReadAhead(ExportWriter& writer, Begin begin, Write write, std::size_t limit = read_ahead_limit);
+    ReadAhead(ExportWriter& writer, Begin begin, Write write, WriteWaiting write_waiting,
+              std::size_t limit = read_ahead_limit);
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
     // Waits for a setup still running: it never outlives the writer. Tokens still waiting are
@@ -48,6 +52,7 @@ class ReadAhead {
     ExportWriter& writer_;
     Begin begin_;
     Write write_;
+    WriteWaiting write_waiting_;
     std::size_t limit_;
     std::future<Result<void>> setup_;
     std::vector<Token> waiting_;

@@ -10,6 +10,7 @@
 // flat in their number.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,13 @@ class ExportWriter {
     // a header that depends on them, as privacyIDEA's user columns).
     [[nodiscard]] virtual Result<void> begin(const ExportOverview& overview, ExportFile& out) = 0;
     [[nodiscard]] virtual Result<void> write(const Token& token, ExportFile& out) = 0;
+    // Tokens that came together (those read while prepare() ran), already checked: the same
+    // file as write() for each in turn, which a writer may produce on more than one thread.
+    [[nodiscard]] virtual Result<void> write_all(std::span<const Token> tokens, ExportFile& out) {
+        for (const Token& token : tokens)
+            HWTOTP_TRY(write(token, out));
+        return {};
+    }
     [[nodiscard]] virtual Result<void> end(ExportFile& /*out*/) { return {}; }
 };
 

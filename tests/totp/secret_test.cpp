@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "hwtotp/totp/secret.h"
 
@@ -72,6 +75,23 @@ TEST(Secret, LivesInTheSecureHeapOnceSetUpAndFallsBackWhenFull) {
     EXPECT_EQ(big.expose()[8191], 0);
     Secret moved = std::move(in_heap);
     EXPECT_EQ(moved.expose()[0], 1);
+}
+
+// Secrets that would fill the secure heap leave OpenSSL its half: a thread started afterwards
+// still gets random bytes (its generator's seed material needs the secure heap).
+TEST(Secret, ManySecretsLeaveRoomForANewThreadsRandomGenerator) {
+    ASSERT_TRUE(init_secure_heap(4096));
+    std::vector<Secret> many;
+    for (int i = 0; i < 400; ++i)  // 400 x 32 bytes: three times the heap
+        many.push_back(Secret::zeroed(20));
+    EXPECT_LE(CRYPTO_secure_used(), 2048U);
+    int drawn = 0;
+    std::thread other([&] {
+        std::array<unsigned char, 16> bytes{};
+        drawn = RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
+    });
+    other.join();
+    EXPECT_EQ(drawn, 1);
 }
 
 }  // namespace

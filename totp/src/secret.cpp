@@ -1,6 +1,7 @@
 #include "hwtotp/totp/secret.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include <openssl/crypto.h>
@@ -25,9 +26,23 @@ std::uint8_t* allocate(std::size_t size) {
 
 }  // namespace
 
+namespace {
+
+// Set once, by init_secure_heap() from main(), before any thread starts.
+std::atomic<std::size_t> secure_share{0};
+
+}  // namespace
+
+std::size_t detail::secure_heap_share() noexcept {
+    return secure_share.load(std::memory_order_relaxed);
+}
+
 bool init_secure_heap(std::size_t bytes) noexcept {
     // 16-byte granules: seeds are 10-64 bytes; 1 = secure heap ready (2 = ready, not mlock'd).
-    return CRYPTO_secure_malloc_init(bytes, 16) != 0;
+    const bool ready = CRYPTO_secure_malloc_init(bytes, 16) != 0;
+    if (ready)
+        secure_share.store(bytes / 2, std::memory_order_relaxed);
+    return ready;
 }
 
 Secret::Secret(std::span<const std::uint8_t> bytes)

@@ -53,7 +53,8 @@ class Secret {
 };
 
 // Sets up OpenSSL's secure heap of `bytes` (a power of two) for Secrets and prepared keys, once,
-// from main() before any Secret exists. Best effort: returns false when the system refuses
+// from main() before any Secret exists; Secrets take at most half of it (OpenSSL's random
+// generators need the rest). Best effort: returns false when the system refuses
 // (e.g. no mmap, or an mlock limit OpenSSL treats as fatal); Secrets then use the normal heap.
 bool init_secure_heap(std::size_t bytes) noexcept;
 
