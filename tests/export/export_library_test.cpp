@@ -93,16 +93,9 @@ TEST_F(ExportLibrary, PskcUnderAKeyReadsBackWithTheSameSeedsAndCounter) {
     ASSERT_TRUE(summary) << summary.error().message;
     EXPECT_EQ(summary->written, 2U);
     EXPECT_EQ(test::file_mode(dir.file("out")), 0600U);
-    PskcKeys keys;
-    keys.key = secret_from_hex(psk_hex);
-    std::vector<NewToken> read;
-    ImportCallbacks callbacks;
-    callbacks.sink = [&](NewToken&& token, std::string_view) -> Result<void> {
-        read.push_back(std::move(token));
-        return {};
-    };
-    const auto count = read_pskc_file(dir.file("out"), keys, callbacks);
-    ASSERT_TRUE(count) << count.error().message;
+    const auto tokens = test::read_pskc_tokens(dir.file("out"), psk_hex);
+    ASSERT_TRUE(tokens) << tokens.error().message;
+    const std::vector<NewToken>& read = *tokens;
     ASSERT_EQ(read.size(), 2U);
     EXPECT_EQ(read[0].description.serial, "HOTP0001");
     EXPECT_EQ(read[0].description.type, OtpType::hotp);

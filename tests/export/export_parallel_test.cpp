@@ -56,17 +56,9 @@ std::vector<NewToken> written_and_read(const TempDir& dir, std::size_t count) {
     EXPECT_TRUE(all) << all.error().message;
     EXPECT_TRUE((*writer)->end(*out));
     EXPECT_TRUE(out->commit());
-    PskcKeys keys;
-    keys.key = secret_from_hex(psk_hex);
-    std::vector<NewToken> read;
-    ImportCallbacks callbacks;
-    callbacks.sink = [&](NewToken&& token, std::string_view) -> Result<void> {
-        read.push_back(std::move(token));
-        return {};
-    };
-    const auto n = read_pskc_file(dir.file("out.pskcxml"), keys, callbacks);
-    EXPECT_TRUE(n) << n.error().message;
-    return read;
+    auto read = test::read_pskc_tokens(dir.file("out.pskcxml"), psk_hex);
+    EXPECT_TRUE(read) << read.error().message;
+    return read ? std::move(*read) : std::vector<NewToken>{};
 }
 
 void expect_numbered(const std::vector<NewToken>& read, std::size_t count) {

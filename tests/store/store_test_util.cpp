@@ -115,4 +115,18 @@ void seal_as_schema_two(const TempDir& dir, const std::string& serial,
               "2");
 }
 
+Result<std::vector<NewToken>> read_pskc_tokens(const std::string& path,
+                                               const std::string& key_hex) {
+    PskcKeys keys;
+    keys.key = secret_from_hex(key_hex);
+    std::vector<NewToken> read;
+    ImportCallbacks callbacks;
+    callbacks.sink = [&](NewToken&& token, std::string_view) -> Result<void> {
+        read.push_back(std::move(token));
+        return {};
+    };
+    HWTOTP_TRY(read_pskc_file(path, keys, callbacks));
+    return read;
+}
+
 }  // namespace hwtotp::store::test

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hwtotp/store/import.h"
 #include "hwtotp/store/registry.h"
 #include "hwtotp/totp/secret.h"
 #include "run_cli.h"
@@ -76,6 +77,11 @@ void write_file(const std::string& path, const std::string& content);
 [[nodiscard]] std::string vendor_vector(const std::string& name);
 
 [[nodiscard]] Secret secret_from_hex(const std::string& hex);
+
+// The tokens of a PSKC file read with the store's reader under the pre-shared key `key_hex`, in
+// the file's order.
+[[nodiscard]] Result<std::vector<NewToken>> read_pskc_tokens(const std::string& path,
+                                                             const std::string& key_hex);
 [[nodiscard]] std::string hex_of(const Secret& secret);
 [[nodiscard]] NewToken make_token(const std::string& serial, const std::string& seed_hex);
 
