@@ -1,8 +1,10 @@
 // export_tokens(): the tokens are walked in the registry (Registry::for_each_token), never all held
 // at once, so memory does not grow with their number. Each is checked against the format and
-// written as it is read, its seed decrypted, written and wiped before the next row; a refusal
-// midway leaves no file (the output is a temporary until the end). Formats whose header or order
-// depends on all tokens, and QR codes, get a check walk first, before anything is written.
+// written as it is read, its seed decrypted, written and wiped; only while the writer's setup
+// runs (a PSKC key derived from a password) do the first ones wait, a bounded number
+// (export_read_ahead.h). A refusal midway leaves no file (the output is a temporary until the
+// end). Formats whose header or order depends on all tokens, and QR codes, get a check walk
+// first, before anything is written.
 
 #include "hwtotp/store/export.h"
 
