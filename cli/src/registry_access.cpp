@@ -21,7 +21,9 @@ Result<store::Registry> open_registry_at(const std::string& db, RegistryAccess a
                         " (import tokens first with: hwtotp import FILE, or point --db or "
                         "HWTOTP_DB at an existing registry)");
     }
-    return store::Registry::open(store::Registry::Options{paths, 5000, access});
+    store::Registry::Options options{paths, 5000, access};
+    options.warm_crypto_while_opening = true;  // hwtotp is our own process (registry.h)
+    return store::Registry::open(options);
 }
 
 }  // namespace hwtotp::cli

@@ -124,6 +124,11 @@ SeedBox::SeedBox(SeedBox&&) noexcept = default;
 SeedBox& SeedBox::operator=(SeedBox&&) noexcept = default;
 SeedBox::~SeedBox() = default;
 
+void warm_up_seed_cipher() noexcept {
+    EVP_CIPHER_free(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
+    ERR_clear_error();
+}
+
 Result<SeedBox> SeedBox::create(const Secret& key) {
     if (key.size() != master_key_size)
         return fail(ErrorCode::registry, "the master key must be exactly 32 bytes");

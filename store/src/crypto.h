@@ -27,6 +27,11 @@ inline constexpr std::size_t master_key_size = 32;
 // Constant-time equality (CRYPTO_memcmp); different lengths are unequal.
 [[nodiscard]] bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
+// Makes OpenSSL ready for SeedBox::create (its configuration, providers and the AES-256-GCM
+// implementation, which OpenSSL keeps once fetched), so that create() later finds it done.
+// Thread-safe; errors are left for create() to report.
+void warm_up_seed_cipher() noexcept;
+
 // AES-256-GCM sealing of seeds at rest, one context reused.
 class SeedBox {
   public:

@@ -19,7 +19,7 @@ struct Loaded {
 Loaded load() {
     Loaded loaded;
     // RTLD_NODELETE: never unloaded, even from a PAM module that is (see libpq.h).
-    void* handle = dlopen(HWTOTP_LIBPQ_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    void* handle = dlopen(HWTOTP_LIBPQ_SONAME, RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE);
     if (handle == nullptr) {
         loaded.problem = "the PostgreSQL client library " HWTOTP_LIBPQ_SONAME
                          " cannot be loaded (install it; Debian: libpq5)";

@@ -31,6 +31,13 @@ constexpr const char* session_settings =
     "SET statement_timeout = 10000; SET lock_timeout = 5000; "
     "SET idle_in_transaction_session_timeout = 60000; SET bytea_output = 'hex'; "
     "SET default_transaction_isolation = 'read committed'; SET client_min_messages = warning";
+// The same settings as server options sent with the connection request (libpq's `options`),
+// which saves a verify one round trip; used unless the URI brings options of its own, which
+// the settings above then follow.
+constexpr const char* session_options =
+    "-c statement_timeout=10000 -c lock_timeout=5000 "
+    "-c idle_in_transaction_session_timeout=60000 -c bytea_output=hex "
+    "-c default_transaction_isolation=read\\ committed -c client_min_messages=warning";
 constexpr const char* default_connect_timeout = "5";
 
 struct ConnFinish {
@@ -281,6 +288,11 @@ Result<Connection> Connection::open(const std::string& uri, std::string name) {
         keywords.push_back("application_name");
         values.push_back("hwtotp");
     }
+    const bool own_options = !uri_sets(uri, "options");
+    if (own_options) {
+        keywords.push_back("options");
+        values.push_back(session_options);
+    }
     keywords.push_back(nullptr);
     values.push_back(nullptr);
     auto impl = std::make_unique<Impl>();
@@ -299,7 +311,8 @@ Result<Connection> Connection::open(const std::string& uri, std::string name) {
     libpq().PQsetNoticeProcessor(
         impl->conn.get(), [](void*, const char*) {}, nullptr);
     Connection connection(std::move(impl));
-    HWTOTP_TRY(connection.exec_script(session_settings));
+    if (!own_options)
+        HWTOTP_TRY(connection.exec_script(session_settings));
     return connection;
 }
 

@@ -112,5 +112,7 @@ class Transaction {
 
 // SQLSTATE of a unique violation.
 inline constexpr std::string_view unique_violation = "23505";
+// SQLSTATE of a statement naming a table that does not exist.
+inline constexpr std::string_view undefined_table = "42P01";
 
 }  // namespace hwtotp::store::pg

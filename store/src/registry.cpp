@@ -4,7 +4,9 @@
 #include "hwtotp/store/registry.h"
 
 #include <cstdint>
+#include <future>
 #include <optional>
+#include <system_error>
 #include <unordered_set>
 #include <utility>
 
@@ -48,12 +50,29 @@ namespace {
 
 // The registry opened as `options` ask, or null when a reader found an older schema: upgrading
 // writes, so the caller opens it again for writing (after this connection is closed).
+// OpenSSL's first use on a thread of its own, when the options allow one (registry.h) and the
+// opening is long enough to hide it: a PostgreSQL registry (loading libpq, connecting). A
+// SQLite file opens in less than a thread costs to start and join. The future waits for the
+// thread when it goes, so it never outlives the open.
+std::future<void> warm_crypto(const Registry::Options& options) {
+    if (!options.warm_crypto_while_opening || !options.paths.is_postgres())
+        return {};
+    try {
+        return std::async(std::launch::async, crypto::warm_up_seed_cipher);
+    } catch (const std::system_error&) {
+        return {};  // no thread: SeedBox::create does it in its turn
+    }
+}
+
 Result<std::unique_ptr<Registry::Impl>> open_current(const Registry::Options& options) {
     const RegistryPaths& paths = options.paths;
+    std::future<void> warming = warm_crypto(options);
     HWTOTP_ASSIGN_OR_RETURN(auto backend, paths.is_postgres() ? open_postgres_backend(options)
                                                               : open_sqlite_backend(options));
     if (!backend)
         return std::unique_ptr<Registry::Impl>{};
+    if (warming.valid())
+        warming.wait();  // one fetch, not two racing for OpenSSL's tables
     HWTOTP_ASSIGN_OR_RETURN(auto box, unlock_seeds(*backend, paths, options.access));
     HWTOTP_TRY(backend->finish_open(box ? &*box : nullptr));
     return std::make_unique<Registry::Impl>(paths, std::move(backend), std::move(box));
@@ -264,8 +283,12 @@ Result<std::vector<TokenInfo>> Registry::list() {
 }
 
 Result<std::vector<HistoryEntry>> Registry::history(std::string_view serial) {
-    HWTOTP_TRY(info(serial));
-    return impl_->backend->history(serial);
+    HWTOTP_ASSIGN_OR_RETURN(auto entries, impl_->backend->history(serial));
+    // Only an empty history can be an absent token's: a verify, which has just read the token,
+    // is spared a second look-up (a round trip to a PostgreSQL server).
+    if (entries.empty())
+        HWTOTP_TRY(info(serial));
+    return entries;
 }
 
 // ---------------------------------------------------------------------------------------------

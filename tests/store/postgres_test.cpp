@@ -12,6 +12,7 @@
 #include <csignal>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -21,6 +22,7 @@
 #include "hwtotp/store/import.h"
 #include "hwtotp/store/verify.h"
 #include "hwtotp/totp/otp_key.h"
+#include "postgres.h"
 #include "postgres_server.h"
 #include "store_test_util.h"
 
@@ -332,6 +334,29 @@ TEST_F(PostgresRegistry, SeedsAreNeverStoredInTheClear) {
     const std::string sealed = server->sql(db, "SELECT encode(seed_sealed, 'hex') FROM tokens");
     EXPECT_EQ(sealed.find(seed_hex), std::string::npos);
     EXPECT_EQ(sealed.size(), 2 * (20 + 16));  // ciphertext and tag
+}
+
+// The session's bounds (statement_timeout, lock_timeout, ...) travel with the connection
+// request as server options; a URI with options of its own keeps them and still gets the
+// bounds (then by SET).
+TEST(PostgresSession, BoundsHoldWithAndWithoutOptionsInTheUri) {
+    PostgresServer* server = hwtotp::test::postgres_server();
+    if (server == nullptr)
+        GTEST_SKIP() << hwtotp::test::postgres_unavailable_reason();
+    const std::string uri = server->create_database();
+    const char* show =
+        "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') "
+        "|| ' ' || current_setting('default_transaction_isolation') || ' ' || "
+        "current_setting('search_path')";
+    for (const auto& [with, search_path] :
+         {std::pair<std::string, std::string>{uri, "\"$user\", public"},
+          {uri + "&options=-c%20search_path%3Dpg_catalog", "pg_catalog"}}) {
+        auto connection = pg::Connection::open(with, "test");
+        ASSERT_TRUE(connection) << connection.error().message;
+        auto rows = connection->exec(show);
+        ASSERT_TRUE(rows) << rows.error().message;
+        EXPECT_EQ(rows->text(0, 0), "10s 5s read committed " + search_path) << with;
+    }
 }
 
 TEST(PostgresUri, APasswordInTheUriIsRefusedWithoutEchoingIt) {

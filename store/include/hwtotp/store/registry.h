@@ -200,6 +200,11 @@ class Registry {
         // checkpoint moves them when the file reaches a few dozen pages, or a
         // connection that checkpoints closes. Readers see them either way.
         bool checkpoint_on_close = true;
+        // Whether OpenSSL's first use (its configuration, providers and the seal cipher's
+        // tables: ~2.5 ms, independent of the registry) runs on a thread of its own while a
+        // PostgreSQL registry opens (loading libpq, connecting). For a program of our own, such
+        // as hwtotp; not in a host process, where a thread is not ours to start.
+        bool warm_crypto_while_opening = false;
     };
 
     // Opens the registry and migrates it to schema_version (a read-only opening of an older
