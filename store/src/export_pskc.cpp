@@ -15,18 +15,17 @@
 // Counters, times and drift stay plain values, as python-pskc writes them.
 
 #include <array>
-#include <charconv>
 #include <string_view>
 
 #include "crypto.h"
 #include "export_writer.h"
 #include "hwtotp/store/import.h"
+#include "pskc_key_package.h"
 #include "render_in_two.h"
 
 namespace hwtotp::store {
 namespace {
 
-// The per-token XML is built from string_view literals: no strlen per piece.
 using std::string_view_literals::operator""sv;
 
 constexpr std::string_view hmac_sha256_uri = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256";
@@ -35,71 +34,6 @@ constexpr std::string_view pbkdf2_uri =
 constexpr std::size_t mac_key_size = 32;
 constexpr std::size_t salt_size = 16;
 constexpr std::size_t password_key_size = 16;  // AES-128-CBC
-
-// Appends a text or attribute value escaped for XML: every value a token holds goes through here.
-void append_escaped(std::string& out, std::string_view text) {
-    if (text.find_first_of("&<>\"'") == std::string_view::npos) {
-        out += text;  // the usual case: nothing to escape
-        return;
-    }
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;"sv;
-                break;
-            case '<':
-                out += "&lt;"sv;
-                break;
-            case '>':
-                out += "&gt;"sv;
-                break;
-            case '"':
-                out += "&quot;"sv;
-                break;
-            case '\'':
-                out += "&apos;"sv;
-                break;
-            default:
-                out += c;
-        }
-    }
-}
-
-void append_element(std::string& out, std::string_view indent, std::string_view name,
-                    std::string_view text) {
-    out.append(indent).append("<pskc:"sv).append(name).append(">"sv);
-    append_escaped(out, text);
-    out.append("</pskc:"sv).append(name).append(">\n"sv);
-}
-
-// A number as PlainValue text, without a string of its own per number.
-template <typename Number>
-void append_plain_data(std::string& out, std::string_view name, Number value) {
-    std::array<char, 24> digits{};
-    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-    out.append("    <pskc:"sv).append(name).append("><pskc:PlainValue>"sv);
-    out.append(digits.data(), end);
-    out.append("</pskc:PlainValue></pskc:"sv).append(name).append(">\n"sv);
-}
-
-void append_cipher_data(std::string& out, crypto::Cipher cipher,
-                        std::span<const std::uint8_t> value, std::string_view indent) {
-    out.append(indent).append("<xenc:EncryptionMethod Algorithm=\""sv);
-    out.append(crypto::cipher_uri(cipher)).append("\"/>\n"sv);
-    out.append(indent)
-        .append("<xenc:CipherData>\n"sv)
-        .append(indent)
-        .append(" <xenc:CipherValue>"sv);
-    crypto::append_base64(out, value);
-    out.append("</xenc:CipherValue>\n"sv).append(indent).append("</xenc:CipherData>\n"sv);
-}
-
-std::string cipher_data(crypto::Cipher cipher, std::span<const std::uint8_t> value,
-                        std::string_view indent) {
-    std::string out;
-    append_cipher_data(out, cipher, value, indent);
-    return out;
-}
 
 struct Protection {
     crypto::Cipher cipher = crypto::Cipher::aes128_cbc;
@@ -163,81 +97,6 @@ Result<Protection> derived(const Secret& password, std::uint64_t iterations) {
     return p;
 }
 
-// Seals each Secret: encrypted, then MACed over IV || ciphertext. One per thread.
-struct Sealer {
-    crypto::Cipher cipher;
-    crypto::ValueEncryptor encryptor;
-    crypto::Hmac mac;
-    std::vector<std::uint8_t> encrypted;  // IV || ciphertext of the seed being sealed
-    std::vector<std::uint8_t> value_mac;  // its ValueMAC
-
-    [[nodiscard]] Result<Sealer> clone() const {
-        HWTOTP_ASSIGN_OR_RETURN(auto other_encryptor, encryptor.clone());
-        HWTOTP_ASSIGN_OR_RETURN(auto other_mac, mac.clone());
-        return Sealer{cipher, std::move(other_encryptor), std::move(other_mac), {}, {}};
-    }
-
-    // The encrypted Secret element, appended to `xml`.
-    [[nodiscard]] Result<void> append_secret(std::string& xml, const Secret& seed) {
-        HWTOTP_TRY(encryptor.encrypt(seed.expose(), encrypted));
-        HWTOTP_TRY(mac.mac(encrypted, value_mac));
-        xml += "    <pskc:Secret>\n     <pskc:EncryptedValue>\n"sv;
-        append_cipher_data(xml, cipher, encrypted, "      ");
-        xml += "     </pskc:EncryptedValue>\n     <pskc:ValueMAC>"sv;
-        crypto::append_base64(xml, value_mac);
-        xml += "</pskc:ValueMAC>\n    </pskc:Secret>\n"sv;
-        return {};
-    }
-};
-
-// A KeyPackage up to its Secret, and after it.
-void append_package_start(std::string& xml, const Token& token) {
-    const TokenDescription& d = token.info.description;
-    xml += " <pskc:KeyPackage>\n  <pskc:DeviceInfo>\n"sv;
-    if (!d.manufacturer.empty())
-        append_element(xml, "   ", "Manufacturer", d.manufacturer);
-    append_element(xml, "   ", "SerialNo", d.serial);
-    xml += "  </pskc:DeviceInfo>\n  <pskc:Key Id=\""sv;
-    append_escaped(xml, d.serial);
-    xml.append("\" Algorithm=\"urn:ietf:params:xml:ns:keyprov:pskc:"sv)
-        .append(otp_type_name(d.type))
-        .append("\">\n"sv);
-    if (!d.issuer.empty())
-        append_element(xml, "   ", "Issuer", d.issuer);
-    xml.append("   <pskc:AlgorithmParameters>\n    <pskc:Suite>"sv)
-        .append(hmac_label(d.params.hash()))
-        .append("</pskc:Suite>\n    <pskc:ResponseFormat Length=\""sv)
-        .append(std::to_string(d.params.digits()))
-        .append("\" Encoding=\"DECIMAL\"/>\n   </pskc:AlgorithmParameters>\n"sv);
-    if (!d.label.empty())
-        append_element(xml, "   ", "FriendlyName", d.label);
-    xml += "   <pskc:Data>\n"sv;
-}
-
-void append_package_end(std::string& xml, const Token& token) {
-    const TokenDescription& d = token.info.description;
-    if (d.type == OtpType::hotp || d.counter != 0)
-        append_plain_data(xml, "Counter", d.counter);
-    if (d.type == OtpType::totp || d.params.t0() != 0 || d.params.period() != 30 ||
-        token.info.state.offset_steps != 0) {
-        append_plain_data(xml, "Time", d.params.t0());
-        append_plain_data(xml, "TimeInterval", d.params.period());
-        append_plain_data(xml, "TimeDrift", token.info.state.offset_steps);
-    }
-    xml += "   </pskc:Data>\n"sv;
-    if (!d.owner.empty())
-        append_element(xml, "   ", "UserId", d.owner);
-    xml += "  </pskc:Key>\n </pskc:KeyPackage>\n"sv;
-}
-
-// An encrypted KeyPackage, appended to `xml`: no seed in it.
-Result<void> append_sealed_package(std::string& xml, const Token& token, Sealer& sealer) {
-    append_package_start(xml, token);
-    HWTOTP_TRY(sealer.append_secret(xml, token.seed));
-    append_package_end(xml, token);
-    return {};
-}
-
 // Tokens written together (those read while the key was derived) are sealed on two threads in
 // chunks of this many once there are two chunks: ~256 KiB of text a chunk.
 constexpr std::size_t parallel_chunk = 256;
@@ -246,7 +105,7 @@ constexpr std::size_t parallel_chunk = 256;
 // password this derives the key: the slow step, done in prepare().
 struct Setup {
     std::string header;
-    std::optional<Sealer> sealer;
+    std::optional<pskc_xml::Sealer> sealer;
 };
 Result<Setup> set_up(const PskcProtection& protection);
 
@@ -288,7 +147,7 @@ class PskcWriter final : public ExportWriter {
         if (!sealer_)
             return write_plain(token, out);
         xml_.clear();
-        HWTOTP_TRY(append_sealed_package(xml_, token, *sealer_));
+        HWTOTP_TRY(pskc_xml::append_sealed_package(xml_, token, *sealer_));
         return out.write(xml_);
     }
 
@@ -297,13 +156,13 @@ class PskcWriter final : public ExportWriter {
     Result<void> write_all(std::span<const Token> tokens, ExportFile& out) override {
         if (!sealer_ || tokens.size() < 2 * parallel_chunk)
             return ExportWriter::write_all(tokens, out);
-        HWTOTP_ASSIGN_OR_RETURN(Sealer helper, sealer_->clone());
+        HWTOTP_ASSIGN_OR_RETURN(pskc_xml::Sealer helper, sealer_->clone());
         RenderInTwo job;
         job.count = tokens.size();
         job.chunk = parallel_chunk;
         job.write_here = [&](std::size_t i) { return write(tokens[i], out); };
         job.render_there = [&](std::size_t i, std::string& into) {
-            return append_sealed_package(into, tokens[i], helper);
+            return pskc_xml::append_sealed_package(into, tokens[i], helper);
         };
         job.write_rendered = [&](std::string_view rendered) { return out.write(rendered); };
         return render_in_two(job);
@@ -316,7 +175,7 @@ class PskcWriter final : public ExportWriter {
     // the file from storage that is wiped, then the rest.
     Result<void> write_plain(const Token& token, ExportFile& out) {
         xml_.clear();
-        append_package_start(xml_, token);
+        pskc_xml::append_package_start(xml_, token);
         xml_ += "    <pskc:Secret>\n     <pskc:PlainValue>"sv;
         HWTOTP_TRY(out.write(xml_));
         {
@@ -325,13 +184,13 @@ class PskcWriter final : public ExportWriter {
         }
         xml_.clear();
         xml_ += "</pskc:PlainValue>\n    </pskc:Secret>\n"sv;
-        append_package_end(xml_, token);
+        pskc_xml::append_package_end(xml_, token);
         return out.write(xml_);
     }
 
     PskcProtection protection_;  // until prepare()
     std::string header_;
-    std::optional<Sealer> sealer_;
+    std::optional<pskc_xml::Sealer> sealer_;
     std::string xml_;  // the KeyPackage being written: no seed in it
 };
 
@@ -359,10 +218,11 @@ Result<Setup> set_up(const PskcProtection& protection) {
     HWTOTP_ASSIGN_OR_RETURN(auto mac, crypto::Hmac::create("SHA256", mac_key));
     std::string header = std::string(container_open) + p->encryption_key_xml +
                          " <pskc:MACMethod Algorithm=\"" + std::string(hmac_sha256_uri) +
-                         "\">\n  <pskc:MACKey>\n" + cipher_data(p->cipher, sealed_mac_key, "   ") +
+                         "\">\n  <pskc:MACKey>\n" +
+                         pskc_xml::cipher_data(p->cipher, sealed_mac_key, "   ") +
                          "  </pskc:MACKey>\n </pskc:MACMethod>\n";
     return Setup{std::move(header),
-                 Sealer{p->cipher, std::move(encryptor), std::move(mac), {}, {}}};
+                 pskc_xml::Sealer{p->cipher, std::move(encryptor), std::move(mac), {}, {}}};
 }
 
 }  // namespace
