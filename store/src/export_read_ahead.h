@@ -5,8 +5,8 @@
 // of a 10,000-key export). It runs on a thread of its own while the walk reads and opens the
 // first tokens, which wait here, seeds in Secrets, until the writer can take them; then they are
 // written together, in the order they came (ExportWriter::write_all), and wiped, and the rest go
-// straight through. The writer is
-// touched by the setup thread only until prepare() returns, and by the walk's thread only after.
+// straight through. The writer is touched by the setup thread only until prepare() returns, and
+// by the walk's thread only after.
 
 #include <cstddef>
 #include <functional>
