@@ -271,6 +271,25 @@ const char* openssl_cipher_name(Cipher cipher) {
     }
     return "";
 }
+
+// What both value ciphers start with: the key checked against the cipher's size and kept, the
+// cipher fetched and a context made for it. `needs` names whose cipher it is in the refusal.
+template <typename Impl>
+Result<void> keep_key_and_fetch(Impl& impl, Cipher cipher, const Secret& key,
+                                std::string_view needs) {
+    if (key.size() != cipher_key_size(cipher)) {
+        return fail(ErrorCode::invalid_input, "the key is " + std::to_string(key.size()) +
+                                                  " bytes; " + std::string(needs) + " needs " +
+                                                  std::to_string(cipher_key_size(cipher)));
+    }
+    impl.cipher = cipher;
+    impl.key = key.clone();
+    impl.evp.reset(EVP_CIPHER_fetch(nullptr, openssl_cipher_name(cipher), nullptr));
+    impl.ctx.reset(EVP_CIPHER_CTX_new());
+    if (!impl.evp || !impl.ctx)
+        return fail(ErrorCode::crypto, openssl_error("cipher unavailable"));
+    return {};
+}
 }  // namespace
 
 class ValueDecryptor::Impl {
@@ -312,18 +331,8 @@ Cipher ValueDecryptor::cipher() const {
 }
 
 Result<ValueDecryptor> ValueDecryptor::create(Cipher cipher, const Secret& key) {
-    if (key.size() != cipher_key_size(cipher)) {
-        return fail(ErrorCode::invalid_input, "the key is " + std::to_string(key.size()) +
-                                                  " bytes; the file's cipher needs " +
-                                                  std::to_string(cipher_key_size(cipher)));
-    }
     auto impl = std::make_unique<Impl>();
-    impl->cipher = cipher;
-    impl->key = key.clone();
-    impl->evp.reset(EVP_CIPHER_fetch(nullptr, openssl_cipher_name(cipher), nullptr));
-    impl->ctx.reset(EVP_CIPHER_CTX_new());
-    if (!impl->evp || !impl->ctx)
-        return fail(ErrorCode::crypto, openssl_error("cipher unavailable"));
+    HWTOTP_TRY(keep_key_and_fetch(*impl, cipher, key, "the file's cipher"));
     if (!cipher_is_cbc(cipher)) {
         const char* padded = cipher == Cipher::kw_aes128   ? "id-aes128-wrap-pad"
                              : cipher == Cipher::kw_aes192 ? "id-aes192-wrap-pad"
@@ -396,18 +405,8 @@ ValueEncryptor::~ValueEncryptor() = default;
 Result<ValueEncryptor> ValueEncryptor::create(Cipher cipher, const Secret& key) {
     if (!cipher_is_cbc(cipher))
         return fail(ErrorCode::internal, "values are encrypted with AES-CBC only");
-    if (key.size() != cipher_key_size(cipher)) {
-        return fail(ErrorCode::invalid_input, "the key is " + std::to_string(key.size()) +
-                                                  " bytes; the cipher needs " +
-                                                  std::to_string(cipher_key_size(cipher)));
-    }
     auto impl = std::make_unique<Impl>();
-    impl->cipher = cipher;
-    impl->key = key.clone();
-    impl->evp.reset(EVP_CIPHER_fetch(nullptr, openssl_cipher_name(cipher), nullptr));
-    impl->ctx.reset(EVP_CIPHER_CTX_new());
-    if (!impl->evp || !impl->ctx)
-        return fail(ErrorCode::crypto, openssl_error("cipher unavailable"));
+    HWTOTP_TRY(keep_key_and_fetch(*impl, cipher, key, "the cipher"));
     // The key schedule is set up once here; encrypt() sets only each value's IV.
     if (EVP_EncryptInit_ex2(impl->ctx.get(), impl->evp.get(), impl->key.expose().data(), nullptr,
                             nullptr) != 1)
