@@ -2,13 +2,11 @@
 // the commands that take --db, exit codes, and the one line a server that is down gives.
 
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <string>
@@ -19,6 +17,7 @@
 
 #include "backend_param.h"
 #include "postgres_server.h"
+#include "released_together.h"
 #include "run_cli.h"
 
 namespace hwtotp::store {
@@ -84,28 +83,13 @@ TEST_F(PostgresCli, ImportVerifyReplayAndTokensWorkOnAUri) {
 TEST_F(PostgresCli, TwentyVerifiesOfOneCodeOnTheirOwnConnectionsAreOneAcceptAndNineteenReplays) {
     import_one();
     const std::string c = code(t);
-    std::array<int, 2> gate{};
-    ASSERT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int i = 0; i < 20; ++i) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            char go = 0;
-            (void)::read(gate[0], &go, 1);
-            ::_exit(hw({"verify", "--token", "GAKT00000001", c, "--time", t}).exit_code);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);
     std::map<int, int> codes;
-    for (pid_t pid : children) {
-        int status = 0;
-        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-        ++codes[WIFEXITED(status) ? WEXITSTATUS(status) : -1];
-    }
+    for (const int code :
+         hwtotp::test::run_released_together(20, [&](int, const std::function<bool()>& wait) {
+             (void)wait();
+             return hw({"verify", "--token", "GAKT00000001", c, "--time", t}).exit_code;
+         }))
+        ++codes[code];
     EXPECT_EQ(codes[0], 1);
     EXPECT_EQ(codes[5], 19);  // losing the race is a replay, never a registry error
 }

@@ -1,10 +1,10 @@
 // The registry through the real binary: import, tokens, code/verify --token, exit codes.
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "context.h"
+#include "released_together.h"
 #include "run_cli.h"
 
 namespace hwtotp::test {
@@ -68,30 +69,17 @@ class RegistryCli : public ::testing::Test {
     }
     // Runs each argument list as its own hwtotp process, all released at the same moment.
     std::vector<CliResult> run_together(const std::vector<std::vector<std::string>>& runs) {
-        std::array<int, 2> gate{};
-        EXPECT_EQ(::pipe(gate.data()), 0);
-        std::vector<pid_t> children;
-        for (std::size_t i = 0; i < runs.size(); ++i) {
-            const pid_t pid = ::fork();
-            EXPECT_GE(pid, 0);
-            if (pid == 0) {
-                ::close(gate[1]);
-                char go = 0;
-                (void)::read(gate[0], &go, 1);
-                const auto r = hw(runs[i]);
+        const auto codes = hwtotp::test::run_released_together(
+            static_cast<int>(runs.size()), [&](int i, const std::function<bool()>& wait) {
+                (void)wait();
+                const auto r = hw(runs[static_cast<std::size_t>(i)]);
                 std::ofstream(dir.file("run." + std::to_string(i) + ".out")) << r.out;
                 std::ofstream(dir.file("run." + std::to_string(i) + ".err")) << r.err;
-                ::_exit(r.exit_code);
-            }
-            children.push_back(pid);
-        }
-        ::close(gate[0]);
-        ::close(gate[1]);  // EOF releases every child at once
+                return r.exit_code;
+            });
         std::vector<CliResult> results(runs.size());
         for (std::size_t i = 0; i < runs.size(); ++i) {
-            int status = 0;
-            EXPECT_EQ(::waitpid(children[i], &status, 0), children[i]);
-            results[i].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            results[i].exit_code = codes[i];
             std::ifstream out(dir.file("run." + std::to_string(i) + ".out"));
             std::ifstream err(dir.file("run." + std::to_string(i) + ".err"));
             std::stringstream o;
@@ -213,31 +201,13 @@ TEST_F(RegistryCli, ConcurrentVerifiersAcceptOnce) {
     import_plain();
     const std::string code = code_at(t);
     constexpr int processes = 5;
-    std::array<int, 2> gate{};
-    ASSERT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int i = 0; i < processes; ++i) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            char go = 0;
-            (void)::read(gate[0], &go, 1);
-            ::_exit(hw({"verify", "--token", "GAKT00000001", code, "--time", t}).exit_code);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);
-    int accepted = 0;
-    int refused = 0;
-    for (pid_t pid : children) {
-        int status = 0;
-        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-        ASSERT_TRUE(WIFEXITED(status));
-        accepted += WEXITSTATUS(status) == 0 ? 1 : 0;
-        refused += WEXITSTATUS(status) == 5 ? 1 : 0;
-    }
+    const auto codes =
+        hwtotp::test::run_released_together(processes, [&](int, const std::function<bool()>& wait) {
+            (void)wait();
+            return hw({"verify", "--token", "GAKT00000001", code, "--time", t}).exit_code;
+        });
+    const auto accepted = std::count(codes.begin(), codes.end(), 0);
+    const auto refused = std::count(codes.begin(), codes.end(), 5);
     EXPECT_EQ(accepted, 1);
     EXPECT_EQ(refused, processes - 1);
 }

@@ -17,15 +17,6 @@
 
 namespace hwtotp::store::test {
 
-int child_exit_code(pid_t pid) {
-    int status = 0;
-    if (::waitpid(pid, &status, 0) != pid)
-        return -1;
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 RegistryPaths paths_in(const TempDir& dir) {
     return RegistryPaths{dir.file("tokens.db"), dir.file("tokens.key")};
 }

@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +16,7 @@
 #include "hwtotp/store/import.h"
 #include "hwtotp/store/registry.h"
 #include "hwtotp/totp/secret.h"
+#include "released_together.h"
 #include "run_cli.h"
 
 namespace hwtotp::store::test {
@@ -30,40 +31,18 @@ using hwtotp::test::TempDir;
 // Opens the registry at `paths` (either backend); throws on error.
 [[nodiscard]] Registry open_registry(const RegistryPaths& paths);
 
-// A child's exit code, 128 + N when signal N ended it, -1 when it cannot be read.
-[[nodiscard]] int child_exit_code(pid_t pid);
+using hwtotp::test::child_exit_code;
 
 // Forks `processes` children that each open the registry `options` names on their own
 // connection, wait at a common gate and then run `body`; its result is the child's exit code
-// (4 when the registry does not open). Closing the gate's write end releases them all at once.
-// Returns the exit codes.
+// (4 when the registry does not open). Returns the exit codes.
 template <typename Body>
 std::vector<int> run_released_together(const Registry::Options& options, int processes, Body body) {
-    std::array<int, 2> gate{};
-    EXPECT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int i = 0; i < processes; ++i) {
-        const pid_t pid = ::fork();
-        EXPECT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            int code = 4;
-            {
-                auto registry = Registry::open(options);
-                char go = 0;
-                if (registry && ::read(gate[0], &go, 1) >= 0)
-                    code = body(*registry);
-            }
-            ::_exit(code);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);
-    std::vector<int> codes;
-    for (pid_t pid : children)
-        codes.push_back(child_exit_code(pid));
-    return codes;
+    return hwtotp::test::run_released_together(processes,
+                                               [&](int, const std::function<bool()>& wait) {
+                                                   auto registry = Registry::open(options);
+                                                   return registry && wait() ? body(*registry) : 4;
+                                               });
 }
 
 void write_file(const std::string& path, const std::string& content);

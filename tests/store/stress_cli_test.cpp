@@ -2,11 +2,9 @@
 // exactly one acceptance per (token, step), no lost update, no "database is locked", and after
 // any SIGKILL a registry that opens, passes integrity_check and holds the old or the new state.
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "released_together.h"
 #include "run_cli.h"
 
 namespace hwtotp::test {
@@ -125,16 +124,9 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
     const int steps = std::max(1, (wanted != nullptr ? std::atoi(wanted) : 200) / 2);
     const auto seq = race_sequence(reg, steps);
 
-    std::array<int, 2> gate{};
-    ASSERT_EQ(::pipe(gate.data()), 0);
-    std::vector<pid_t> children;
-    for (int p = 0; p < processes; ++p) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::close(gate[1]);
-            char go = 0;
-            (void)::read(gate[0], &go, 1);  // all start together
+    const auto codes = hwtotp::test::run_released_together(
+        processes, [&](int p, const std::function<bool()>& wait) {
+            (void)wait();  // all start together
             std::ofstream out(dir.file("result." + std::to_string(p)));
             for (std::size_t i = 0; i < seq.size(); ++i) {
                 const auto& a = seq[i];
@@ -146,17 +138,10 @@ TEST(Stress, EightProcessesRacingTheSameCodesAcceptEachStepOnce) {
                 out << i << ' ' << r.exit_code << ' ' << err << '\n';
             }
             out.close();
-            ::_exit(out ? 0 : 1);
-        }
-        children.push_back(pid);
-    }
-    ::close(gate[0]);
-    ::close(gate[1]);  // go
-    for (pid_t pid : children) {
-        int status = 0;
-        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+            return out ? 0 : 1;
+        });
+    for (const int code : codes)
+        ASSERT_EQ(code, 0);
 
     std::vector<int> accepted(seq.size(), 0);
     for (int p = 0; p < processes; ++p) {
