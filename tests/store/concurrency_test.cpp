@@ -92,23 +92,9 @@ TEST(CrashSafety, KilledImportLeavesRegistryUnchanged) {
     for (int i = 0; i < 3000; ++i)
         csv += "K" + std::to_string(1000000 + i) + ",3132333435363738393031323334353637383930\n";
     test::write_file(dir.file("big.csv"), csv);
-    const pid_t pid = ::fork();
+    const pid_t pid =
+        test::fork_import_killed_halfway(test::paths_in(dir), dir.file("big.csv"), t_base);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        auto registry = Registry::open({test::paths_in(dir), 5000});
-        if (!registry)
-            ::_exit(4);
-        ImportCallbacks callbacks;
-        callbacks.progress = [](std::size_t, std::size_t) {
-            static int calls = 0;
-            if (++calls == 4)
-                std::raise(SIGKILL);  // half-way through, with rows written in the transaction
-        };
-        ImportRequest request;
-        request.path = dir.file("big.csv");
-        (void)import_file(*registry, request, t_base, callbacks);
-        ::_exit(0);
-    }
     EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     auto registry = test::open_registry(dir);
     auto list = registry.list();
@@ -122,25 +108,9 @@ TEST(CrashSafety, KilledVerifierLeavesAConsistentRecord) {
     import_one(dir);
     std::array<int, 2> progress{};
     ASSERT_EQ(::pipe(progress.data()), 0);
-    const pid_t pid = ::fork();
+    const pid_t pid = test::fork_verifier(test::paths_in(dir), "GAKT00000001", code_at, step_base,
+                                          t_base, progress[1]);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        ::close(progress[0]);
-        auto registry = Registry::open({test::paths_in(dir), 5000});
-        if (!registry)
-            ::_exit(4);
-        for (std::uint64_t i = 0;; ++i) {
-            VerifyRequest request{.serial = "GAKT00000001",
-                                  .code = code_at(step_base + i),
-                                  .now = t_base + static_cast<std::int64_t>(i) * 30};
-            auto outcome = verify_token(*registry, request);
-            if (!outcome || outcome->status != VerifyStatus::accepted)
-                ::_exit(1);
-            const char done = 1;
-            if (::write(progress[1], &done, 1) != 1)
-                ::_exit(2);
-        }
-    }
     ::close(progress[1]);
     for (int i = 0; i < 25; ++i) {
         char done = 0;

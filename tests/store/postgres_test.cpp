@@ -159,23 +159,8 @@ TEST_F(PostgresRegistry, AKilledImportLeavesNothing) {
     for (int i = 0; i < 3000; ++i)
         csv += "K" + std::to_string(1000000 + i) + "," + seed_hex + "\n";
     test::write_file(dir.file("big.csv"), csv);
-    const pid_t pid = ::fork();
+    const pid_t pid = test::fork_import_killed_halfway(paths, dir.file("big.csv"), t_base);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        auto registry = Registry::open({paths, 5000});
-        if (!registry)
-            ::_exit(4);
-        ImportCallbacks callbacks;
-        callbacks.progress = [](std::size_t, std::size_t) {
-            static int calls = 0;
-            if (++calls == 4)
-                std::raise(SIGKILL);  // half-way, with rows written in the open transaction
-        };
-        ImportRequest request;
-        request.path = dir.file("big.csv");
-        (void)import_file(*registry, request, t_base, callbacks);
-        ::_exit(0);
-    }
     EXPECT_EQ(test::child_exit_code(pid), 128 + SIGKILL);
     auto registry = test::open_registry(paths);
     EXPECT_EQ(registry.list()->size(), 1U);
@@ -184,28 +169,6 @@ TEST_F(PostgresRegistry, AKilledImportLeavesNothing) {
     ASSERT_TRUE(import) << import.error().message;
     ASSERT_TRUE(import->add(test::make_token("GAKT00000002", seed_hex), "t"));
     ASSERT_TRUE(import->commit());
-}
-
-// Forks a child verifying codes of consecutive steps, writing one byte per accepted code to
-// `progress`; it exits 4 at the first registry error, 1 at any other outcome.
-pid_t start_verifier(const RegistryPaths& paths, int progress) {
-    const pid_t pid = ::fork();
-    if (pid != 0)
-        return pid;
-    auto registry = Registry::open({paths, 5000});
-    if (!registry)
-        ::_exit(4);
-    for (std::uint64_t i = 0;; ++i) {
-        VerifyRequest request{.serial = serial,
-                              .code = code_at(step_base + i),
-                              .now = t_base + static_cast<std::int64_t>(i) * 30};
-        const int code = exit_code_of(verify_token(*registry, request));
-        if (code != 0)
-            ::_exit(code);
-        const char done = 1;
-        if (::write(progress, &done, 1) != 1)
-            ::_exit(2);
-    }
 }
 
 // The accepted steps and the history agree: every verify left both or neither.
@@ -223,7 +186,7 @@ TEST_F(PostgresRegistry, AKilledVerifierLeavesAConsistentRecord) {
     import_one();
     std::array<int, 2> progress{};
     ASSERT_EQ(::pipe(progress.data()), 0);
-    const pid_t pid = start_verifier(paths, progress[1]);
+    const pid_t pid = test::fork_verifier(paths, serial, code_at, step_base, t_base, progress[1]);
     ASSERT_GE(pid, 0);
     ::close(progress[1]);
     for (int i = 0; i < 25; ++i) {
@@ -244,7 +207,7 @@ TEST_F(PostgresRegistry, AServerCrashFailsClientsClosedAndARestartContinues) {
     import_one();
     std::array<int, 2> progress{};
     ASSERT_EQ(::pipe(progress.data()), 0);
-    const pid_t pid = start_verifier(paths, progress[1]);
+    const pid_t pid = test::fork_verifier(paths, serial, code_at, step_base, t_base, progress[1]);
     ASSERT_GE(pid, 0);
     ::close(progress[1]);
     for (int i = 0; i < 20; ++i) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,57 @@
 #include "hwtotp/totp/codec.h"
 
 namespace hwtotp::store::test {
+
+namespace {
+
+// Forks a child that opens the registry at `paths` (exit 4 when it does not open) and exits with
+// what `body` returns. Returns its pid.
+template <typename Body>
+pid_t fork_with_registry(const RegistryPaths& paths, Body body) {
+    const pid_t pid = ::fork();
+    if (pid != 0)
+        return pid;
+    auto registry = Registry::open({paths, 5000});
+    ::_exit(registry ? body(*registry) : 4);
+}
+
+}  // namespace
+
+pid_t fork_import_killed_halfway(const RegistryPaths& paths, const std::string& csv,
+                                 std::int64_t now) {
+    return fork_with_registry(paths, [&](Registry& registry) {
+        ImportCallbacks callbacks;
+        callbacks.progress = [](std::size_t, std::size_t) {
+            static int calls = 0;
+            if (++calls == 4)
+                std::raise(SIGKILL);
+        };
+        ImportRequest request;
+        request.path = csv;
+        (void)import_file(registry, request, now, callbacks);
+        return 0;
+    });
+}
+
+pid_t fork_verifier(const RegistryPaths& paths, const std::string& serial,
+                    const std::function<Code(std::uint64_t)>& code_at, std::uint64_t first_step,
+                    std::int64_t first_time, int progress) {
+    return fork_with_registry(paths, [&](Registry& registry) {
+        for (std::uint64_t i = 0;; ++i) {
+            VerifyRequest request{.serial = serial,
+                                  .code = code_at(first_step + i),
+                                  .now = first_time + static_cast<std::int64_t>(i) * 30};
+            auto outcome = verify_token(registry, request);
+            if (!outcome)
+                return 4;
+            if (outcome->status != VerifyStatus::accepted)
+                return 1;
+            const char done = 1;
+            if (::write(progress, &done, 1) != 1)
+                return 2;
+        }
+    });
+}
 
 RegistryPaths paths_in(const TempDir& dir) {
     return RegistryPaths{dir.file("tokens.db"), dir.file("tokens.key")};

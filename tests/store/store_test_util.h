@@ -15,6 +15,7 @@
 
 #include "hwtotp/store/import.h"
 #include "hwtotp/store/registry.h"
+#include "hwtotp/store/verify.h"
 #include "hwtotp/totp/secret.h"
 #include "released_together.h"
 #include "run_cli.h"
@@ -44,6 +45,18 @@ std::vector<int> run_released_together(const Registry::Options& options, int pro
                                                    return registry && wait() ? body(*registry) : 4;
                                                });
 }
+
+// The crash tests' children, for either backend.
+// Imports `csv` into the registry at `paths` and SIGKILLs itself at its fourth progress report:
+// half-way, with rows written in the open transaction. Returns its pid.
+[[nodiscard]] pid_t fork_import_killed_halfway(const RegistryPaths& paths, const std::string& csv,
+                                               std::int64_t now);
+// Verifies `serial` with `code_at(first_step + i)` at `first_time + 30 i`, i = 0, 1, ...,
+// writing one byte to `progress` per accepted code; exits 4 at the first registry error, 1 at
+// any other outcome, 2 when it cannot report. Returns its pid.
+[[nodiscard]] pid_t fork_verifier(const RegistryPaths& paths, const std::string& serial,
+                                  const std::function<Code(std::uint64_t)>& code_at,
+                                  std::uint64_t first_step, std::int64_t first_time, int progress);
 
 void write_file(const std::string& path, const std::string& content);
 [[nodiscard]] std::string read_file(const std::string& path);
