@@ -48,8 +48,6 @@ const RegistryPaths& Registry::paths() const {
 
 namespace {
 
-// The registry opened as `options` ask, or null when a reader found an older schema: upgrading
-// writes, so the caller opens it again for writing (after this connection is closed).
 // OpenSSL's first use on a thread of its own, when the options allow one (registry.h) and the
 // opening is long enough to hide it: a PostgreSQL registry (loading libpq, connecting). A
 // SQLite file opens in less than a thread costs to start and join. The future waits for the
@@ -64,6 +62,8 @@ std::future<void> warm_crypto(const Registry::Options& options) {
     }
 }
 
+// The registry opened as `options` ask, or null when a reader found an older schema: upgrading
+// writes, so the caller opens it again for writing (after this connection is closed).
 Result<std::unique_ptr<Registry::Impl>> open_current(const Registry::Options& options) {
     const RegistryPaths& paths = options.paths;
     std::future<void> warming = warm_crypto(options);

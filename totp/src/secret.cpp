@@ -24,10 +24,6 @@ std::uint8_t* allocate(std::size_t size) {
     return static_cast<std::uint8_t*>(detail::secure_zalloc(size));
 }
 
-}  // namespace
-
-namespace {
-
 // Set once, by init_secure_heap() from main(), before any thread starts.
 std::atomic<std::size_t> secure_share{0};
 
