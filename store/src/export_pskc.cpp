@@ -113,6 +113,8 @@ class PskcWriter final : public ExportWriter {
   public:
     explicit PskcWriter(PskcProtection protection) : protection_(std::move(protection)) {}
 
+    [[nodiscard]] bool slow_to_prepare() const override { return !protection_.password.empty(); }
+
     Result<void> prepare() override {
         HWTOTP_ASSIGN_OR_RETURN(Setup setup, set_up(protection_));
         header_ = std::move(setup.header);

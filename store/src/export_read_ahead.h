@@ -2,10 +2,10 @@
 // The first tokens of an export, read while the writer's setup runs.
 //
 // A writer's prepare() can be slow (PSKC under a password: PBKDF2 at 100,000 iterations, a third
-// of a 10,000-key export). It runs on a thread of its own while the walk reads and opens the
-// first tokens, which wait here, seeds in Secrets, until the writer can take them; then they are
-// written together, in the order they came (ExportWriter::write_all), and wiped, and the rest go
-// straight through. The writer is touched by the setup thread only until prepare() returns, and
+// of a 10,000-key export). Such a one runs on a thread of its own while the walk reads and opens
+// the first tokens, which wait here, seeds in Secrets, until the writer can take them; then they
+// are written together, in the order they came (ExportWriter::write_all), and wiped, and the rest
+// go straight through. The writer is touched by the setup thread only until prepare() returns, and
 // by the walk's thread only after.
 
 #include <cstddef>
@@ -31,7 +31,8 @@ class ReadAhead {
     // Writes the tokens that waited, in order (they may be moved from).
     using WriteWaiting = std::function<Result<void>(std::vector<Token>&)>;
 
-    // Starts writer.prepare() (on the calling thread if no thread can be started).
+    // Starts writer.prepare() on a thread of its own when the writer is slow to prepare; else (or
+    // when no thread can be started) it runs on this thread before the first token is written.
     ReadAhead(ExportWriter& writer, Begin begin, Write write, WriteWaiting write_waiting,
               std::size_t limit = read_ahead_limit);
     ReadAhead(const ReadAhead&) = delete;

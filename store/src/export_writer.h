@@ -54,6 +54,9 @@ class ExportWriter {
     // the first tokens are read; nothing else of the writer is called until it returns. What a
     // caller gave is checked when the writer is made, so only the unforeseen fails here.
     [[nodiscard]] virtual Result<void> prepare() { return {}; }
+    // Whether prepare() takes long enough to be worth a thread (a key derivation); otherwise it
+    // runs before the first token, with no thread and no token waiting.
+    [[nodiscard]] virtual bool slow_to_prepare() const { return false; }
     // The file's header, knowing what the check pass learnt of the tokens that will follow (for
     // a header that depends on them, as privacyIDEA's user columns).
     [[nodiscard]] virtual Result<void> begin(const ExportOverview& overview, ExportFile& out) = 0;

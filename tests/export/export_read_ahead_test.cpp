@@ -19,6 +19,7 @@ class HeldWriter final : public ExportWriter {
   public:
     explicit HeldWriter(std::shared_future<Result<void>> release) : release_(std::move(release)) {}
     [[nodiscard]] std::string refusal(const TokenInfo& /*token*/) const override { return {}; }
+    [[nodiscard]] bool slow_to_prepare() const override { return true; }
     Result<void> prepare() override {
         Result<void> outcome = release_.get();
         prepared = true;
@@ -145,6 +146,40 @@ TEST(ReadAhead, PastTheLimitTheWalkWaitsForTheSetupBeforeWritingAnything) {
     ASSERT_TRUE(ahead.finish());
     EXPECT_EQ(record.written, (std::vector<std::string>{"[A B]", "C"}));
     EXPECT_FALSE(record.wrote_before_prepared);
+}
+
+// A writer quick to prepare gets no thread: prepare() runs on the walk's thread before the
+// first token, which is written at once, and nothing waits.
+TEST(ReadAhead, AWriterQuickToPrepareIsPreparedHereAndNothingWaits) {
+    class QuickWriter final : public ExportWriter {
+      public:
+        [[nodiscard]] std::string refusal(const TokenInfo& /*token*/) const override { return {}; }
+        Result<void> prepare() override {
+            prepared_on = std::this_thread::get_id();
+            return {};
+        }
+        Result<void> begin(const ExportOverview& /*overview*/, ExportFile& /*out*/) override {
+            return {};
+        }
+        Result<void> write(const Token& /*token*/, ExportFile& /*out*/) override { return {}; }
+        std::thread::id prepared_on;
+    } writer;
+    std::vector<std::string> written;
+    ReadAhead ahead(
+        writer, [] { return Result<void>{}; },
+        [&](const Token& token) -> Result<void> {
+            written.push_back(token.info.description.serial);
+            return {};
+        },
+        [&](std::vector<Token>& tokens) -> Result<void> {
+            written.push_back("batch of " + std::to_string(tokens.size()));
+            return {};
+        });
+    Token a = token_named("A");
+    ASSERT_TRUE(ahead.take(a));
+    EXPECT_EQ(writer.prepared_on, std::this_thread::get_id());
+    EXPECT_EQ(written, (std::vector<std::string>{"A"}));
+    ASSERT_TRUE(ahead.finish());
 }
 
 TEST(ReadAhead, ASetupStillRunningIsWaitedForWhenTheWalkFails) {
